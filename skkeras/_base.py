@@ -1,0 +1,280 @@
+"""The fit chain shared by every skkeras estimator.
+
+:class:`BaseKerasEstimator` validates data at the door, builds and compiles a
+network (``_build_model``, supplied by each estimator), encodes the target,
+splits off validation data, hands the arrays to the training loop in
+:mod:`skkeras._engine`, and records the history.  The chain is a handful of
+small methods so that each estimator overrides only what differs:
+
+``fit`` / ``partial_fit``
+    -> ``_fit``: validate, then ``_initialize`` unless continuing
+    -> ``_training_data``: encode targets, weights, validation split
+    -> ``_engine.train`` -> ``_record``: history and fitted attributes
+"""
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from . import _engine
+from ._seeding import resolve_seed, seeded
+from ._sklearn_compat import check_sample_weight
+
+
+class RandomSplit:
+    """A seeded random validation split of ``fraction`` of the data."""
+
+    def __init__(self, fraction):
+        self.fraction = fraction
+
+
+def output_units(model, X):
+    """Return the size of the last axis of a single-output model's output."""
+    try:
+        shape = model.output_shape
+    except (AttributeError, ValueError):
+        shape = None
+    if shape is None or isinstance(shape, (list, dict)):
+        out = model(X[:1], training=False)
+        if isinstance(out, (list, tuple, dict)):
+            raise ValueError(
+                "The model has several outputs; skkeras estimators train "
+                "single-output models. Concatenate the outputs in the model."
+            )
+        shape = tuple(out.shape)
+    if isinstance(shape, tuple) and shape and isinstance(shape[0], tuple):
+        raise ValueError(
+            "The model has several outputs; skkeras estimators train "
+            "single-output models. Concatenate the outputs in the model."
+        )
+    return int(shape[-1]) if len(shape) > 1 else 1
+
+
+class BaseKerasEstimator(BaseEstimator):
+    """Base class of the skkeras estimators; not for direct use.
+
+    Subclasses implement ``_build_model(meta)``, returning a compiled Keras
+    model, and ``_train_options(fit_params)``, returning the keyword
+    arguments of :func:`skkeras._engine.train` that come from parameters.
+    """
+
+    # Input dimensions beyond 2-D reach the model unchanged when True.
+    _allow_nd = False
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "model_")
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.input_tags.three_d_array = self._allow_nd
+        tags.non_deterministic = False
+        return tags
+
+    # ------------------------------------------------------------------
+    # Data at the door
+    # ------------------------------------------------------------------
+    def _validate_X(self, X, *, reset, y=None, fit=False):
+        kwargs = dict(
+            accept_sparse=("csr", "csc", "coo"),
+            dtype=(np.float32, np.float64),
+            allow_nd=self._allow_nd,
+            reset=reset,
+        )
+        if fit:
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                multi_output=True,
+                y_numeric=self._y_numeric,
+                **kwargs,
+            )
+        else:
+            X = validate_data(self, X, **kwargs)
+        if hasattr(X, "toarray"):
+            # Networks take dense batches; densify once, in the float type.
+            X = X.toarray()
+        return X, y
+
+    _y_numeric = False
+
+    # ------------------------------------------------------------------
+    # Fitting
+    # ------------------------------------------------------------------
+    def fit(self, X, y, sample_weight=None, **fit_params):
+        """Train the network on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Training data.  Sparse input is densified.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights; ``None`` weighs every sample equally.
+        **fit_params : dict
+            Keyword arguments for the training loop (those of
+            ``keras.Model.fit``, e.g. ``epochs=5``); they take precedence
+            over the ``fit__*`` parameters.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        warm = bool(self.warm_start) and self.__sklearn_is_fitted__()
+        return self._fit(X, y, sample_weight, fit_params, warm=warm)
+
+    def _fit(self, X, y, sample_weight, fit_params, *, warm, epochs=None, classes=None):
+        self._check_params()
+        X, y = self._validate_X(X, reset=not warm, y=y, fit=True)
+        sample_weight = check_sample_weight(sample_weight, X)
+        seed = resolve_seed(self.random_state)
+        if not warm:
+            self._initialize(X, y, seed, classes=classes)
+        options = self._train_options(dict(fit_params))
+        if epochs is not None:
+            options["epochs"] = epochs
+        x_fit, y_fit, w_fit, validation_data = self._training_data(
+            X, y, sample_weight, options.pop("validation", None), seed
+        )
+        history = _engine.train(
+            self.model_,
+            x_fit,
+            y_fit,
+            sample_weight=w_fit,
+            validation_data=validation_data,
+            initial_epoch=self.n_iter_,
+            seed=None if seed is None else seed + self.n_iter_,
+            **options,
+        )
+        self._record(history)
+        return self
+
+    def _check_params(self):
+        """Validate constructor parameters (subclasses extend)."""
+
+    def _initialize(self, X, y, seed, classes=None):
+        """Set up the target codec, the ``meta`` mapping and a fresh model."""
+        target = self._make_target(y, classes)
+        self.target_encoder_ = target
+        self.n_outputs_ = target.n_outputs
+        meta = self._meta(X, y)
+        with seeded(seed):
+            model = self._build_model(meta)
+            units = output_units(model, X)
+            if not model.compiled:
+                self._compile_model(model, target.default_loss(units))
+        target.choose_mode(model.loss, units)
+        self.model_ = model
+        self.history_ = {}
+        self.n_iter_ = 0
+
+    def _meta(self, X, y):
+        """Return what a build function may want to know about the data."""
+        target = self.target_encoder_
+        y = np.asarray(y)
+        meta = {
+            "n_features_in_": self.n_features_in_,
+            "X_shape_": X.shape,
+            "X_dtype_": X.dtype,
+            "y_dtype_": y.dtype,
+            "y_ndim_": y.ndim,
+            "target_type_": target.target_type,
+            "n_outputs_": target.n_outputs,
+            "n_outputs_expected_": target.output_units(),
+        }
+        if hasattr(self, "feature_names_in_"):
+            meta["feature_names_in_"] = self.feature_names_in_
+        return meta
+
+    def _training_data(self, X, y, sample_weight, validation, seed):
+        """Return ``(x, y, w, validation_data)`` for the training loop.
+
+        ``validation`` is ``None``; a float, the last fraction of the data as
+        ``keras.Model.fit(validation_split=...)`` takes it; a
+        :class:`RandomSplit`, a seeded random split (stratified for
+        classifiers); or a tuple ``(X_val, y_val[, w_val])`` of raw data.
+        """
+        y_enc = self.target_encoder_.encode(y)
+        sample_weight = self._class_sample_weight(y, sample_weight)
+        if validation is None or (
+            not isinstance(validation, (tuple, list, RandomSplit)) and not validation
+        ):
+            return X, y_enc, sample_weight, None
+        if isinstance(validation, (tuple, list)):
+            return X, y_enc, sample_weight, self._encode_validation(validation)
+        n = X.shape[0]
+        if isinstance(validation, RandomSplit):
+            val_idx = self._random_validation_indices(y, validation.fraction, seed)
+        else:
+            n_val = int(np.floor(n * float(validation)))
+            val_idx = np.arange(n - n_val, n)
+        if val_idx.size == 0 or val_idx.size == n:
+            raise ValueError(
+                f"The validation fraction leaves {n - val_idx.size} training and "
+                f"{val_idx.size} validation samples out of {n}; use a fraction "
+                "that leaves samples on both sides, or more data."
+            )
+        val = np.zeros(n, dtype=bool)
+        val[val_idx] = True
+        w_fit = None if sample_weight is None else sample_weight[~val]
+        val_data = (X[val], y_enc[val])
+        if sample_weight is not None:
+            val_data += (sample_weight[val],)
+        return X[~val], y_enc[~val], w_fit, val_data
+
+    def _encode_validation(self, validation):
+        """Validate and encode user-given ``(X_val, y_val[, w_val])``."""
+        if len(validation) not in (2, 3):
+            raise ValueError(
+                "validation_data must be a tuple (X_val, y_val) or "
+                f"(X_val, y_val, sample_weight_val); got {len(validation)} items."
+            )
+        X_val, _ = self._validate_X(validation[0], reset=False)
+        y_val = np.asarray(validation[1])
+        if len(y_val) != X_val.shape[0]:
+            raise ValueError(
+                f"validation_data has {X_val.shape[0]} samples in X but "
+                f"{len(y_val)} in y."
+            )
+        out = (X_val, self.target_encoder_.encode(y_val))
+        if len(validation) == 3 and validation[2] is not None:
+            out += (check_sample_weight(validation[2], X_val),)
+        return out
+
+    def _random_validation_indices(self, y, fraction, seed):
+        from sklearn.model_selection import train_test_split
+
+        stratify = self._stratify_labels(y)
+        _, val_idx = train_test_split(
+            np.arange(len(y)),
+            test_size=fraction,
+            random_state=seed,
+            stratify=stratify,
+        )
+        return np.sort(val_idx)
+
+    def _stratify_labels(self, y):
+        return None
+
+    def _class_sample_weight(self, y, sample_weight):
+        return sample_weight
+
+    def _record(self, history):
+        """Append one training call's history and update fitted attributes."""
+        for key, values in history.items():
+            self.history_.setdefault(key, []).extend(values)
+        self.n_iter_ += len(next(iter(history.values()), []))
+
+    # ------------------------------------------------------------------
+    # Prediction
+    # ------------------------------------------------------------------
+    def _predict_raw(self, X):
+        check_is_fitted(self)
+        X, _ = self._validate_X(X, reset=False)
+        return _engine.predict(self.model_, X, **self._predict_options())
+
+    def _predict_options(self):
+        return {"batch_size": None}

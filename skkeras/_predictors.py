@@ -1,0 +1,157 @@
+"""What every skkeras classifier, and every regressor, does alike.
+
+:class:`ClassifierBase` and :class:`RegressorBase` put scikit-learn's mixin
+first (so ``is_classifier`` / ``is_regressor`` hold and ``score`` is accuracy
+/ R²) and add target handling, ``predict``, ``predict_proba`` and
+``partial_fit`` on top of :class:`~skkeras._base.BaseKerasEstimator`.
+"""
+
+import numpy as np
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.utils.class_weight import compute_sample_weight
+
+from ._base import BaseKerasEstimator
+from ._targets import ClassifierTarget, RegressorTarget
+
+
+class ClassifierBase(ClassifierMixin, BaseKerasEstimator):
+    """Classification behaviour shared by the skkeras classifiers."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+    def _make_target(self, y, classes):
+        target = ClassifierTarget(y, classes=classes)
+        self.classes_ = target.classes
+        self.n_classes_ = target.n_classes
+        return target
+
+    def _stratify_labels(self, y):
+        if self.target_encoder_.target_type == "multilabel-indicator":
+            return None
+        _, counts = np.unique(y, return_counts=True)
+        return y if counts.min() >= 2 else None
+
+    def _class_sample_weight(self, y, sample_weight):
+        class_weight = self.class_weight
+        if class_weight is None:
+            return sample_weight
+        if self.target_encoder_.target_type == "multilabel-indicator":
+            raise ValueError(
+                "class_weight is not supported for multilabel targets; pass "
+                "sample_weight instead."
+            )
+        if isinstance(class_weight, dict):
+            unknown = set(class_weight) - set(self.classes_.tolist())
+            if unknown:
+                raise ValueError(
+                    f"class_weight has keys {sorted(unknown, key=str)} that are "
+                    f"not classes; the classes are {self.classes_.tolist()}."
+                )
+        weights = compute_sample_weight(class_weight, y).astype(np.float32)
+        return weights if sample_weight is None else weights * sample_weight
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one epoch, keeping the weights and optimizer state.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Target labels.
+        classes : array-like of shape (n_classes,), default=None
+            Every class the classifier will see.  Needed on the first call
+            when that batch lacks some classes; ignored afterwards.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        self : object
+            The estimator, trained for one more epoch.
+        """
+        fitted = self.__sklearn_is_fitted__()
+        return self._fit(X, y, sample_weight, {}, warm=fitted, epochs=1, classes=classes)
+
+    def predict_proba(self, X):
+        """Return class probabilities for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probability of each class, columns in ``classes_`` order.  For a
+            multilabel target, the probability of each label.
+        """
+        return self.target_encoder_.proba(self._predict_raw(X))
+
+    def predict(self, X):
+        """Return the predicted class of each sample in ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Predicted labels, of the type of the training labels.
+        """
+        return self.target_encoder_.decode(self.predict_proba(X))
+
+
+class RegressorBase(RegressorMixin, BaseKerasEstimator):
+    """Regression behaviour shared by the skkeras regressors."""
+
+    _y_numeric = True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def _make_target(self, y, classes):
+        return RegressorTarget(y)
+
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for one epoch, keeping the weights and optimizer state.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        self : object
+            The estimator, trained for one more epoch.
+        """
+        fitted = self.__sklearn_is_fitted__()
+        return self._fit(X, y, sample_weight, {}, warm=fitted, epochs=1)
+
+    def predict(self, X):
+        """Return the predicted targets for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions, shaped like the training targets.
+        """
+        return self.target_encoder_.decode(self._predict_raw(X))

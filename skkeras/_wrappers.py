@@ -1,0 +1,455 @@
+"""KerasClassifier and KerasRegressor: any Keras model as an estimator.
+
+The constructor arguments and build-function conventions are those of
+scikeras 0.13, so that migrating is changing one import.
+"""
+
+import copy
+import inspect
+import warnings
+
+import keras
+
+from ._base import BaseKerasEstimator
+from ._keras_objects import make_callbacks, make_loss, make_metrics, make_optimizer
+from ._predictors import ClassifierBase, RegressorBase
+from ._routing import (
+    ROUTE_PREFIXES,
+    call_build_fn,
+    check_unused,
+    routed,
+    split_route,
+    suggest,
+)
+
+_COMMON_DOC = """
+    Parameters
+    ----------
+    model : callable or keras.Model, default=None
+        A function (or class) that returns a Keras model, compiled or not, or
+        a ``keras.Model`` instance, which is cloned for every fit and never
+        trained in place.  A build function may ask by name for ``meta``
+        (a dict with ``n_features_in_``, ``X_shape_``, ``n_outputs_``,
+        ``target_type_``, ``n_classes_``, ``classes_`` ...),
+        ``compile_kwargs`` (fresh ``optimizer``, ``loss``, ``metrics``),
+        ``params`` (all estimator parameters), and for its own arguments,
+        given as ``model__name=value`` or as extra keywords ``name=value``.
+    build_fn : callable, default=None
+        Deprecated alias of ``model`` (scikeras and ``keras.wrappers``).
+    warm_start : bool, default=False
+        If True, ``fit`` continues training the fitted model instead of
+        building a new one.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, dropout and shuffling.  The same int
+        gives the same model run after run on one machine.
+    optimizer : str, class or instance, default="rmsprop"
+        Keras optimizer, configured by ``optimizer__*`` parameters, e.g.
+        ``optimizer__learning_rate=0.01``.  Used to compile a model that the
+        build function returns uncompiled.
+    loss : str, class, instance, callable or None, default=None
+        Keras loss, configured by ``loss__*`` parameters.  None chooses one
+        from the target: {loss_default}.
+    metrics : list or None, default=None
+        Keras metrics, configured by ``metrics__*`` parameters.
+    batch_size : int or None, default=None
+        Mini-batch size; None means 32, as in Keras.
+    validation_batch_size : int or None, default=None
+        Batch size for validation data.
+    verbose : int, default=0
+        0 is silent, 1 shows a progress bar per epoch, 2 a line per epoch.
+    callbacks : list, dict, class or instance, default=None
+        Keras callbacks (classes are configured by ``callbacks__*``;
+        instances are copied for every fit).
+    validation_split : float, default=0.0
+        Fraction of the training data, taken from the end as
+        ``keras.Model.fit`` does, held out to compute ``val_*`` logs.
+    shuffle : bool, default=True
+        Shuffle the training data before each epoch.
+    run_eagerly : bool, default=False
+        Run the model eagerly (for debugging; slow).
+    epochs : int, default=1
+        Number of epochs per ``fit``.
+    **kwargs : dict
+        Routed parameters (``model__*``, ``fit__*``, ``compile__*``,
+        ``optimizer__*``, ``loss__*``, ``metrics__*``, ``callbacks__*``,
+        ``predict__*``) and arguments of the build function.
+"""
+
+_FITTED_DOC = """
+    Attributes
+    ----------
+    model_ : keras.Model
+        The trained network.
+    history_ : dict of str to list of float
+        Per-epoch logs (``loss``, metrics, ``val_*``) over all training calls.
+    n_iter_ : int
+        Number of epochs run.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+    n_outputs_ : int
+        Number of targets (columns of y).
+    target_encoder_ : object
+        Converts targets to network outputs and back.
+"""
+
+
+class _KerasWrapper(BaseKerasEstimator):
+    """Parameters, routing and model building of the general wrappers."""
+
+    _allow_nd = True
+
+    def __init__(
+        self,
+        model=None,
+        *,
+        build_fn=None,
+        warm_start=False,
+        random_state=None,
+        optimizer="rmsprop",
+        loss=None,
+        metrics=None,
+        batch_size=None,
+        validation_batch_size=None,
+        verbose=0,
+        callbacks=None,
+        validation_split=0.0,
+        shuffle=True,
+        run_eagerly=False,
+        epochs=1,
+        **kwargs,
+    ):
+        self.model = model
+        self.build_fn = build_fn
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.optimizer = optimizer
+        self.loss = loss
+        self.metrics = metrics
+        self.batch_size = batch_size
+        self.validation_batch_size = validation_batch_size
+        self.verbose = verbose
+        self.callbacks = callbacks
+        self.validation_split = validation_split
+        self.shuffle = shuffle
+        self.run_eagerly = run_eagerly
+        self.epochs = epochs
+        self._set_extra(kwargs)
+
+    # ------------------------------------------------------------------
+    # Parameters
+    # ------------------------------------------------------------------
+    def _set_extra(self, kwargs):
+        for key, value in kwargs.items():
+            if key.startswith("_") or key.endswith("_") or hasattr(type(self), key):
+                raise TypeError(
+                    f"{type(self).__name__} got the keyword argument {key!r}, which "
+                    "cannot be a parameter: it starts or ends with '_' or is the "
+                    "name of a method or attribute."
+                )
+            setattr(self, key, value)
+
+    def _extra_params(self):
+        """Return the extra keyword parameters (routed or build arguments)."""
+        own = set(self._get_param_names())
+        return {
+            k: v
+            for k, v in vars(self).items()
+            if k not in own and not k.startswith("_") and not k.endswith("_")
+        }
+
+    def get_params(self, deep=True):
+        """Get parameters for this estimator, routed ones included.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            If True, also return the parameters of contained estimators.
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
+        params = super().get_params(deep=deep)
+        params.update(self._extra_params())
+        return params
+
+    def set_params(self, **params):
+        """Set parameters, routed ones (``model__hidden=...``) included.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters.
+
+        Returns
+        -------
+        self : estimator instance
+            The estimator.
+        """
+        own = set(self._get_param_names())
+        extra = self._extra_params()
+        plain = {}
+        for key, value in params.items():
+            prefix, _ = split_route(key)
+            if prefix is not None or (key in extra and key not in own):
+                self._set_extra({key: value})
+            elif key in own:
+                plain[key] = value
+            else:
+                valid = sorted(own | set(extra))
+                raise ValueError(
+                    f"Invalid parameter {key!r} for estimator {type(self).__name__}."
+                    f"{suggest(key, valid)} Valid parameters are: {valid}; "
+                    f"routed parameters start with one of "
+                    f"{[p + '__' for p in ROUTE_PREFIXES]}."
+                )
+        if plain:
+            super().set_params(**plain)
+        return self
+
+    def _check_params(self):
+        for key in self._extra_params():
+            prefix, rest = split_route(key)
+            if prefix is None and "__" in key:
+                head = key.split("__", 1)[0]
+                raise ValueError(
+                    f"Parameter {key!r} is routed to {head!r}, which is not a "
+                    f"destination.{suggest(head, ROUTE_PREFIXES)} Routed "
+                    f"parameters start with one of {list(ROUTE_PREFIXES)}."
+                )
+
+    # ------------------------------------------------------------------
+    # Building and compiling
+    # ------------------------------------------------------------------
+    def _model_source(self):
+        if self.model is not None:
+            return self.model
+        if self.build_fn is not None:
+            warnings.warn(
+                "`build_fn` is a deprecated alias; pass the build function as "
+                "`model=` instead.",
+                FutureWarning,
+                stacklevel=4,
+            )
+            return self.build_fn
+        raise ValueError(
+            f"{type(self).__name__} needs a model: pass `model=` a function that "
+            "returns a Keras model, or a keras.Model instance."
+        )
+
+    def _compile_kwargs(self, default_loss=None):
+        """Return fresh ``compile`` arguments from the parameters."""
+        params = self.get_params(deep=False)
+        kwargs = {
+            "optimizer": make_optimizer(self.optimizer, params),
+            "loss": make_loss(self.loss if self.loss is not None else default_loss, params),
+            "metrics": make_metrics(self.metrics, params),
+        }
+        if self.run_eagerly:
+            kwargs["run_eagerly"] = True
+        kwargs.update(routed(params, "compile"))
+        return kwargs
+
+    def _build_model(self, meta):
+        source = self._model_source()
+        params = self.get_params(deep=False)
+        extra = {
+            k: v for k, v in self._extra_params().items() if split_route(k)[0] is None
+        }
+        model_params = routed(params, "model")
+        if isinstance(source, keras.Model):
+            check_unused(extra, model_params, None, self._get_param_names())
+            model = keras.models.clone_model(source)
+            if source.compiled:
+                model.compile_from_config(source.get_compile_config())
+            return model
+        if not callable(source):
+            raise TypeError(
+                f"`model` must be a callable returning a keras.Model or a "
+                f"keras.Model instance; got {type(source).__name__}."
+            )
+        check_unused(extra, model_params, source, self._get_param_names())
+        default_loss = self.target_encoder_.default_loss(meta["n_outputs_expected_"])
+        base = {k: params[k] for k in self._get_param_names() if k not in ("model", "build_fn")}
+        model = call_build_fn(
+            source,
+            base_params=base,
+            extra_params=extra,
+            model_params=model_params,
+            specials={
+                "meta": dict(meta),
+                "compile_kwargs": self._compile_kwargs(default_loss),
+                "params": params,
+            },
+        )
+        if not isinstance(model, keras.Model):
+            raise TypeError(
+                f"The build function {getattr(source, '__name__', source)!r} "
+                f"returned {type(model).__name__}, not a keras.Model."
+            )
+        if inspect.isclass(source) and model is source:
+            raise TypeError("The build function must return a model instance.")
+        return model
+
+    def _compile_model(self, model, default_loss):
+        model.compile(**self._compile_kwargs(default_loss))
+
+    # ------------------------------------------------------------------
+    # Training and prediction options
+    # ------------------------------------------------------------------
+    def _train_options(self, fit_params):
+        params = self.get_params(deep=False)
+        kwargs = {**routed(params, "fit"), **fit_params}
+        callbacks = make_callbacks(self.callbacks, params)
+        callbacks += [copy.deepcopy(cb) for cb in kwargs.pop("callbacks", None) or []]
+        validation = kwargs.pop("validation_data", None)
+        split = kwargs.pop("validation_split", self.validation_split)
+        if validation is None and split:
+            validation = float(split)
+        if "class_weight" in kwargs:
+            raise ValueError(
+                "Pass class_weight to the estimator's constructor (or as "
+                "`class_weight=` in set_params), not to fit."
+            )
+        if self.validation_batch_size is not None:
+            kwargs.setdefault("validation_batch_size", self.validation_batch_size)
+        for name in ("sample_weight", "x", "y"):
+            if name in kwargs:
+                raise ValueError(f"Pass {name!r} as an argument of fit, not in fit__*.")
+        return {
+            "epochs": int(kwargs.pop("epochs", self.epochs)),
+            "batch_size": kwargs.pop("batch_size", self.batch_size) or 32,
+            "shuffle": kwargs.pop("shuffle", self.shuffle),
+            "verbose": kwargs.pop("verbose", self.verbose),
+            "callbacks": callbacks,
+            "validation": validation,
+            "fit_kwargs": kwargs,
+        }
+
+    def _predict_options(self):
+        kwargs = routed(self.get_params(deep=False), "predict")
+        batch_size = kwargs.pop("batch_size", self.batch_size)
+        return {"batch_size": batch_size, "predict_kwargs": kwargs}
+
+    def _meta(self, X, y):
+        meta = super()._meta(X, y)
+        if hasattr(self, "classes_"):
+            meta["classes_"] = self.classes_
+            meta["n_classes_"] = self.n_classes_
+        return meta
+
+
+class KerasClassifier(ClassifierBase, _KerasWrapper):
+    __doc__ = (
+        """A scikit-learn classifier around any Keras model.
+"""
+        + _COMMON_DOC.format(
+            loss_default="binary cross-entropy for a binary or multilabel "
+            "target with one sigmoid unit per label, sparse categorical "
+            "cross-entropy for several classes"
+        )
+        + """    class_weight : dict, "balanced" or None, default=None
+        Weights by class label, multiplied into the sample weights.
+"""
+        + _FITTED_DOC
+        + """    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    n_classes_ : int
+        Number of classes.
+
+    See Also
+    --------
+    KerasRegressor : The regressor counterpart.
+    MLPClassifier : A ready-made dense network.
+
+    Examples
+    --------
+    >>> import keras
+    >>> from sklearn.datasets import load_iris
+    >>> from skkeras import KerasClassifier
+    >>> def build(meta, hidden=8):
+    ...     return keras.Sequential([
+    ...         keras.Input((meta["n_features_in_"],)),
+    ...         keras.layers.Dense(hidden, activation="relu"),
+    ...         keras.layers.Dense(meta["n_classes_"], activation="softmax"),
+    ...     ])
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = KerasClassifier(build, hidden=16, epochs=20, random_state=0)
+    >>> clf.fit(X, y).predict(X[:3]).shape
+    (3,)
+"""
+    )
+
+    def __init__(
+        self,
+        model=None,
+        *,
+        build_fn=None,
+        warm_start=False,
+        random_state=None,
+        optimizer="rmsprop",
+        loss=None,
+        metrics=None,
+        batch_size=None,
+        validation_batch_size=None,
+        verbose=0,
+        callbacks=None,
+        validation_split=0.0,
+        shuffle=True,
+        run_eagerly=False,
+        epochs=1,
+        class_weight=None,
+        **kwargs,
+    ):
+        super().__init__(
+            model=model,
+            build_fn=build_fn,
+            warm_start=warm_start,
+            random_state=random_state,
+            optimizer=optimizer,
+            loss=loss,
+            metrics=metrics,
+            batch_size=batch_size,
+            validation_batch_size=validation_batch_size,
+            verbose=verbose,
+            callbacks=callbacks,
+            validation_split=validation_split,
+            shuffle=shuffle,
+            run_eagerly=run_eagerly,
+            epochs=epochs,
+            **kwargs,
+        )
+        self.class_weight = class_weight
+
+
+class KerasRegressor(RegressorBase, _KerasWrapper):
+    __doc__ = (
+        """A scikit-learn regressor around any Keras model.
+"""
+        + _COMMON_DOC.format(loss_default="mean squared error")
+        + _FITTED_DOC
+        + """
+    See Also
+    --------
+    KerasClassifier : The classifier counterpart.
+    MLPRegressor : A ready-made dense network.
+
+    Examples
+    --------
+    >>> import keras
+    >>> import numpy as np
+    >>> from skkeras import KerasRegressor
+    >>> def build(meta):
+    ...     return keras.Sequential([
+    ...         keras.Input((meta["n_features_in_"],)),
+    ...         keras.layers.Dense(meta["n_outputs_"]),
+    ...     ])
+    >>> X = np.arange(20.0).reshape(10, 2)
+    >>> reg = KerasRegressor(build, epochs=5, random_state=0)
+    >>> reg.fit(X, X.sum(axis=1)).predict(X[:2]).shape
+    (2,)
+"""
+    )
