@@ -8,11 +8,14 @@ Four estimators, each a drop-in scikit-learn estimator:
   scikeras' constructor arguments and routed parameters.
 """
 
+from ._mlp import MLPClassifier, MLPRegressor
 from ._version import __version__
 from ._wrappers import KerasClassifier, KerasRegressor
 
 __all__ = [
     "KerasClassifier",
     "KerasRegressor",
+    "MLPClassifier",
+    "MLPRegressor",
     "__version__",
 ]

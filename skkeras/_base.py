@@ -133,7 +133,7 @@ class BaseKerasEstimator(BaseEstimator):
         seed = resolve_seed(self.random_state)
         if not warm:
             self._initialize(X, y, seed, classes=classes)
-        options = self._train_options(dict(fit_params))
+        options = self._train_options(dict(fit_params), X)
         if epochs is not None:
             options["epochs"] = epochs
         x_fit, y_fit, w_fit, validation_data = self._training_data(
@@ -149,7 +149,7 @@ class BaseKerasEstimator(BaseEstimator):
             seed=None if seed is None else seed + self.n_iter_,
             **options,
         )
-        self._record(history)
+        self._record(history, options)
         return self
 
     def _check_params(self):
@@ -262,7 +262,7 @@ class BaseKerasEstimator(BaseEstimator):
     def _class_sample_weight(self, y, sample_weight):
         return sample_weight
 
-    def _record(self, history):
+    def _record(self, history, options):
         """Append one training call's history and update fitted attributes."""
         for key, values in history.items():
             self.history_.setdefault(key, []).extend(values)

@@ -25,3 +25,16 @@ def check_sample_weight(sample_weight, X):
             "learn from; give at least one sample a positive weight."
         )
     return sw.astype(np.float32)
+
+
+# Parameter validation: scikit-learn's constraint objects and the
+# estimator method that checks ``_parameter_constraints``.
+from sklearn.utils._param_validation import Interval, Options, StrOptions  # noqa: E402
+
+
+def validate_params(estimator):
+    """Check ``estimator``'s parameters against its ``_parameter_constraints``."""
+    estimator._validate_params()
+
+
+__all__ = ["Interval", "Options", "StrOptions", "check_sample_weight", "validate_params"]

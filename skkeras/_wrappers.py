@@ -300,7 +300,7 @@ class _KerasWrapper(BaseKerasEstimator):
     # ------------------------------------------------------------------
     # Training and prediction options
     # ------------------------------------------------------------------
-    def _train_options(self, fit_params):
+    def _train_options(self, fit_params, X):
         params = self.get_params(deep=False)
         kwargs = {**routed(params, "fit"), **fit_params}
         callbacks = make_callbacks(self.callbacks, params)

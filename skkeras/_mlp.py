@@ -1,0 +1,507 @@
+"""MLPClassifier and MLPRegressor: dense Keras networks, scikit-learn names.
+
+The parameters are those of :mod:`sklearn.neural_network` where they exist
+(``hidden_layer_sizes``, ``alpha``, ``max_iter``, ``early_stopping`` ...),
+with Keras extras (``dropout``, ``batch_normalization``,
+``kernel_constraint``, ``callbacks`` ...).
+"""
+
+import copy
+import warnings
+from numbers import Integral, Real
+
+import keras
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from ._base import BaseKerasEstimator, RandomSplit
+from ._callbacks import Convergence, InverseScaling
+from ._keras_objects import make_callbacks, make_loss
+from ._predictors import ClassifierBase, RegressorBase
+from ._sklearn_compat import Interval, Options, StrOptions, validate_params
+
+# scikit-learn's activation names, mapped to Keras' (Keras names pass through).
+_ACTIVATIONS = {"identity": "linear", "logistic": "sigmoid"}
+_KERAS_TO_SKLEARN_ACTIVATION = {"linear": "identity", "sigmoid": "logistic"}
+SOLVERS = ("adam", "sgd", "rmsprop", "adagrad", "adadelta", "adamax", "nadam", "adamw")
+_REGRESSION_LOSSES = {
+    "squared_error": "mean_squared_error",
+    "absolute_error": "mean_absolute_error",
+    "huber": "huber",
+    "poisson": "poisson",
+}
+
+
+class _BaseMLP(BaseKerasEstimator):
+    """Parameters and network of the MLP estimators."""
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 0, None, closed="left")],
+        "activation": [str],
+        "solver": [StrOptions(set(SOLVERS)), keras.optimizers.Optimizer],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
+        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
+        "input_dropout": [Interval(Real, 0, 1, closed="left")],
+        "batch_normalization": ["boolean"],
+        "kernel_initializer": [str, keras.initializers.Initializer],
+        "kernel_constraint": [None, Interval(Real, 0, None, closed="neither"), str, keras.constraints.Constraint],
+        "callbacks": [None, list, keras.callbacks.Callback],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        dropout=0.0,
+        input_dropout=0.0,
+        batch_normalization=False,
+        kernel_initializer="glorot_uniform",
+        kernel_constraint=None,
+        callbacks=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.dropout = dropout
+        self.input_dropout = input_dropout
+        self.batch_normalization = batch_normalization
+        self.kernel_initializer = kernel_initializer
+        self.kernel_constraint = kernel_constraint
+        self.callbacks = callbacks
+
+    # ------------------------------------------------------------------
+    # Parameters
+    # ------------------------------------------------------------------
+    def _check_params(self):
+        validate_params(self)
+        sizes = self._hidden_sizes()
+        if any(int(s) < 1 for s in sizes):
+            raise ValueError(
+                f"hidden_layer_sizes must hold positive layer widths; got "
+                f"{self.hidden_layer_sizes!r}."
+            )
+        rates = self._dropout_rates(len(sizes))
+        if any(not 0 <= r < 1 for r in rates):
+            raise ValueError(f"dropout rates must be in [0, 1); got {self.dropout!r}.")
+        try:
+            keras.activations.get(_ACTIVATIONS.get(self.activation, self.activation))
+        except (ValueError, TypeError) as exc:
+            raise ValueError(
+                f"activation={self.activation!r} is neither one of scikit-learn's "
+                "('identity', 'logistic', 'tanh', 'relu') nor a Keras activation "
+                "name (e.g. 'elu', 'gelu', 'selu', 'swish')."
+            ) from exc
+
+    def _hidden_sizes(self):
+        sizes = self.hidden_layer_sizes
+        if isinstance(sizes, (Integral, np.integer)):
+            return [int(sizes)]
+        return [int(s) for s in sizes]
+
+    def _dropout_rates(self, n_layers):
+        dropout = self.dropout
+        if isinstance(dropout, (Real, np.floating, np.integer)):
+            return [float(dropout)] * n_layers
+        rates = [float(r) for r in dropout]
+        if len(rates) != n_layers:
+            raise ValueError(
+                f"dropout has {len(rates)} rates but there are {n_layers} hidden "
+                "layers; give one rate per hidden layer, or a single float."
+            )
+        return rates
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                f"Got `batch_size` larger than the number of training samples "
+                f"({n_samples}); it is clipped to {n_samples}.",
+                UserWarning,
+            )
+        return min(self.batch_size, n_samples)
+
+    # ------------------------------------------------------------------
+    # Network
+    # ------------------------------------------------------------------
+    def _kernel_constraint(self):
+        constraint = self.kernel_constraint
+        if isinstance(constraint, Real) and not isinstance(constraint, bool):
+            return keras.constraints.MaxNorm(float(constraint))
+        if isinstance(constraint, keras.constraints.Constraint):
+            return copy.deepcopy(constraint)
+        return constraint
+
+    def _build_model(self, meta):
+        sizes = self._hidden_sizes()
+        n_train = meta["X_shape_"][0]
+        if self.early_stopping:
+            n_train -= int(np.ceil(n_train * self.validation_fraction))
+        self._fit_batch_size = self._batch_size(max(n_train, 1))
+        l2 = self.alpha / (2.0 * self._fit_batch_size)
+        activation = _ACTIVATIONS.get(self.activation, self.activation)
+        initializer = self.kernel_initializer
+        if isinstance(initializer, keras.initializers.Initializer):
+            initializer = copy.deepcopy(initializer)
+
+        def dense(units, act):
+            return keras.layers.Dense(
+                units,
+                activation=act,
+                kernel_initializer=initializer,
+                kernel_regularizer=keras.regularizers.L2(l2) if l2 > 0 else None,
+                kernel_constraint=self._kernel_constraint(),
+            )
+
+        layers = [keras.Input((meta["n_features_in_"],))]
+        if self.input_dropout:
+            layers.append(keras.layers.Dropout(self.input_dropout))
+        for width, rate in zip(sizes, self._dropout_rates(len(sizes))):
+            layers.append(dense(width, activation))
+            if self.batch_normalization:
+                layers.append(keras.layers.BatchNormalization())
+            if rate:
+                layers.append(keras.layers.Dropout(rate))
+        units = meta["n_outputs_expected_"]
+        layers.append(dense(units, self._output_activation(meta)))
+        return keras.Sequential(layers)
+
+    def _optimizer(self):
+        if isinstance(self.solver, keras.optimizers.Optimizer):
+            return type(self.solver).from_config(self.solver.get_config())
+        kwargs = {"learning_rate": self.learning_rate_init}
+        if self.solver == "sgd":
+            kwargs.update(momentum=self.momentum, nesterov=bool(self.nesterovs_momentum and self.momentum > 0))
+        elif self.solver in ("adam", "adamax", "nadam", "adamw"):
+            kwargs.update(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+        cls = type(keras.optimizers.get(self.solver))
+        return cls(**kwargs)
+
+    def _compile_model(self, model, default_loss):
+        model.compile(
+            optimizer=self._optimizer(),
+            loss=make_loss(self._loss(default_loss), {}),
+            metrics=[self._score_metric()],
+        )
+
+    # ------------------------------------------------------------------
+    # Training
+    # ------------------------------------------------------------------
+    def _train_options(self, fit_params, X):
+        if fit_params:
+            raise TypeError(
+                f"{type(self).__name__}.fit got unexpected keyword arguments "
+                f"{sorted(fit_params)}; set training options as estimator "
+                "parameters (e.g. max_iter, batch_size, callbacks)."
+            )
+        n_train = X.shape[0]
+        if self.early_stopping:
+            n_train -= int(np.ceil(n_train * self.validation_fraction))
+        self._n_train_samples = n_train
+        convergence = Convergence(
+            self.tol,
+            self.n_iter_no_change,
+            monitor_score=self.early_stopping,
+            restore_best=self.early_stopping,
+            adaptive=self.learning_rate == "adaptive",
+        )
+        callbacks = make_callbacks(self.callbacks, {}) + [convergence]
+        if self.learning_rate == "invscaling":
+            callbacks.append(
+                InverseScaling(self.learning_rate_init, self.power_t, n_train)
+            )
+        return {
+            "epochs": self.max_iter,
+            "batch_size": self._fit_batch_size,
+            "shuffle": self.shuffle,
+            "verbose": int(self.verbose) if not isinstance(self.verbose, bool) else 2 * self.verbose,
+            "callbacks": callbacks,
+            "validation": RandomSplit(self.validation_fraction) if self.early_stopping else None,
+        }
+
+    def _record(self, history, options):
+        super()._record(history, options)
+        self.loss_curve_ = list(self.history_.get("loss", []))
+        self.t_ = self.n_iter_ * self._n_train_samples
+        self.n_layers_ = len(self._hidden_sizes()) + 2
+        self.out_activation_ = _KERAS_TO_SKLEARN_ACTIVATION.get(
+            self.model_.layers[-1].activation.__name__,
+            self.model_.layers[-1].activation.__name__,
+        )
+        if self.early_stopping:
+            self.validation_scores_ = list(self.history_.get("val_score", []))
+            self.best_validation_score_ = max(self.validation_scores_, default=None)
+            self.best_loss_ = None
+        else:
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+            self.best_loss_ = min(self.loss_curve_, default=None)
+        convergence = next(
+            cb for cb in options["callbacks"] if isinstance(cb, Convergence)
+        )
+        if not convergence.converged and self.max_iter > 1 and len(history.get("loss", [])) == self.max_iter:
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
+                "and the optimization hasn't converged yet.",
+                ConvergenceWarning,
+            )
+
+
+_MLP_DOC_PARAMS = """
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
+        The ith element is the number of units in the ith hidden layer.
+    activation : str, default="relu"
+        Hidden-layer activation: scikit-learn's "identity", "logistic",
+        "tanh", "relu", or any Keras activation name ("elu", "gelu" ...).
+    solver : str or keras.optimizers.Optimizer, default="adam"
+        Keras optimizer: "adam", "sgd", "rmsprop", "adagrad", "adadelta",
+        "adamax", "nadam", "adamw", or an optimizer instance (copied).
+    alpha : float, default=0.0001
+        L2 penalty, scaled as in scikit-learn (``alpha / (2 * batch_size)``
+        times the squared weights, per batch).
+    batch_size : int or "auto", default="auto"
+        Mini-batch size; "auto" is ``min(200, n_samples)``.
+    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
+        Learning-rate schedule, as in scikit-learn (for every solver).
+    learning_rate_init : float, default=0.001
+        Initial learning rate.
+    power_t : float, default=0.5
+        Exponent of the "invscaling" schedule.
+    max_iter : int, default=200
+        Maximum number of epochs.
+    shuffle : bool, default=True
+        Shuffle the samples in each epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weights, dropout, shuffling and the early-stopping split.
+    tol : float, default=1e-4
+        Improvement below which an epoch counts as "no change".
+    verbose : bool or int, default=False
+        False/0 silent, 1 a progress bar per epoch, True/2 a line per epoch.
+    warm_start : bool, default=False
+        Continue training the fitted network on the next ``fit``.
+    momentum : float, default=0.9
+        Momentum of the "sgd" solver.
+    nesterovs_momentum : bool, default=True
+        Use Nesterov momentum with "sgd".
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data (stratified for
+        classifiers), stop when its score stops improving, and keep the
+        best weights.
+    validation_fraction : float, default=0.1
+        Share of the data held out for early stopping.
+    beta_1 : float, default=0.9
+        Adam-family first-moment decay.
+    beta_2 : float, default=0.999
+        Adam-family second-moment decay.
+    epsilon : float, default=1e-8
+        Adam-family numerical stability constant.
+    n_iter_no_change : int, default=10
+        Epochs without ``tol`` improvement before stopping.
+    dropout : float or list of float, default=0.0
+        Dropout rate after each hidden layer (one float, or one per layer).
+    input_dropout : float, default=0.0
+        Dropout rate on the inputs.
+    batch_normalization : bool, default=False
+        Add batch normalisation after each hidden layer.
+    kernel_initializer : str or keras.initializers.Initializer, default="glorot_uniform"
+        Weight initialiser of every dense layer.
+    kernel_constraint : float, str, keras.constraints.Constraint or None, default=None
+        Weight constraint; a float is a max-norm bound (``MaxNorm(value)``).
+    callbacks : list of keras.callbacks.Callback or None, default=None
+        Extra Keras callbacks (copied for every fit).
+"""
+
+_MLP_DOC_ATTRS = """
+    Attributes
+    ----------
+    loss_curve_ : list of float
+        Training loss at the end of each epoch.
+    validation_scores_ : list of float or None
+        Validation score (accuracy or R²) per epoch with early stopping.
+    best_loss_ : float or None
+        Lowest training loss (None with early stopping).
+    best_validation_score_ : float or None
+        Best validation score (with early stopping).
+    n_iter_ : int
+        Number of epochs run.
+    t_ : int
+        Number of training samples seen.
+    n_layers_ : int
+        Number of layers, input and output included.
+    n_outputs_ : int
+        Number of outputs.
+    out_activation_ : str
+        Output activation.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+    model_ : keras.Sequential
+        The trained network.
+    history_ : dict of str to list of float
+        Per-epoch logs (``loss``, ``score``, ``val_*``).
+"""
+
+
+class MLPClassifier(ClassifierBase, _BaseMLP):
+    __doc__ = (
+        """Multi-layer perceptron classifier, trained by Keras.
+
+    Binary targets get one sigmoid output unit, multiclass targets a softmax
+    layer, multilabel targets one sigmoid unit per label; the loss is the
+    matching cross-entropy.
+"""
+        + _MLP_DOC_PARAMS
+        + """    class_weight : dict, "balanced" or None, default=None
+        Weights by class label, multiplied into the sample weights.
+"""
+        + _MLP_DOC_ATTRS
+        + """    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    n_classes_ : int
+        Number of classes.
+
+    See Also
+    --------
+    MLPRegressor : The regressor counterpart.
+    KerasClassifier : Any Keras model as a classifier.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skkeras import MLPClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = make_pipeline(StandardScaler(), MLPClassifier(max_iter=50, random_state=0))
+    >>> clf.fit(X, y).score(X, y) > 0.8
+    True
+"""
+    )
+
+    _parameter_constraints = {
+        **_BaseMLP._parameter_constraints,
+        "class_weight": [None, dict, StrOptions({"balanced"})],
+    }
+
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam", alpha=0.0001, batch_size="auto", learning_rate="constant", learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, dropout=0.0, input_dropout=0.0, batch_normalization=False, kernel_initializer="glorot_uniform", kernel_constraint=None, callbacks=None, class_weight=None):  # noqa: E501
+        super().__init__(hidden_layer_sizes=hidden_layer_sizes, activation=activation, solver=solver, alpha=alpha, batch_size=batch_size, learning_rate=learning_rate, learning_rate_init=learning_rate_init, power_t=power_t, max_iter=max_iter, shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose, warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping, validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change, dropout=dropout, input_dropout=input_dropout, batch_normalization=batch_normalization, kernel_initializer=kernel_initializer, kernel_constraint=kernel_constraint, callbacks=callbacks)  # noqa: E501
+        self.class_weight = class_weight
+
+    def _output_activation(self, meta):
+        if meta["target_type_"] == "multiclass":
+            return "softmax"
+        return "sigmoid"
+
+    def _loss(self, default_loss):
+        return default_loss
+
+    def _score_metric(self):
+        if self.target_encoder_.target_type == "multiclass":
+            return keras.metrics.SparseCategoricalAccuracy(name="score")
+        return keras.metrics.BinaryAccuracy(name="score")
+
+
+class MLPRegressor(RegressorBase, _BaseMLP):
+    __doc__ = (
+        """Multi-layer perceptron regressor, trained by Keras.
+
+    A linear output layer with one unit per target column.
+"""
+        + _MLP_DOC_PARAMS
+        + """    loss : str, default="squared_error"
+        "squared_error", "absolute_error", "huber", "poisson", or any Keras
+        loss name.
+"""
+        + _MLP_DOC_ATTRS
+        + """
+    See Also
+    --------
+    MLPClassifier : The classifier counterpart.
+    KerasRegressor : Any Keras model as a regressor.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skkeras import MLPRegressor
+    >>> X = np.linspace(-1, 1, 40).reshape(-1, 1)
+    >>> reg = MLPRegressor(hidden_layer_sizes=(16,), max_iter=20, random_state=0)
+    >>> reg.fit(X, 2 * X.ravel()).predict(X[:2]).shape
+    (2,)
+"""
+    )
+
+    _parameter_constraints = {**_BaseMLP._parameter_constraints, "loss": [str]}
+
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam", alpha=0.0001, batch_size="auto", learning_rate="constant", learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, dropout=0.0, input_dropout=0.0, batch_normalization=False, kernel_initializer="glorot_uniform", kernel_constraint=None, callbacks=None, loss="squared_error"):  # noqa: E501
+        super().__init__(hidden_layer_sizes=hidden_layer_sizes, activation=activation, solver=solver, alpha=alpha, batch_size=batch_size, learning_rate=learning_rate, learning_rate_init=learning_rate_init, power_t=power_t, max_iter=max_iter, shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose, warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping, validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change, dropout=dropout, input_dropout=input_dropout, batch_normalization=batch_normalization, kernel_initializer=kernel_initializer, kernel_constraint=kernel_constraint, callbacks=callbacks)  # noqa: E501
+        self.loss = loss
+
+    def _output_activation(self, meta):
+        return "linear"
+
+    def _loss(self, default_loss):
+        return _REGRESSION_LOSSES.get(self.loss, self.loss)
+
+    def _score_metric(self):
+        return keras.metrics.R2Score(name="score")
