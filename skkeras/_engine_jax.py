@@ -1,0 +1,455 @@
+"""Compiled training loop and prediction for the JAX backend.
+
+The JAX trainer of Keras is already functional: ``model.train_step(state,
+data)`` and ``model.test_step(state, data)`` map a state tuple
+``(trainable, non_trainable, optimizer, metrics)`` of arrays to a new one.
+The engine jits a loop around them: up to
+:data:`~skkeras._engine_common.EPOCH_CHUNK` epochs per call, each resetting
+the metrics (statelessly), drawing a permutation from a key folded from
+``(seed, epoch)``, running the full mini-batches in a ``lax.while_loop`` and
+the last, partial batch after it, reading the epoch's metric results and
+evaluating the validation data.  After each call the new state is assigned
+to the model's variables, so callbacks see (and may change, e.g. the
+learning rate) the model between calls.
+
+Arrays are padded to a bucket size (:func:`skkeras._engine_common.bucket`)
+and the size of the partial batch is a static argument, so XLA compiles once
+per architecture, batch size, bucket and remainder size.  The state is
+passed explicitly, so a function traced with one model serves every model
+with the same :func:`~skkeras._engine_common.structure_key`; models whose
+configuration does not describe them fully get functions of their own.
+"""
+
+import threading
+import weakref
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+import keras
+
+from . import _engine_common as common
+
+_SHARED = common.FunctionCache(maxsize=16)
+_PER_MODEL = weakref.WeakKeyDictionary()
+_LOCK = threading.RLock()
+
+# Bytes of input per prediction batch when predict() gets batch_size=None.
+_PREDICT_CHUNK_BYTES = 1 << 20
+
+
+class Unsupported(Exception):
+    """Raised when the engine cannot reproduce ``fit`` for a model."""
+
+
+class _Failed:
+    def __init__(self, reason):
+        self.reason = reason
+
+
+def model_reason(model):
+    try:
+        if keras.distribution.distribution() is not None:
+            return "a keras.distribution is set"
+    except AttributeError:  # pragma: no cover - old Keras
+        pass
+    nnx = getattr(keras.config, "is_nnx_enabled", None)
+    if nnx is not None and nnx():
+        return "Flax NNX mode"
+    return None
+
+
+def _groups(model):
+    return [
+        list(model.trainable_variables),
+        list(model.non_trainable_variables),
+        list(model.optimizer.variables),
+    ]
+
+
+def _dtype(a):
+    if a.dtype.kind == "f":
+        return np.dtype(keras.config.floatx())
+    return a.dtype
+
+
+def _array(a):
+    if a is None:
+        return None
+    return jnp.asarray(a.astype(_dtype(a), copy=False))
+
+
+def _ref(model, strong):
+    if strong:
+        return lambda: model
+    return weakref.ref(model)
+
+
+def _per_model_key(model):
+    return (
+        id(model.optimizer),
+        tuple(id(m) for m in model.metrics),
+        tuple(id(v) for g in _groups(model) for v in g),
+        repr(getattr(model, "loss", None)),
+    )
+
+
+def _lookup(model, shared_key, local_key, settings, build):
+    with _LOCK:
+        if shared_key is not None:
+            entry = _SHARED.get((shared_key, settings))
+            if entry is None:
+                entry = _build_or_fail(build, model, True)
+                _SHARED.put((shared_key, settings), entry)
+        else:
+            per_model = _PER_MODEL.setdefault(model, {})
+            entry = per_model.get((local_key, settings))
+            if entry is None:
+                entry = _build_or_fail(build, model, False)
+                per_model[(local_key, settings)] = entry
+    if isinstance(entry, _Failed):
+        raise Unsupported(entry.reason)
+    return entry
+
+
+def _build_or_fail(build, model, shared):
+    try:
+        return build(model, shared)
+    except Exception as exc:  # noqa: BLE001 - remembered, then Keras is used
+        return _Failed(f"the compiled engine could not trace this model: {exc!r}")
+
+
+def _loss_metric(model):
+    for m in model.metrics:
+        if m.name == "loss":
+            return m
+    return None
+
+
+def _ensure_built(model, x, y, sw):
+    """Create optimizer and compiled-metric variables (see the TF module)."""
+    if not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
+    x1, y1 = _array(x[:1]), _array(y[:1])
+    sw1 = None if sw is None else _array(sw[:1])
+    y_pred = model(x1, training=False)
+    model.compute_loss(x1, y1, y_pred, sw1, training=False)
+    model.compute_metrics(x1, y1, y_pred, sample_weight=sw1)
+    model.reset_metrics()
+
+
+# --------------------------------------------------------------------------
+# Training
+
+
+class _TrainEntry:
+    def __init__(self, template, shared, settings):
+        self.model_ref = _ref(template, strong=shared)
+        self.shareable = shared
+        self.settings = settings
+        self.template_id = id(template)
+        self.metric_specs = [
+            (tuple(v.shape), v.dtype) for v in template.metrics_variables
+        ]
+        self.signature = [
+            [(tuple(v.shape), str(v.dtype)) for v in g] for g in _groups(template)
+        ]
+        self.names = None
+        self.run = None
+
+
+def _make_run(entry):
+    batch_size, val_batch_size, shuffle, _, has_val = entry.settings[:5]
+    names = entry.names
+    width = len(names)
+    model_ref = entry.model_ref
+
+    def scope(model, mv):
+        return keras.StatelessScope(
+            state_mapping=list(zip(model.metrics_variables, mv))
+        )
+
+    def reset(model, mv):
+        with scope(model, mv) as s:
+            for m in model.metrics:
+                m.reset_state()
+        return [s.get_current_value(v) for v in model.metrics_variables]
+
+    def results(model, mv):
+        with scope(model, mv):
+            out = model.get_metrics_result()
+        values = []
+        for name, value in out.items():
+            value = jnp.asarray(value)
+            if value.ndim != 0:
+                raise Unsupported(f"metric {name} is not a scalar")
+            values.append((name, value.astype(jnp.float32)))
+        return values
+
+    def loss_is_bad(model, mv, check_nan):
+        with scope(model, mv):
+            value = jnp.asarray(_loss_metric(model).result())
+        return jnp.logical_and(check_nan, jnp.logical_not(jnp.all(jnp.isfinite(value))))
+
+    def data(x, y, sw, idx):
+        batch = (jnp.take(x, idx, axis=0), jnp.take(y, idx, axis=0))
+        if sw is not None:
+            batch = batch + (jnp.take(sw, idx, axis=0),)
+        return batch
+
+    def run(
+        state, x, y, sw, xv, yv, swv, n, nv, seed, epoch0, n_epochs, check_nan, r, vr
+    ):
+        model = model_ref()
+        bucket = x.shape[0]
+        bs, vbs = batch_size, val_batch_size
+
+        def train_batch(st, idx):
+            _, st = model.train_step(st, data(x, y, sw, idx))
+            return st
+
+        def test_batch(st, idx):
+            _, st = model.test_step(st, data(xv, yv, swv, idx))
+            return st
+
+        def one_epoch(k, carry):
+            st, buf, _ = carry
+            epoch = epoch0 + k
+            st = (st[0], st[1], st[2], reset(model, st[3]))
+            if shuffle:
+                key = jax.random.fold_in(jax.random.key(seed), epoch)
+                u = jax.random.uniform(key, (bucket,))
+                u = jnp.where(jnp.arange(bucket) < n, u, 2.0)
+                perm = jnp.argsort(u).astype(jnp.int32)
+            else:
+                perm = jnp.arange(bucket, dtype=jnp.int32)
+            full = n // bs
+
+            def cond(c):
+                i, _, stop = c
+                return jnp.logical_and(i < full, stop < 0)
+
+            def body(c):
+                i, st, stop = c
+                st = train_batch(st, jax.lax.dynamic_slice(perm, (i * bs,), (bs,)))
+                return (
+                    i + 1,
+                    st,
+                    jnp.where(loss_is_bad(model, st[3], check_nan), i, stop),
+                )
+
+            _, st, stop = jax.lax.while_loop(
+                cond, body, (jnp.int32(0), st, jnp.int32(-1))
+            )
+            if r:
+
+                def last(args):
+                    st, stop = args
+                    st = train_batch(
+                        st, jax.lax.dynamic_slice(perm, (full * bs,), (r,))
+                    )
+                    return st, jnp.where(
+                        loss_is_bad(model, st[3], check_nan), full, stop
+                    )
+
+                st, stop = jax.lax.cond(stop < 0, last, lambda a: a, (st, stop))
+            row = results(model, st[3])
+            if has_val:
+                tst = (st[0], st[1], reset(model, st[3]))
+                vfull = nv // vbs
+
+                def vbody(i, tst):
+                    return test_batch(tst, i * vbs + jnp.arange(vbs, dtype=jnp.int32))
+
+                tst = jax.lax.fori_loop(0, vfull, vbody, tst)
+                if vr:
+                    tst = test_batch(tst, vfull * vbs + jnp.arange(vr, dtype=jnp.int32))
+                row += [("val_" + k, v) for k, v in results(model, tst[2])]
+                st = (tst[0], tst[1], st[2], tst[2])
+            if [k for k, _ in row] != names:
+                raise Unsupported("metric names differ between eager and jit")
+            buf = buf.at[k].set(jnp.stack([v for _, v in row]))
+            return st, buf, stop
+
+        def cond(c):
+            k, (_, _, stop) = c
+            return jnp.logical_and(k < n_epochs, stop < 0)
+
+        def body(c):
+            k, carry = c
+            return k + 1, one_epoch(k, carry)
+
+        buf = jnp.zeros((common.EPOCH_CHUNK, width), jnp.float32)
+        k, (state, buf, stop) = jax.lax.while_loop(
+            cond, body, (jnp.int32(0), (state, buf, jnp.int32(-1)))
+        )
+        return state, buf, k, stop
+
+    return jax.jit(run, static_argnames=("r", "vr"))
+
+
+def _build_train_entry(template, shared, settings, arrays):
+    x, y, sw = arrays[:3]
+    _ensure_built(template, x, y, sw)
+    if _loss_metric(template) is None:
+        raise Unsupported("the model has no 'loss' metric")
+    entry = _TrainEntry(template, shared, settings)
+    names = list(template.get_metrics_result())
+    if settings[4]:
+        names += ["val_" + k for k in names]
+    entry.names = names
+    entry.run = _make_run(entry)
+    return entry
+
+
+class TrainRunner:
+    """Runs chunks of epochs for :func:`skkeras._engine_common.drive`."""
+
+    def __init__(self, entry, model, arrays, n, nv, seed):
+        self.entry = entry
+        self.model = model
+        self.names = entry.names
+        self.has_validation = entry.settings[4]
+        self.check_nan = False
+        batch_size, val_batch_size = entry.settings[:2]
+        padded = [common.pad(a, common.rows_for(n, batch_size)) for a in arrays[:3]]
+        padded += [
+            common.pad(a, common.rows_for(nv, val_batch_size)) if nv else a
+            for a in arrays[3:]
+        ]
+        self._data = tuple(_array(a) for a in padded)
+        self._n = jnp.int32(n)
+        self._nv = jnp.int32(nv)
+        self._seed = jnp.uint32(seed)
+        self._static = dict(r=n % batch_size, vr=(nv % val_batch_size) if nv else 0)
+        self._own_metrics = (
+            id(model) == entry.template_id and entry.model_ref() is model
+        ) or [
+            (tuple(v.shape), v.dtype) for v in model.metrics_variables
+        ] == entry.metric_specs
+        if [
+            [(tuple(v.shape), str(v.dtype)) for v in g] for g in _groups(model)
+        ] != entry.signature:
+            raise Unsupported("the model's variables do not match the trace")
+        # Compile now, so that a model XLA cannot compile goes to Model.fit.
+        self._call(0, 0)
+
+    def _state(self):
+        groups = _groups(self.model)
+        if self._own_metrics:
+            metrics = [v.value for v in self.model.metrics_variables]
+        else:
+            metrics = [jnp.zeros(s, d) for s, d in self.entry.metric_specs]
+        return tuple([v.value for v in g] for g in groups) + (metrics,)
+
+    def _call(self, first_epoch, n_epochs):
+        return self.entry.run(
+            self._state(),
+            *self._data,
+            self._n,
+            self._nv,
+            self._seed,
+            jnp.int32(first_epoch),
+            jnp.int32(n_epochs),
+            jnp.bool_(self.check_nan),
+            **self._static,
+        )
+
+    def run(self, first_epoch, n_epochs):
+        state, buf, done, stopped = self._call(first_epoch, n_epochs)
+        model = self.model
+        for group, values in zip(_groups(model), state[:3]):
+            for v, value in zip(group, values):
+                v.assign(value)
+        if self._own_metrics:
+            for v, value in zip(model.metrics_variables, state[3]):
+                v.assign(value)
+        done = int(done)
+        stopped = int(stopped)
+        return np.asarray(buf)[:done].tolist(), (stopped if stopped >= 0 else None)
+
+    def finish(self, ran):
+        if ran:
+            self.model.optimizer.finalize_variable_values(self.model.trainable_weights)
+
+
+def make_train_runner(
+    model, x, y, sw, val, *, batch_size, val_batch_size, shuffle, seed
+):
+    """Return a runner for this call, or raise :class:`Unsupported`."""
+    arrays = (x, y, sw) + (tuple(val) if val is not None else (None, None, None))
+    shapes = tuple(
+        None if a is None else (tuple(a.shape[1:]), str(_dtype(a))) for a in arrays
+    )
+    settings = (
+        int(batch_size),
+        int(val_batch_size),
+        bool(shuffle),
+        sw is not None,
+        val is not None,
+        arrays[5] is not None,
+        shapes,
+    )
+    if not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
+    groups = _groups(model)
+    shared_key = common.structure_key(model, groups)
+
+    def build(template, shared):
+        return _build_train_entry(template, shared, settings, arrays)
+
+    entry = _lookup(model, shared_key, _per_model_key(model), settings, build)
+    nv = len(val[0]) if val is not None else 0
+    try:
+        return TrainRunner(entry, model, arrays, len(x), nv, seed)
+    except Unsupported:
+        raise
+    except Exception as exc:  # noqa: BLE001 - XLA could not compile it
+        raise Unsupported(f"XLA could not compile the loop: {exc!r}") from exc
+
+
+# --------------------------------------------------------------------------
+# Prediction
+
+
+def _make_predict(model_ref):
+    def fn(trainable, non_trainable, xs):
+        model = model_ref()
+
+        def one(xb):
+            out, _ = model.predict_step((trainable, non_trainable), (xb,))
+            return out
+
+        out = jax.lax.map(one, xs)
+        return jax.tree_util.tree_map(lambda o: o.reshape((-1,) + o.shape[2:]), out)
+
+    return jax.jit(fn)
+
+
+def predict(model, x, batch_size=None):
+    """Compiled ``model.predict(x)``; raises :class:`Unsupported`."""
+    if batch_size is None:
+        row_bytes = max(1, int(np.prod(x.shape[1:], dtype=np.int64)) * x.dtype.itemsize)
+        batch_size = max(32, _PREDICT_CHUNK_BYTES // row_bytes)
+    bs = int(batch_size)
+    n = len(x)
+    if n <= bs:
+        chunks, size = 1, common.bucket(n)
+    else:
+        chunks, size = common.bucket(-(-n // bs)), bs
+    settings = ("predict", tuple(x.shape[1:]), str(_dtype(x)))
+    groups = [list(model.trainable_variables), list(model.non_trainable_variables)]
+    shared_key = common.structure_key(model, groups, with_compile=False)
+    local_key = ("predict",) + tuple(id(v) for g in groups for v in g)
+
+    def build(template, shared):
+        return _make_predict(_ref(template, strong=shared))
+
+    fn = _lookup(model, shared_key, local_key, settings, build)
+    xs = common.pad(x.astype(_dtype(x), copy=False), chunks * size)
+    xs = xs.reshape((chunks, size) + x.shape[1:])
+    out = fn(
+        [v.value for v in groups[0]], [v.value for v in groups[1]], jnp.asarray(xs)
+    )
+    return jax.tree_util.tree_map(lambda o: np.asarray(o)[:n], out)

@@ -1,0 +1,600 @@
+"""Compiled training loop and prediction for the TensorFlow backend.
+
+One ``tf.function`` runs up to :data:`~skkeras._engine_common.EPOCH_CHUNK`
+whole epochs: for each epoch it resets the metrics, draws a permutation of
+the rows from a stateless generator seeded by ``(seed, epoch)``, runs
+``model.train_step`` over the full mini-batches in a ``tf.while_loop`` and
+then over the last, partial batch (as ``Model.fit`` does), reads the
+epoch's metrics, and evaluates the validation data with
+``model.test_step``.  The learning rate and every other piece of state live
+in variables, so callbacks that change them between calls are honoured.
+
+The full mini-batches run in an XLA-compiled inner function; the arrays are
+padded to a bucket size so that XLA compiles once per architecture, batch
+size and size bucket, not once per dataset size.  When XLA rejects the
+model the loop is traced again without it.
+
+Reuse across models.  Every variable the loop touches (weights,
+non-trainable state such as seed generators, optimizer slots and
+hyperparameter variables) is an *argument* of the traced function, not a
+captured constant: TensorFlow binds each variable object the trace reads to
+the argument it was passed as.  A function traced with one model therefore
+runs unchanged on the variables of any other model with the same
+architecture and compile settings, which is what makes cross-validation
+folds and grid-search candidates after the first skip tracing and XLA
+compilation.  The key (:func:`skkeras._engine_common.structure_key`) is
+only formed for Sequential/Functional models of built-in layers with
+built-in losses and metrics, whose configuration describes them fully; a
+traced function that captured anything beyond its arguments is kept for its
+own model only.  Metric accumulators are reset every epoch and only their
+results are reported, so models other than the one traced pass per-thread
+scratch variables for them.  Other models get functions of their own.
+
+Note: ``tf.random.set_seed`` clears TensorFlow's kernel and function caches,
+so the first compiled call after it re-instantiates the function (~0.3 s).
+"""
+
+import os
+import threading
+import weakref
+
+import numpy as np
+import tensorflow as tf
+
+import keras
+
+from . import _engine_common as common
+
+_SHARED = common.FunctionCache(maxsize=16)
+_PER_MODEL = weakref.WeakKeyDictionary()
+_LOCK = threading.RLock()
+
+# XLA for the training loop; SKKERAS_ENGINE_JIT=0 turns it off.
+JIT_COMPILE = os.environ.get("SKKERAS_ENGINE_JIT", "1").lower() not in (
+    "0",
+    "false",
+    "no",
+    "off",
+)
+
+# Bytes of input per prediction batch when predict() gets batch_size=None.
+_PREDICT_CHUNK_BYTES = 1 << 20
+
+
+class Unsupported(Exception):
+    """Raised when the engine cannot reproduce ``fit`` for a model."""
+
+
+class _Failed:
+    """Cache marker for a key whose tracing failed (go to Keras at once)."""
+
+    def __init__(self, reason):
+        self.reason = reason
+
+
+def model_reason(model):
+    if tf.distribute.has_strategy() or (
+        getattr(model, "_distribute_strategy", None) is not None
+    ):
+        return "a tf.distribute strategy is in use"
+    return None
+
+
+def _groups(model):
+    """The state a training run reads and writes (metrics excluded)."""
+    return [
+        list(model.trainable_variables),
+        list(model.non_trainable_variables),
+        list(model.optimizer.variables),
+    ]
+
+
+def _flat(groups):
+    seen = set()
+    out = []
+    for group in groups:
+        for v in group:
+            if id(v) not in seen:
+                seen.add(id(v))
+                out.append(v)
+    return out
+
+
+def _native(v):
+    value = v.value if isinstance(v, keras.Variable) else v
+    if not isinstance(value, tf.Variable):
+        raise Unsupported(f"variable {getattr(v, 'path', v)} is not a tf.Variable")
+    return value
+
+
+def _signature(variables):
+    return [(tuple(v.shape), str(v.dtype)) for v in variables]
+
+
+def _spec(a, name):
+    if a is None:
+        return None
+    return tf.TensorSpec((None,) + tuple(a.shape[1:]), _cast_dtype(a), name=name)
+
+
+def _cast_dtype(a):
+    if a.dtype.kind == "f":
+        return np.dtype(keras.config.floatx())
+    return a.dtype
+
+
+def _cast(a):
+    """Convert an array as Keras' array adapter does (floats to floatx)."""
+    if a is None:
+        return None
+    return tf.convert_to_tensor(a.astype(_cast_dtype(a), copy=False))
+
+
+def _per_model_key(model, variables):
+    """Identity of everything a per-model trace baked in."""
+    return (
+        id(model.optimizer),
+        tuple(id(m) for m in model.metrics),
+        tuple(id(v) for v in variables),
+        repr(getattr(model, "loss", None)),
+    )
+
+
+def _lookup(model, shared_key, local_key, settings, build):
+    """Find or build an entry: shared by architecture, else per model.
+
+    ``build(model, shared)`` traces for ``model``; an entry whose trace
+    captured more than its arguments comes back with ``shareable`` False and
+    is kept for ``model`` only.
+    """
+    with _LOCK:
+        entry = None
+        if shared_key is not None:
+            entry = _SHARED.get((shared_key, settings))
+        if entry is None:
+            per_model = _PER_MODEL.setdefault(model, {})
+            entry = per_model.get((local_key, settings))
+            if entry is None:
+                entry = _build_or_fail(build, model, shared_key is not None)
+                if shared_key is not None and (
+                    isinstance(entry, _Failed) or entry.shareable
+                ):
+                    _SHARED.put((shared_key, settings), entry)
+                else:
+                    per_model[(local_key, settings)] = entry
+        if isinstance(entry, _Failed):
+            raise Unsupported(entry.reason)
+        return entry
+
+
+def _build_or_fail(build, model, shared):
+    try:
+        return build(model, shared)
+    except Exception as exc:  # noqa: BLE001 - remembered, then Keras is used
+        return _Failed(f"the compiled engine could not trace this model: {exc!r}")
+
+
+def _ref(model, strong):
+    if strong:
+        return lambda: model
+    return weakref.ref(model)
+
+
+# --------------------------------------------------------------------------
+# Training
+
+
+def _ensure_built(model, x, y, sw):
+    """Create the optimizer and compiled-metric variables before tracing.
+
+    Variables cannot be created inside the compiled loop, so the loss and
+    metrics are evaluated once, eagerly, on one row and then reset (the
+    same effect as the symbolic build ``Model.fit`` runs first).
+    """
+    if not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
+    x1, y1 = _cast(x[:1]), _cast(y[:1])
+    sw1 = None if sw is None else _cast(sw[:1])
+    y_pred = model(x1, training=False)
+    model.compute_loss(x1, y1, y_pred, sw1, training=False)
+    model.compute_metrics(x1, y1, y_pred, sample_weight=sw1)
+    model.reset_metrics()
+
+
+def _loss_metric(model):
+    for m in model.metrics:
+        if m.name == "loss":
+            return m
+    return None
+
+
+def _function_variables(model, extra_metrics=None):
+    """Variables passed to a training function, in a fixed order."""
+    flat = _flat(_groups(model))
+    if extra_metrics is None:
+        seen = {id(v) for v in flat}
+        extra_metrics = [v for v in model.metrics_variables if id(v) not in seen]
+    return [_native(v) for v in flat], [_native(v) for v in extra_metrics]
+
+
+class _TrainEntry:
+    def __init__(self, template, shared, settings):
+        self.model_ref = _ref(template, strong=shared)
+        self.shareable = shared
+        self.settings = settings
+        self.names = None
+        self.jit = None
+        self.verified = False
+        self.xla_error = None
+        self.function = None
+        self.template_id = id(template)
+        state, metrics = _function_variables(template)
+        self.state_signature = _signature(state)
+        self.metric_specs = [(tuple(v.shape), v.dtype) for v in metrics]
+        self._scratch = threading.local()
+
+    def variables_for(self, model):
+        """The argument list for a run of ``model``.
+
+        The traced model passes its own variables; other models pass their
+        state and per-thread scratch metric accumulators.
+        """
+        if id(model) == self.template_id and self.model_ref() is model:
+            state, metrics = _function_variables(model)
+        else:
+            scratch = getattr(self._scratch, "variables", None)
+            if scratch is None:
+                scratch = [
+                    tf.Variable(tf.zeros(shape, dtype), trainable=False)
+                    for shape, dtype in self.metric_specs
+                ]
+                self._scratch.variables = scratch
+            state, metrics = _function_variables(model, scratch)
+        if _signature(state) != self.state_signature:
+            raise Unsupported("the model's variables do not match the trace")
+        return state + metrics
+
+
+def _make_train_function(entry, jit):
+    """The compiled loop: up to EPOCH_CHUNK epochs per call.
+
+    The arrays arrive padded with zero rows to a bucket size (see
+    :func:`~skkeras._engine_common.bucket`); ``n`` and ``nv`` give the real
+    numbers of rows.  The full mini-batches of an epoch run in an
+    XLA-compiled inner function whose shapes depend only on the bucket, so
+    XLA compiles once per architecture, batch size and bucket rather than
+    once per dataset size; the last, partial batch (whose size varies) runs
+    in the plain-graph outer function, which also shuffles, reads the logs
+    and loops over epochs.
+    """
+    batch_size, val_batch_size, shuffle, _, has_val = entry.settings[:5]
+    names = entry.names
+    width = len(names)
+    model_ref = entry.model_ref
+
+    def gather(x, y, sw, idx):
+        data = (tf.gather(x, idx), tf.gather(y, idx))
+        if sw is not None:
+            data = data + (tf.gather(sw, idx),)
+        return data
+
+    def results(model):
+        out = []
+        for name, value in model.get_metrics_result().items():
+            value = tf.convert_to_tensor(value)
+            if value.shape.rank != 0:
+                raise Unsupported(f"metric {name} is not a scalar")
+            out.append((name, tf.cast(value, tf.float32)))
+        return out
+
+    def loss_is_bad(model, check_nan):
+        value = tf.convert_to_tensor(_loss_metric(model).result())
+        return tf.logical_and(
+            check_nan, tf.logical_not(tf.reduce_all(tf.math.is_finite(value)))
+        )
+
+    def full_train_batches(x, y, sw, perm, full, check_nan):
+        model = model_ref()
+        bs = batch_size
+
+        def cond(i, stop):
+            return tf.logical_and(i < full, stop < 0)
+
+        def body(i, stop):
+            idx = tf.slice(perm, [i * bs], [bs])
+            model.train_step(gather(x, y, sw, idx))
+            return i + 1, tf.where(loss_is_bad(model, check_nan), i, stop)
+
+        _, stop = tf.while_loop(
+            cond, body, (tf.constant(0), tf.constant(-1)), parallel_iterations=1
+        )
+        return stop
+
+    def full_test_batches(x, y, sw, full):
+        model = model_ref()
+        bs = val_batch_size
+
+        def body(i):
+            model.test_step(gather(x, y, sw, i * bs + tf.range(bs)))
+            return i + 1
+
+        tf.while_loop(
+            lambda i: i < full, body, (tf.constant(0),), parallel_iterations=1
+        )
+        return tf.constant(0)
+
+    full_train_batches = tf.function(
+        full_train_batches, jit_compile=jit, autograph=False
+    )
+    full_test_batches = tf.function(full_test_batches, jit_compile=jit, autograph=False)
+
+    def fn(variables, x, y, sw, xv, yv, swv, n, nv, seed, epoch0, n_epochs, check_nan):
+        # ``variables`` are not read here by name: the model's own variable
+        # objects are, and TensorFlow binds each of them to the argument it
+        # was passed as, so the traced function runs on whichever model's
+        # variables a call passes.
+        del variables
+        model = model_ref()
+        bucket = tf.shape(x)[0]
+
+        def one_epoch(epoch):
+            model.reset_metrics()
+            if shuffle:
+                u = tf.random.stateless_uniform([n], seed=tf.stack([seed, epoch]))
+                perm = tf.argsort(u)
+            else:
+                perm = tf.range(n)
+            full = n // batch_size
+            padded = tf.concat([perm, tf.zeros([bucket - n], perm.dtype)], 0)
+            stop = full_train_batches(x, y, sw, padded, full, check_nan)
+
+            def last():
+                model.train_step(gather(x, y, sw, perm[full * batch_size :]))
+                return tf.where(loss_is_bad(model, check_nan), full, stop)
+
+            stop = tf.cond(
+                tf.logical_and(full * batch_size < n, stop < 0),
+                last,
+                lambda: tf.identity(stop),
+            )
+            logs = results(model)
+            if has_val:
+                model.reset_metrics()
+                vfull = nv // val_batch_size
+                with tf.control_dependencies([full_test_batches(xv, yv, swv, vfull)]):
+                    rest = tf.range(vfull * val_batch_size, nv)
+
+                def val_last():
+                    model.test_step(gather(xv, yv, swv, rest))
+                    return tf.constant(0)
+
+                tf.cond(vfull * val_batch_size < nv, val_last, lambda: tf.constant(0))
+                logs += [("val_" + k, v) for k, v in results(model)]
+            if [k for k, _ in logs] != names:
+                raise Unsupported("metric names differ between eager and graph")
+            return tf.stack([v for _, v in logs]), stop
+
+        def cond(k, buf, stopped):
+            return tf.logical_and(k < n_epochs, stopped < 0)
+
+        def body(k, buf, stopped):
+            row, stopped = one_epoch(epoch0 + tf.cast(k, tf.int64))
+            buf = tf.tensor_scatter_nd_update(buf, [[k]], row[None])
+            return k + 1, buf, stopped
+
+        buf = tf.zeros([common.EPOCH_CHUNK, width], tf.float32)
+        k, buf, stopped = tf.while_loop(
+            cond,
+            body,
+            (tf.constant(0), buf, tf.constant(-1)),
+            parallel_iterations=1,
+        )
+        return buf, k, stopped
+
+    return tf.function(fn, autograph=False)
+
+
+def _trace(entry, arrays, jit):
+    function = _make_train_function(entry, jit)
+    names = ("x", "y", "sw", "xv", "yv", "swv")
+    state, metrics = _function_variables(entry.model_ref())
+    return function.get_concrete_function(
+        state + metrics,
+        *[_spec(a, name) for a, name in zip(arrays, names)],
+        tf.TensorSpec([], tf.int32, name="n"),
+        tf.TensorSpec([], tf.int32, name="nv"),
+        tf.TensorSpec([], tf.int64, name="seed"),
+        tf.TensorSpec([], tf.int64, name="epoch0"),
+        tf.TensorSpec([], tf.int32, name="n_epochs"),
+        tf.TensorSpec([], tf.bool, name="check_nan"),
+    )
+
+
+def _build_train_entry(template, shared, settings, arrays):
+    x, y, sw = arrays[:3]
+    _ensure_built(template, x, y, sw)
+    if _loss_metric(template) is None:
+        raise Unsupported("the model has no 'loss' metric")
+    entry = _TrainEntry(template, shared, settings)
+    names = list(template.get_metrics_result())
+    if settings[4]:
+        names += ["val_" + k for k in names]
+    entry.names = names
+    entry.jit = JIT_COMPILE
+    entry.function = _trace(entry, arrays, entry.jit)
+    if list(entry.function.captured_inputs):
+        # Something beyond the arguments was baked in: this function is only
+        # valid for its own model.
+        entry.shareable = False
+        entry.model_ref = _ref(template, strong=False)
+    return entry
+
+
+class TrainRunner:
+    """Runs chunks of epochs for :func:`skkeras._engine_common.drive`."""
+
+    def __init__(self, entry, model, tensors, seed, arrays):
+        self.entry = entry
+        self.model = model
+        self.names = entry.names
+        self.has_validation = entry.settings[4]
+        self.check_nan = False
+        self._arrays = arrays
+        self._variables = entry.variables_for(model)
+        self._tensors = tensors
+        self._seed = tf.constant(seed, tf.int64)
+
+    def run(self, first_epoch, n_epochs):
+        entry = self.entry
+        args = (
+            self._variables,
+            *self._tensors,
+            self._seed,
+            tf.constant(first_epoch, tf.int64),
+            tf.constant(n_epochs, tf.int32),
+            tf.constant(self.check_nan),
+        )
+        # The first XLA run of an entry may fail to compile part-way through
+        # (the validation step after the training steps, say): keep a copy
+        # of the state to roll back to before tracing again without XLA.
+        snapshot = None
+        if entry.jit and not entry.verified:
+            snapshot = [v.numpy() for v in self._variables]
+        try:
+            buf, done, stopped = entry.function(*args)
+        except tf.errors.OpError as exc:
+            if snapshot is None:
+                raise
+            for v, value in zip(self._variables, snapshot):
+                v.assign(value)
+            with _LOCK:
+                if entry.jit:
+                    entry.function = _trace(entry, self._arrays, False)
+                    entry.jit = False
+                    entry.xla_error = f"{type(exc).__name__}: {str(exc)[:2000]}"
+            buf, done, stopped = entry.function(*args)
+        entry.verified = True
+        done = int(done)
+        stopped = int(stopped)
+        return buf.numpy()[:done].tolist(), (stopped if stopped >= 0 else None)
+
+    def finish(self, ran):
+        if ran:
+            self.model.optimizer.finalize_variable_values(self.model.trainable_weights)
+
+
+def _train_settings(x, y, sw, val, batch_size, val_batch_size, shuffle):
+    xv, yv, swv = val if val is not None else (None, None, None)
+    shapes = tuple(
+        None if a is None else (tuple(a.shape[1:]), str(_cast_dtype(a)))
+        for a in (x, y, sw, xv, yv, swv)
+    )
+    return (
+        int(batch_size),
+        int(val_batch_size),
+        bool(shuffle),
+        sw is not None,
+        val is not None,
+        swv is not None,
+        shapes,
+    )
+
+
+def make_train_runner(
+    model, x, y, sw, val, *, batch_size, val_batch_size, shuffle, seed
+):
+    """Return a runner for this call, or raise :class:`Unsupported`."""
+    arrays = (x, y, sw) + (tuple(val) if val is not None else (None, None, None))
+    settings = _train_settings(x, y, sw, val, batch_size, val_batch_size, shuffle)
+    if not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
+    groups = _groups(model)
+    shared_key = common.structure_key(model, groups)
+    local_key = _per_model_key(model, _flat(groups))
+
+    def build(template, shared):
+        return _build_train_entry(template, shared, settings, arrays)
+
+    entry = _lookup(model, shared_key, local_key, settings, build)
+    n = len(x)
+    nv = len(val[0]) if val is not None else 0
+    padded = [common.pad(a, common.rows_for(n, batch_size)) for a in arrays[:3]]
+    padded += [
+        common.pad(a, common.rows_for(nv, val_batch_size)) if nv else a
+        for a in arrays[3:]
+    ]
+    tensors = tuple(_cast(a) for a in padded) + (
+        tf.constant(n, tf.int32),
+        tf.constant(nv, tf.int32),
+    )
+    return TrainRunner(entry, model, tensors, seed, arrays)
+
+
+# --------------------------------------------------------------------------
+# Prediction
+
+
+class _PredictEntry:
+    def __init__(self, template, shared):
+        self.model_ref = _ref(template, strong=shared)
+        self.shareable = shared
+        self.function = None
+
+
+def _make_predict_function(model_ref, bs):
+    def fn(variables, x):
+        del variables  # bound to the model's variables, as in training
+        model = model_ref()
+        n = tf.shape(x)[0]
+        steps = (n + bs - 1) // bs
+        first = model.predict_step((x[:bs],))
+        flat = tf.nest.flatten(first)
+        arrays = [
+            tf.TensorArray(
+                f.dtype,
+                size=steps,
+                infer_shape=False,
+                element_shape=tf.TensorShape([None]).concatenate(f.shape[1:]),
+            ).write(0, f)
+            for f in flat
+        ]
+
+        def body(i, arrays):
+            out = tf.nest.flatten(model.predict_step((x[i * bs : (i + 1) * bs],)))
+            return i + 1, [a.write(i, o) for a, o in zip(arrays, out)]
+
+        _, arrays = tf.while_loop(
+            lambda i, _: i < steps, body, (tf.constant(1), arrays)
+        )
+        return tf.nest.pack_sequence_as(first, [a.concat() for a in arrays])
+
+    return tf.function(fn, autograph=False)
+
+
+def predict(model, x, batch_size=None):
+    """Compiled ``model.predict(x)``; raises :class:`Unsupported`."""
+    if batch_size is None:
+        row_bytes = max(1, int(np.prod(x.shape[1:], dtype=np.int64)) * x.dtype.itemsize)
+        batch_size = max(32, _PREDICT_CHUNK_BYTES // row_bytes)
+    bs = int(batch_size)
+    settings = ("predict", bs, tuple(x.shape[1:]), str(_cast_dtype(x)))
+    groups = [list(model.trainable_variables), list(model.non_trainable_variables)]
+    variables = [_native(v) for v in _flat(groups)]
+    shared_key = common.structure_key(model, groups, with_compile=False)
+    local_key = ("predict",) + tuple(id(v) for v in variables)
+
+    def build(template, shared):
+        entry = _PredictEntry(template, shared)
+        function = _make_predict_function(entry.model_ref, bs)
+        entry.function = function.get_concrete_function(variables, _spec(x, "x"))
+        entry.signature = _signature(variables)
+        if list(entry.function.captured_inputs):
+            entry.shareable = False
+            entry.model_ref = _ref(template, strong=False)
+        return entry
+
+    entry = _lookup(model, shared_key, local_key, settings, build)
+    if _signature(variables) != entry.signature:
+        raise Unsupported("the model's variables do not match the trace")
+    out = entry.function(variables, _cast(x))
+    return tf.nest.map_structure(lambda t: t.numpy(), out)
