@@ -6,11 +6,22 @@ Four estimators, each a drop-in scikit-learn estimator:
   with scikit-learn's MLP parameter names plus Keras extras.
 * :class:`KerasClassifier`, :class:`KerasRegressor`: any Keras model, with
   scikeras' constructor arguments and routed parameters.
+
+The estimators are imported on first use, so that ``import skkeras`` (and
+the ``skkeras`` command line) does not start Keras and its backend until a
+network is needed.
 """
 
-from ._mlp import MLPClassifier, MLPRegressor
+import importlib
+
 from ._version import __version__
-from ._wrappers import KerasClassifier, KerasRegressor
+
+_LAZY = {
+    "KerasClassifier": "._wrappers",
+    "KerasRegressor": "._wrappers",
+    "MLPClassifier": "._mlp",
+    "MLPRegressor": "._mlp",
+}
 
 __all__ = [
     "KerasClassifier",
@@ -19,3 +30,15 @@ __all__ = [
     "MLPRegressor",
     "__version__",
 ]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'skkeras' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

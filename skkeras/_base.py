@@ -21,6 +21,21 @@ from ._seeding import resolve_seed, seeded
 from ._sklearn_compat import check_sample_weight
 
 
+def mean_one(sample_weight):
+    """Scale training weights to mean 1 (None stays None).
+
+    Keras averages a weighted loss over the batch size, not over the sum of
+    the weights; with weights of mean 1 the loss is the weighted mean that
+    scikit-learn estimators minimise, so that multiplying every weight by a
+    constant changes nothing and integer weights act like repeated samples.
+    """
+    if sample_weight is None:
+        return None
+    return (sample_weight * (sample_weight.size / sample_weight.sum())).astype(
+        np.float32
+    )
+
+
 class RandomSplit:
     """A seeded random validation split of ``fraction`` of the data."""
 
@@ -82,6 +97,7 @@ class BaseKerasEstimator(BaseEstimator):
             reset=reset,
         )
         if fit:
+            y = self._check_y(y)
             X, y = validate_data(
                 self,
                 X,
@@ -98,6 +114,10 @@ class BaseKerasEstimator(BaseEstimator):
         return X, y
 
     _y_numeric = False
+
+    def _check_y(self, y):
+        """Hook for target checks before validation (classifiers extend)."""
+        return y
 
     # ------------------------------------------------------------------
     # Fitting
@@ -132,6 +152,12 @@ class BaseKerasEstimator(BaseEstimator):
         sample_weight = check_sample_weight(sample_weight, X)
         seed = resolve_seed(self.random_state)
         if not warm:
+            # Weights are rescaled to mean 1 for training (see mean_one); a
+            # penalty that scikit-learn divides by the sum of the weights
+            # needs the original mean to stay equivalent.
+            self._weight_scale = (
+                1.0 if sample_weight is None else float(np.mean(sample_weight))
+            )
             self._initialize(X, y, seed, classes=classes)
         options = self._train_options(dict(fit_params), X)
         if epochs is not None:
@@ -202,9 +228,9 @@ class BaseKerasEstimator(BaseEstimator):
         if validation is None or (
             not isinstance(validation, (tuple, list, RandomSplit)) and not validation
         ):
-            return X, y_enc, sample_weight, None
+            return X, y_enc, mean_one(sample_weight), None
         if isinstance(validation, (tuple, list)):
-            return X, y_enc, sample_weight, self._encode_validation(validation)
+            return X, y_enc, mean_one(sample_weight), self._encode_validation(validation)
         n = X.shape[0]
         if isinstance(validation, RandomSplit):
             val_idx = self._random_validation_indices(y, validation.fraction, seed)
@@ -223,7 +249,7 @@ class BaseKerasEstimator(BaseEstimator):
         val_data = (X[val], y_enc[val])
         if sample_weight is not None:
             val_data += (sample_weight[val],)
-        return X[~val], y_enc[~val], w_fit, val_data
+        return X[~val], y_enc[~val], mean_one(w_fit), val_data
 
     def _encode_validation(self, validation):
         """Validate and encode user-given ``(X_val, y_val[, w_val])``."""

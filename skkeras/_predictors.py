@@ -9,6 +9,7 @@ first (so ``is_classifier`` / ``is_regressor`` hold and ``score`` is accuracy
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseKerasEstimator
 from ._targets import ClassifierTarget, RegressorTarget
@@ -21,6 +22,14 @@ class ClassifierBase(ClassifierMixin, BaseKerasEstimator):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
+
+    def _check_y(self, y):
+        # A column vector of labels is one target, as in scikit-learn: warn
+        # and flatten it (a 0/1 matrix of several columns stays multilabel).
+        shape = getattr(y, "shape", None)
+        if shape is not None and len(shape) == 2 and shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        return y
 
     def _make_target(self, y, classes):
         target = ClassifierTarget(y, classes=classes)
@@ -90,7 +99,8 @@ class ClassifierBase(ClassifierMixin, BaseKerasEstimator):
             Probability of each class, columns in ``classes_`` order.  For a
             multilabel target, the probability of each label.
         """
-        return self.target_encoder_.proba(self._predict_raw(X))
+        raw = self._predict_raw(X)
+        return self.target_encoder_.proba(raw)
 
     def predict(self, X):
         """Return the predicted class of each sample in ``X``.
@@ -105,7 +115,8 @@ class ClassifierBase(ClassifierMixin, BaseKerasEstimator):
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
             Predicted labels, of the type of the training labels.
         """
-        return self.target_encoder_.decode(self.predict_proba(X))
+        proba = self.predict_proba(X)  # checks that the model is fitted
+        return self.target_encoder_.decode(proba)
 
 
 class RegressorBase(RegressorMixin, BaseKerasEstimator):
@@ -154,4 +165,5 @@ class RegressorBase(RegressorMixin, BaseKerasEstimator):
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predictions, shaped like the training targets.
         """
-        return self.target_encoder_.decode(self._predict_raw(X))
+        raw = self._predict_raw(X)
+        return self.target_encoder_.decode(raw)

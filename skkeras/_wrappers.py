@@ -141,6 +141,13 @@ class _KerasWrapper(BaseKerasEstimator):
     # Parameters
     # ------------------------------------------------------------------
     def _set_extra(self, kwargs):
+        """Store routed parameters and build-function arguments.
+
+        They live in one private dict, not as attributes, so that ``__init__``
+        sets no attribute beyond its named arguments (scikit-learn's rule);
+        ``get_params``/``set_params`` and attribute reads expose them.
+        """
+        extra = self.__dict__.setdefault("_extra", {})
         for key, value in kwargs.items():
             if key.startswith("_") or key.endswith("_") or hasattr(type(self), key):
                 raise TypeError(
@@ -148,16 +155,22 @@ class _KerasWrapper(BaseKerasEstimator):
                     "cannot be a parameter: it starts or ends with '_' or is the "
                     "name of a method or attribute."
                 )
-            setattr(self, key, value)
+            extra[key] = value
+
+    def __getattr__(self, name):
+        # Only called when normal lookup fails: read routed parameters
+        # (``clf.model__hidden``) like named ones.
+        if not name.startswith("_"):
+            extra = self.__dict__.get("_extra", {})
+            if name in extra:
+                return extra[name]
+        raise AttributeError(
+            f"{type(self).__name__!r} object has no attribute {name!r}"
+        )
 
     def _extra_params(self):
         """Return the extra keyword parameters (routed or build arguments)."""
-        own = set(self._get_param_names())
-        return {
-            k: v
-            for k, v in vars(self).items()
-            if k not in own and not k.startswith("_") and not k.endswith("_")
-        }
+        return dict(self.__dict__.get("_extra", {}))
 
     def get_params(self, deep=True):
         """Get parameters for this estimator, routed ones included.

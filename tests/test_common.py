@@ -1,0 +1,91 @@
+"""scikit-learn's estimator checks over every public skkeras estimator.
+
+Estimators are discovered from ``skkeras.__all__``; each gets a tiny network
+so that the checks run quickly.  There are no expected failures.
+"""
+
+import inspect
+
+import keras
+import pytest
+from sklearn.base import BaseEstimator
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import skkeras
+
+
+def _public_estimators():
+    found = []
+    for name in skkeras.__all__:
+        obj = getattr(skkeras, name)
+        if inspect.isclass(obj) and issubclass(obj, BaseEstimator):
+            found.append(obj)
+    return found
+
+
+def build_dense(meta, hidden=16):
+    """A one-hidden-layer network sized from ``meta``."""
+    n_out = meta["n_outputs_expected_"]
+    if meta["target_type_"] == "multiclass":
+        activation = "softmax"
+    elif meta["target_type_"] in ("binary", "multilabel-indicator"):
+        activation = "sigmoid"
+    else:
+        activation = None
+    return keras.Sequential(
+        [
+            keras.Input(meta["X_shape_"][1:]),
+            keras.layers.Flatten(),
+            keras.layers.Dense(hidden, activation="relu"),
+            keras.layers.Dense(n_out, activation=activation),
+        ]
+    )
+
+
+# Small but adequate settings: the checks include accuracy thresholds.
+TINY_SETTINGS = {
+    "MLPClassifier": dict(hidden_layer_sizes=(16,), max_iter=100, learning_rate_init=0.01),
+    "MLPRegressor": dict(hidden_layer_sizes=(16,), max_iter=100, learning_rate_init=0.01),
+    "KerasClassifier": dict(model=build_dense, epochs=100, optimizer="adam", optimizer__learning_rate=0.01),
+    "KerasRegressor": dict(model=build_dense, epochs=100, optimizer="adam", optimizer__learning_rate=0.01),
+}
+
+
+def _instances():
+    return [cls(**TINY_SETTINGS[cls.__name__]) for cls in _public_estimators()]
+
+
+def test_every_public_estimator_has_settings():
+    names = {cls.__name__ for cls in _public_estimators()}
+    assert names == set(TINY_SETTINGS)
+
+
+# These checks compare a fit on weighted rows with a fit on repeated rows at
+# rtol=1e-7, below float32's resolution (~1.2e-7) once two different row
+# counts are summed.  In float32 the two fits agree to ~5e-7; run the checks
+# in float64 (as scikit-learn runs its own MLP in float64), where the
+# equivalence is exact.  The same configuration is open to users through
+# keras.config.set_floatx("float64") and set_dtype_policy("float64").
+_FLOAT64_CHECKS = {
+    "check_sample_weight_equivalence_on_dense_data",
+    "check_sample_weight_equivalence_on_sparse_data",
+}
+
+
+def _check_name(check):
+    return getattr(getattr(check, "func", check), "__name__", "")
+
+
+@parametrize_with_checks(_instances())
+def test_sklearn_compatible(estimator, check):
+    if _check_name(check) not in _FLOAT64_CHECKS:
+        check(estimator)
+        return
+    previous = keras.config.floatx(), keras.config.dtype_policy()
+    keras.config.set_floatx("float64")
+    keras.config.set_dtype_policy("float64")
+    try:
+        check(estimator)
+    finally:
+        keras.config.set_floatx(previous[0])
+        keras.config.set_dtype_policy(previous[1])
