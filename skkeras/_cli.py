@@ -1,0 +1,798 @@
+"""The ``skkeras`` command line: run the tutorial tasks of :mod:`skkeras.tasks`.
+
+::
+
+    skkeras tasks [TASK]                      list the tasks, or show one
+    skkeras cv TASK [--folds K] [--set k=v]   cross-validate the recipe
+    skkeras grid TASK [--quick] [--report P]  grid-search its hyperparameters
+    skkeras fit TASK --out MODEL              train on the bundled data, save
+    skkeras predict MODEL --csv rows.csv      predict new rows
+
+Expected errors (unknown task, bad ``--set``, missing CSV columns ...) are
+one line on stderr and a non-zero exit status: 2 for usage errors, 1 for the
+others; ``--debug`` shows the traceback of unexpected ones. Keras and the
+estimators are imported only by the commands that train, so ``--help`` and
+``tasks`` stay quick.
+"""
+
+import argparse
+import ast
+import contextlib
+import logging
+import math
+import os
+import re
+import sys
+import time
+import warnings
+
+__all__ = ["main"]
+
+PROG = "skkeras"
+
+
+class CLIError(Exception):
+    """An expected error: printed as one line, exit status ``code``."""
+
+    def __init__(self, message, code=1):
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line and never exit."""
+
+    def error(self, message):
+        raise CLIError(f"{message} (see '{self.prog} --help')", code=2)
+
+
+# ----------------------------------------------------------------------
+# Quiet start-up and warnings
+# ----------------------------------------------------------------------
+@contextlib.contextmanager
+def _quiet_run(quiet):
+    """Silence routine warnings and TensorFlow's Python logger for a command.
+
+    ``ConvergenceWarning`` ("maximum iterations reached") is dropped: the
+    recipes choose their number of epochs. Other warnings that Python's
+    filters let through are collected and printed once each, as one line,
+    at the end (unless ``quiet``).
+    """
+    from sklearn.exceptions import ConvergenceWarning
+
+    tf_logger = logging.getLogger("tensorflow")
+    old_level = tf_logger.level
+    tf_logger.setLevel(logging.ERROR)
+    with warnings.catch_warnings(record=True) as caught:
+        # Python's filters stay (DeprecationWarnings from libraries hidden).
+        warnings.filterwarnings("ignore", category=ConvergenceWarning)
+        try:
+            yield
+        finally:
+            tf_logger.setLevel(old_level)
+            if not quiet:
+                seen = {}
+                for w in caught:
+                    key = (w.category.__name__, " ".join(str(w.message).split()))
+                    seen[key] = seen.get(key, 0) + 1
+                for (category, message), count in seen.items():
+                    times = f" (x{count})" if count > 1 else ""
+                    print(f"{PROG}: {category}: {message}{times}", file=sys.stderr)
+
+
+# ----------------------------------------------------------------------
+# Argument values
+# ----------------------------------------------------------------------
+_WORDS = {
+    "inf": math.inf,
+    "+inf": math.inf,
+    "infinity": math.inf,
+    "-inf": -math.inf,
+    "nan": math.nan,
+    "true": True,
+    "false": False,
+    "none": None,
+    "null": None,
+}
+
+
+def _parse_value(text):
+    """A ``--set`` value: a Python literal, a few words, or else a string."""
+    text = text.strip()
+    if text.lower() in _WORDS:
+        return _WORDS[text.lower()]
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return text
+
+
+def _parse_assignments(items, option):
+    params = {}
+    for item in items or []:
+        key, sep, text = str(item).partition("=")
+        key = key.strip()
+        if not sep or not key or not re.fullmatch(r"[A-Za-z_][\w-]*", key):
+            raise CLIError(
+                f"bad {option} {item!r}: expected key=value, e.g. "
+                f"{option} max_iter=50",
+                code=2,
+            )
+        params[key] = _parse_value(text)
+    return params
+
+
+def _int_arg(minimum, hint):
+    """An argparse type: an int >= ``minimum`` (0 is refused for --n-jobs)."""
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number, got {text!r}"
+            ) from None
+        if value < minimum or (minimum < 0 and value == 0):
+            raise argparse.ArgumentTypeError(f"{hint}, got {value}")
+        return value
+
+    return parse
+
+
+_positive_int = _int_arg(1, "expected a number >= 1")
+_folds = _int_arg(2, "cross-validation needs at least 2 folds")
+_n_jobs = _int_arg(-(2**31), "use 1 or more jobs, or -1 for all cores")
+
+
+# ----------------------------------------------------------------------
+# Shared steps
+# ----------------------------------------------------------------------
+def _task(name):
+    from .tasks import get_task
+
+    try:
+        return get_task(name)
+    except ValueError as exc:
+        raise CLIError(str(exc), code=2) from None
+
+
+def _pipeline(task, args):
+    """The task's pipeline, seeded, with the ``--set`` changes applied."""
+    from .tasks._run import import_keras_quietly
+
+    import_keras_quietly()
+    overrides = _parse_assignments(args.set, "--set")
+    params = {"random_state": args.seed, **overrides}
+    try:
+        pipe = task.make_pipeline(**params)
+    except ValueError as exc:
+        raise CLIError(f"bad --set: {exc}", code=2) from None
+    return pipe, overrides
+
+
+def _model_line(task, overrides):
+    line = task.model_summary
+    if overrides:
+        line += "; changed: " + ", ".join(f"{k}={v!r}" for k, v in overrides.items())
+    return line
+
+
+def _data_line(task, X, y):
+    if task.is_classifier:
+        counts = y.value_counts()
+        target = ", ".join(f"{label}: {n}" for label, n in counts.items())
+        return f"{X.shape[0]} samples x {X.shape[1]} features; classes {target}"
+    span = f"target {y.name} from {y.min():g} to {y.max():g}"
+    return f"{X.shape[0]} samples x {X.shape[1]} features; {span}"
+
+
+def _cv_line(cv, seed):
+    return f"{cv.get_n_splits()}-fold {type(cv).__name__} (shuffled, seed {seed})"
+
+
+def _baseline(task, X, y, cv):
+    from sklearn.model_selection import cross_validate
+
+    return cross_validate(task.make_baseline(), X, y, cv=cv, scoring=task.scoring)
+
+
+def _say(args, *lines):
+    if not args.quiet:
+        for line in lines:
+            print(line, file=sys.stderr)
+
+
+def _check_report_path(path):
+    if path is None:
+        return None
+    from .reports._render import _report_format
+
+    try:
+        _report_format(path, None)
+    except ValueError as exc:
+        raise CLIError(f"bad --report: {exc}", code=2) from None
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise CLIError(
+            f"cannot write the report {path!r}: folder {folder!r} does not exist"
+        )
+    return path
+
+
+def _write_report(args, result, **kwargs):
+    from .reports import make_report
+
+    try:
+        make_report(result, args.report, **kwargs)
+    except OSError as exc:
+        raise CLIError(
+            f"cannot write the report {args.report!r}: {exc.strerror or exc}"
+        ) from None
+    from .reports._plots import has_matplotlib
+
+    note = (
+        ""
+        if has_matplotlib()
+        else " (tables only: install skkeras[plot] for the plots)"
+    )
+    _say(args, f"report written to {args.report}{note}")
+
+
+# ----------------------------------------------------------------------
+# skkeras tasks
+# ----------------------------------------------------------------------
+def _cmd_tasks(args):
+    from .reports._text import text_table
+    from .tasks import list_tasks
+
+    if args.task:
+        return _show_task(_task(args.task))
+    rows = []
+    for task in list_tasks():
+        X, _ = task.load()
+        rows.append(
+            [
+                task.name,
+                task.kind,
+                f"{X.shape[0]} x {X.shape[1]}",
+                ", ".join(task.scoring),
+                task.model_short,
+            ]
+        )
+    header = ["task", "kind", "data", "metrics", "default model"]
+    print(text_table(header, rows, left=(0, 1, 3, 4)))
+    print(f"\nDetails: {PROG} tasks TASK.  Cross-validate: {PROG} cv TASK.")
+    return 0
+
+
+def _show_task(task):
+    X, y = task.load()
+    cv = task.cv()
+    grid = ", ".join(f"{k.split('__')[-1]} {v}" for k, v in task.param_grid.items())
+    quick = ", ".join(f"{k.split('__')[-1]} {v}" for k, v in task.quick_grid.items())
+    lines = [
+        f"{task.name}: {task.title} ({task.kind})",
+        "",
+        task.description,
+        "",
+        f"tutorial:    {task.tutorial}",
+        f"data:        {_data_line(task, X, y)}",
+        f"columns:     {', '.join(map(str, X.columns))}",
+        f"model:       {task.model_summary}",
+        f"cv:          {_cv_line(cv, 0)}",
+        f"scoring:     {', '.join(f'{k} ({v})' for k, v in task.scoring.items())}",
+        f"grid:        {task.n_candidates()} candidates: {grid}",
+        f"quick grid:  {task.n_candidates(quick=True)} candidates: {quick}",
+        f"step name:   {task.estimator_step} (--set max_iter=50 is short for "
+        f"--set {task.estimator_step}__max_iter=50)",
+    ]
+    print("\n".join(lines))
+    return 0
+
+
+# ----------------------------------------------------------------------
+# skkeras cv
+# ----------------------------------------------------------------------
+def _cmd_cv(args):
+    from .reports._text import Progress, cv_text, duration
+    from .tasks._run import cross_validate_with_progress, warm_workers
+
+    task = _task(args.task)
+    report = _check_report_path(args.report)
+    pipe, overrides = _pipeline(task, args)
+    X, y = task.load()
+    cv = task.cv(seed=args.seed, n_splits=args.folds)
+    _say(
+        args,
+        f"{task.name}: {_data_line(task, X, y)}",
+        f"model: {_model_line(task, overrides)}",
+        f"cv: {_cv_line(cv, args.seed)}, n_jobs={args.n_jobs}",
+    )
+    start = time.perf_counter()
+    warm_workers(args.n_jobs)
+    progress = Progress(
+        f"cv {task.name}", cv.get_n_splits(), "folds", enabled=not args.quiet
+    )
+    try:
+        result = cross_validate_with_progress(
+            pipe,
+            X,
+            y,
+            cv=cv,
+            scoring=task.scoring,
+            n_jobs=args.n_jobs,
+            callback=progress.update,
+        )
+    finally:
+        progress.close()
+    wall = time.perf_counter() - start
+    baseline = _baseline(task, X, y, cv)
+    base_name = "majority class" if task.is_classifier else "predicting the mean"
+    print(f"{task.name}: {_cv_line(cv, args.seed)}")
+    print(cv_text(result, scoring=task.scoring, baseline=baseline))
+    print(f"baseline: {base_name}.  wall time: {duration(wall)} (n_jobs={args.n_jobs})")
+    if report:
+        _write_report(
+            args,
+            result,
+            title=f"{task.title}: cross-validation",
+            description=task.description,
+            info=_report_info(task, X, y, cv, args, overrides, wall, command="cv"),
+            scoring=task.scoring,
+            baseline=baseline,
+        )
+    return 0
+
+
+def _report_info(task, X, y, cv, args, overrides, wall, *, command, extra=None):
+    from .reports._text import duration
+
+    info = {
+        "task": f"{task.name} ({task.kind})",
+        "data": _data_line(task, X, y),
+        "model": _model_line(task, overrides),
+        "cross-validation": _cv_line(cv, args.seed),
+        "scoring": ", ".join(f"{k} ({v})" for k, v in task.scoring.items()),
+    }
+    info.update(extra or {})
+    info["wall time"] = f"{duration(wall)} with n_jobs={args.n_jobs}"
+    info["command"] = " ".join([PROG, command, *args.argv])
+    return info
+
+
+# ----------------------------------------------------------------------
+# skkeras grid
+# ----------------------------------------------------------------------
+def _grid(task, pipe, args):
+    if args.param:
+        from .tasks import resolve_param_names
+
+        raw = _parse_assignments(args.param, "--param")
+        grid = {k: v if isinstance(v, list) else [v] for k, v in raw.items()}
+        try:
+            grid = resolve_param_names(pipe, grid)
+        except ValueError as exc:
+            raise CLIError(f"bad --param: {exc}", code=2) from None
+        empty = [k for k, v in grid.items() if not v]
+        if empty:
+            raise CLIError(f"bad --param: no values for {', '.join(empty)}", code=2)
+        return grid
+    return task.quick_grid if args.quick else task.param_grid
+
+
+def _cmd_grid(args):
+    from .reports._plots import has_matplotlib
+    from .reports._text import Progress, best_text, duration, search_text
+    from .tasks._run import make_progress_search, validation_history, warm_workers
+
+    task = _task(args.task)
+    report = _check_report_path(args.report)
+    pipe, overrides = _pipeline(task, args)
+    grid = _grid(task, pipe, args)
+    X, y = task.load()
+    cv = task.cv(seed=args.seed, n_splits=args.folds)
+    n_candidates = math.prod(len(v) for v in grid.values())
+    n_fits = n_candidates * cv.get_n_splits()
+    short = ", ".join(f"{k.split('__')[-1]} {v}" for k, v in grid.items())
+    _say(
+        args,
+        f"{task.name}: {_data_line(task, X, y)}",
+        f"model: {_model_line(task, overrides)}",
+        f"grid: {n_candidates} candidates ({short})",
+        f"cv: {_cv_line(cv, args.seed)}: {n_fits} fits + 1 refit, n_jobs={args.n_jobs}",
+    )
+    start = time.perf_counter()
+    warm_workers(args.n_jobs)
+    progress = Progress(
+        f"grid {task.name}", n_candidates, "candidates", enabled=not args.quiet
+    )
+    search = make_progress_search(
+        pipe,
+        grid,
+        cv=cv,
+        scoring=task.scoring,
+        refit=task.refit,
+        n_jobs=args.n_jobs,
+        callback=progress.update,
+    )
+    try:
+        search.fit(X, y)
+    finally:
+        progress.close()
+    wall = time.perf_counter() - start
+    baseline = _baseline(task, X, y, cv)
+    print(f"{task.name}: {n_candidates} candidates x {_cv_line(cv, args.seed)}")
+    print(search_text(search, top=args.top))
+    name = "majority class" if task.is_classifier else "predicting the mean"
+    print(best_text(search, baseline=baseline, baseline_name=f"baseline, {name}"))
+    print(f"wall time: {duration(wall)} (n_jobs={args.n_jobs})")
+    if report:
+        history, caption = None, None
+        if has_matplotlib():
+            _say(
+                args,
+                "retraining the best candidate with held-out data for the plots...",
+            )
+            history, caption = validation_history(search.best_estimator_, X, y)
+        _write_report(
+            args,
+            search,
+            title=f"{task.title}: grid search",
+            description=task.description,
+            info=_report_info(
+                task,
+                X,
+                y,
+                cv,
+                args,
+                overrides,
+                wall,
+                command="grid",
+                extra={"grid": f"{n_candidates} candidates: {short}"},
+            ),
+            baseline=baseline,
+            history=history,
+            history_caption=caption,
+        )
+    return 0
+
+
+# ----------------------------------------------------------------------
+# skkeras fit / predict
+# ----------------------------------------------------------------------
+def _cmd_fit(args):
+    import joblib
+
+    from .reports._text import duration
+
+    task = _task(args.task)
+    folder = os.path.dirname(os.path.abspath(args.out))
+    if not os.path.isdir(folder):
+        raise CLIError(
+            f"cannot write the model {args.out!r}: folder {folder!r} does not exist"
+        )
+    pipe, overrides = _pipeline(task, args)
+    X, y = task.load()
+    model = _model_line(task, overrides)
+    _say(args, f"training {task.name}: {model} on {X.shape[0]} samples...")
+    start = time.perf_counter()
+    pipe.fit(X, y)
+    wall = time.perf_counter() - start
+    try:
+        joblib.dump(pipe, args.out)
+    except OSError as exc:
+        raise CLIError(
+            f"cannot write the model {args.out!r}: {exc.strerror or exc}"
+        ) from None
+    metric = "accuracy" if task.is_classifier else "R²"
+    print(
+        f"saved the {task.name} model to {args.out} (trained in {duration(wall)}; "
+        f"training {metric} {pipe.score(X, y):.4f}, in-sample)"
+    )
+    print(f"predict with: {PROG} predict {args.out} --csv rows.csv")
+    return 0
+
+
+def _read_csv(path):
+    import pandas as pd
+
+    source = sys.stdin if path == "-" else path
+    if path != "-" and not os.path.isfile(path):
+        raise CLIError(f"no such CSV file: {path!r}")
+    try:
+        frame = pd.read_csv(source)
+    except (
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+        UnicodeDecodeError,
+        OSError,
+    ) as exc:
+        first = (
+            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        )
+        raise CLIError(f"cannot read {path!r} as CSV: {first}") from None
+    if frame.empty:
+        raise CLIError(f"{path!r} has no rows to predict")
+    return frame
+
+
+def _load_model(path):
+    import joblib
+
+    if not os.path.isfile(path):
+        hint = f"write one with: {PROG} fit TASK --out {path}"
+        raise CLIError(f"no such model file: {path!r} ({hint})")
+    from .tasks._run import import_keras_quietly
+
+    import_keras_quietly()
+    try:
+        model = joblib.load(path)
+    except Exception as exc:  # unpickling raises many types
+        raise CLIError(
+            f"cannot load a model from {path!r} ({type(exc).__name__}: {exc}); "
+            f"it must be a file written by '{PROG} fit'"
+        ) from None
+    if not hasattr(model, "predict"):
+        raise CLIError(f"{path!r} holds a {type(model).__name__}, not a fitted model")
+    return model
+
+
+def _model_columns(model, frame, csv):
+    names = getattr(model, "feature_names_in_", None)
+    if names is None:
+        n = getattr(model, "n_features_in_", None)
+        if n is not None and frame.shape[1] != n:
+            raise CLIError(
+                f"the model takes {n} columns but {csv!r} has {frame.shape[1]}"
+            )
+        return list(frame.columns)
+    names = [str(c) for c in names]
+    missing = [c for c in names if c not in frame.columns]
+    if missing:
+        raise CLIError(
+            f"{csv!r} lacks the column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)} that the model needs (it needs: {', '.join(names)})"
+        )
+    return names
+
+
+def _cmd_predict(args):
+    model = _load_model(args.model)
+    frame = _read_csv(args.csv)
+    columns = _model_columns(model, frame, args.csv)
+    extra = [c for c in frame.columns if c not in columns]
+    if extra:
+        _say(args, f"note: columns not used by the model: {', '.join(map(str, extra))}")
+    X = frame[columns]
+    try:
+        predictions = model.predict(X)
+        proba = model.predict_proba(X) if hasattr(model, "predict_proba") else None
+    except (ValueError, TypeError, KeyError) as exc:
+        message = " ".join(str(exc).split())
+        raise CLIError(f"cannot predict the rows of {args.csv!r}: {message}") from None
+    out = frame.copy()
+    out["prediction"] = predictions
+    if proba is not None:
+        for i, label in enumerate(getattr(model, "classes_", range(proba.shape[1]))):
+            out[f"proba_{label}"] = proba[:, i].round(6)
+    if args.out:
+        try:
+            out.to_csv(args.out, index=False)
+        except OSError as exc:
+            raise CLIError(
+                f"cannot write {args.out!r}: {exc.strerror or exc}"
+            ) from None
+        _say(args, f"wrote {len(out)} predictions to {args.out}")
+    else:
+        out.to_csv(sys.stdout, index=False)
+    return 0
+
+
+# ----------------------------------------------------------------------
+# The parser
+# ----------------------------------------------------------------------
+_EPILOG = f"""examples:
+  {PROG} tasks                                 the tasks, their data and models
+  {PROG} cv pima --n-jobs 2                    10-fold cross-validation of the recipe
+  {PROG} cv iris --folds 5 --set max_iter=100 hidden_layer_sizes="(16,)"
+  {PROG} grid pima --quick --report pima.html  4-candidate grid search, HTML report
+  {PROG} grid bank --param dropout=[0,0.2,0.4] --folds 5
+  {PROG} fit bank --out bank.joblib && {PROG} predict bank.joblib --csv rows.csv
+
+Full grids are large (pima: 54 candidates x 10 folds = 540 fits); use
+--quick (4 candidates), --param, --folds and --n-jobs to bound the time.
+Model files are pickles: load only files you trust."""
+
+
+def _add_common(parser, *, seed=True, jobs=True, settable=True):
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print only the results: no progress, notes or warnings",
+    )
+    if settable:
+        parser.add_argument(
+            "--set",
+            action="extend",
+            nargs="+",
+            default=[],
+            metavar="KEY=VALUE",
+            help="change a pipeline parameter; values are Python literals "
+            "(50, 0.1, (12, 8), 'adam', inf); short names such as max_iter "
+            "refer to the network's parameters",
+        )
+    if seed:
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=0,
+            help="seed of the shuffled folds and of the network (default: 0)",
+        )
+    if jobs:
+        parser.add_argument(
+            "--n-jobs",
+            type=_n_jobs,
+            default=1,
+            metavar="N",
+            help="folds trained in parallel; -1 uses all cores (default: 1)",
+        )
+
+
+def _build_parser():
+    from ._version import __version__
+
+    parser = _Parser(
+        prog=PROG,
+        description="Run the classic Keras tutorial tasks with scikit-learn: "
+        "cross-validation, grid search, reports, training and prediction.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of unexpected errors"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("tasks", help="list the tasks, or describe one")
+    p.add_argument("task", nargs="?", metavar="TASK", help="a task to describe")
+    p.set_defaults(handler=_cmd_tasks, quiet=False)
+
+    p = sub.add_parser("cv", help="cross-validate a task's recipe")
+    p.add_argument("task", metavar="TASK", help="pima, iris, boston, bank or gender")
+    p.add_argument(
+        "--folds",
+        type=_folds,
+        default=None,
+        metavar="K",
+        help="number of folds (default: the recipe's, 10)",
+    )
+    p.add_argument(
+        "--report",
+        metavar="PATH",
+        help="also write a report: .html (self-contained) or .md",
+    )
+    _add_common(p)
+    p.set_defaults(handler=_cmd_cv)
+
+    p = sub.add_parser("grid", help="grid-search a task's hyperparameters")
+    p.add_argument("task", metavar="TASK", help="pima, iris, boston, bank or gender")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="search the 4-candidate quick grid instead of the full one",
+    )
+    p.add_argument(
+        "--param",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="KEY=[V1,V2]",
+        help="search these values instead of the recipe's grid (repeatable)",
+    )
+    p.add_argument(
+        "--folds",
+        type=_folds,
+        default=None,
+        metavar="K",
+        help="number of folds (default: the recipe's, 10)",
+    )
+    p.add_argument(
+        "--top",
+        type=_positive_int,
+        default=10,
+        metavar="N",
+        help="candidates to print (default: 10)",
+    )
+    p.add_argument(
+        "--report",
+        metavar="PATH",
+        help="also write a report: .html (self-contained) or .md",
+    )
+    _add_common(p)
+    p.set_defaults(handler=_cmd_grid)
+
+    p = sub.add_parser("fit", help="train a task's recipe on its data and save it")
+    p.add_argument("task", metavar="TASK", help="pima, iris, boston, bank or gender")
+    p.add_argument(
+        "--out", required=True, metavar="MODEL", help="file to save the model to"
+    )
+    _add_common(p, jobs=False)
+    p.set_defaults(handler=_cmd_fit)
+
+    p = sub.add_parser(
+        "predict", help="predict the rows of a CSV file with a saved model"
+    )
+    p.add_argument(
+        "model", metavar="MODEL", help="a model file written by 'skkeras fit'"
+    )
+    p.add_argument(
+        "--csv",
+        required=True,
+        metavar="PATH",
+        help="rows to predict, with the training columns ('-' reads stdin)",
+    )
+    p.add_argument(
+        "--out", metavar="PATH", help="write the predictions here instead of to stdout"
+    )
+    _add_common(p, seed=False, jobs=False, settable=False)
+    p.set_defaults(handler=_cmd_predict)
+    return parser
+
+
+def _one_line(exc):
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 400 else text[:397] + "..."
+
+
+def main(argv=None):
+    """Run the ``skkeras`` command line.
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        The arguments, without the program name; None reads ``sys.argv``.
+
+    Returns
+    -------
+    status : int
+        0 on success, 1 on errors, 2 on usage errors, 130 if interrupted.
+
+    Examples
+    --------
+    >>> from skkeras._cli import main
+    >>> main(["tasks"])  # doctest: +SKIP
+    0
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _build_parser()
+    debug = "--debug" in argv
+    try:
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # --help and --version
+            return int(exc.code or 0)
+        if args.command is None:
+            parser.print_help()
+            return 2
+        start = argv.index(args.command) + 1 if args.command in argv else len(argv)
+        args.argv = argv[start:]
+        with _quiet_run(args.quiet):
+            return args.handler(args)
+    except CLIError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print(f"\n{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - one line, unless --debug
+        if debug:
+            raise
+        print(
+            f"{PROG}: error: {type(exc).__name__}: {_one_line(exc)} "
+            "(run with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
