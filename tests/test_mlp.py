@@ -1,0 +1,199 @@
+"""MLPClassifier and MLPRegressor: scikit-learn's MLP parameters on Keras."""
+
+import keras
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris, make_multilabel_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skkeras import MLPClassifier, MLPRegressor
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+@pytest.fixture(scope="module")
+def regression():
+    X, y = make_regression(n_samples=80, n_features=4, noise=0.1, random_state=0)
+    return X, y / y.std()
+
+
+def test_iris_pipeline_cross_val_score():
+    X, y = load_iris(return_X_y=True)
+    pipe = make_pipeline(StandardScaler(), MLPClassifier(random_state=0))
+    scores = cross_val_score(pipe, X, y, cv=StratifiedKFold(5, shuffle=True, random_state=0))
+    assert scores.mean() >= 0.93
+
+
+def test_fitted_attributes_follow_scikit_learn(iris):
+    X, y = iris
+    with pytest.warns(ConvergenceWarning, match="Maximum iterations"):
+        clf = MLPClassifier(hidden_layer_sizes=(6, 5), max_iter=7, random_state=0).fit(X, y)
+    assert clf.n_iter_ == 7 == len(clf.loss_curve_)
+    assert clf.t_ == 7 * len(X)
+    assert clf.best_loss_ == min(clf.loss_curve_)
+    assert clf.validation_scores_ is None and clf.best_validation_score_ is None
+    assert clf.n_layers_ == 4
+    assert clf.out_activation_ == "softmax"
+    assert clf.n_outputs_ == 1 and list(clf.classes_) == [0, 1, 2]
+    assert clf.n_features_in_ == 4
+    assert [layer.units for layer in clf.model_.layers if isinstance(layer, keras.layers.Dense)] == [6, 5, 3]
+    assert set(clf.history_) >= {"loss", "score"}
+
+
+def test_binary_output_is_one_logistic_unit(iris):
+    X, y = iris
+    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=3, random_state=0).fit(X, y == 2)
+    assert clf.out_activation_ == "logistic"
+    assert clf.model_.layers[-1].units == 1
+    assert clf.predict_proba(X).shape == (len(X), 2)
+    assert clf.predict(X).dtype == bool
+
+
+def test_tol_stops_training_before_max_iter(iris):
+    X, y = iris
+    from sklearn.neural_network import MLPClassifier as SklearnMLP
+
+    kw = dict(max_iter=500, tol=10.0, n_iter_no_change=2, random_state=0)
+    clf = MLPClassifier(**kw).fit(X, y)
+    # With a tolerance no epoch can meet, both stop after the same count:
+    # the first epoch, then n_iter_no_change + 1 epochs without improvement.
+    assert clf.n_iter_ == SklearnMLP(**kw).fit(X, y).n_iter_ < 500
+
+
+def test_early_stopping_records_validation_scores(iris):
+    X, y = iris
+    clf = MLPClassifier(
+        max_iter=200, early_stopping=True, validation_fraction=0.2, n_iter_no_change=3,
+        learning_rate_init=0.01, random_state=0,
+    ).fit(X, y)
+    assert len(clf.validation_scores_) == clf.n_iter_ < 200
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    assert clf.best_loss_ is None
+
+
+@pytest.mark.parametrize(
+    "solver, cls",
+    [("sgd", keras.optimizers.SGD), ("rmsprop", keras.optimizers.RMSprop), ("adamax", keras.optimizers.Adamax)],
+)
+def test_solver_names_are_keras_optimizers(iris, solver, cls):
+    X, y = iris
+    clf = MLPClassifier(hidden_layer_sizes=(4,), solver=solver, momentum=0.8, max_iter=1, learning_rate_init=0.05, random_state=0)
+    clf.fit(X, y)
+    opt = clf.model_.optimizer
+    assert isinstance(opt, cls)
+    assert float(np.asarray(opt.learning_rate)) == pytest.approx(0.05)
+    if solver == "sgd":
+        assert opt.momentum == pytest.approx(0.8) and opt.nesterov
+
+
+def test_keras_extras_build_the_layers(iris):
+    X, y = iris
+    clf = MLPClassifier(
+        hidden_layer_sizes=(8, 4), dropout=[0.5, 0.0], input_dropout=0.1, batch_normalization=True,
+        kernel_initializer="he_normal", kernel_constraint=3.0, max_iter=2, random_state=0,
+    ).fit(X, y)
+    kinds = [type(layer).__name__ for layer in clf.model_.layers]
+    assert kinds == ["Dropout", "Dense", "BatchNormalization", "Dropout", "Dense", "BatchNormalization", "Dense"]
+    first_dense = clf.model_.layers[1]
+    assert isinstance(first_dense.kernel_constraint, keras.constraints.MaxNorm)
+    assert isinstance(first_dense.kernel_initializer, keras.initializers.HeNormal)
+
+
+def test_dropout_rates_must_match_the_layers(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="one rate per hidden layer"):
+        MLPClassifier(hidden_layer_sizes=(4, 4), dropout=[0.1], max_iter=1).fit(X, y)
+
+
+def test_invalid_parameters_are_refused(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="solver"):
+        MLPClassifier(solver="lbfgs").fit(X, y)
+    with pytest.raises(ValueError, match="activation"):
+        MLPClassifier(activation="nope", max_iter=1).fit(X, y)
+    with pytest.raises(ValueError, match="hidden_layer_sizes"):
+        MLPClassifier(hidden_layer_sizes=(0,), max_iter=1).fit(X, y)
+
+
+def test_batch_size_auto_and_clipping(iris):
+    X, y = iris
+    with pytest.warns(UserWarning, match="batch_size"):
+        MLPClassifier(batch_size=1000, max_iter=1).fit(X, y)
+
+
+def test_class_weight_balanced_changes_the_model(iris):
+    X, y = iris
+    keep = np.r_[np.arange(50), np.arange(50, 60), np.arange(100, 150)]
+    kw = dict(hidden_layer_sizes=(4,), max_iter=5, random_state=0)
+    plain = MLPClassifier(**kw).fit(X[keep], y[keep]).predict_proba(X)
+    balanced = MLPClassifier(class_weight="balanced", **kw).fit(X[keep], y[keep]).predict_proba(X)
+    assert not np.allclose(plain, balanced)
+
+
+def test_multilabel_classification():
+    X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
+    clf = MLPClassifier(hidden_layer_sizes=(16,), max_iter=30, learning_rate_init=0.01, random_state=0).fit(X, Y)
+    assert clf.predict(X).shape == Y.shape
+    assert clf.out_activation_ == "logistic"
+    assert clf.score(X, Y) > 0.3
+
+
+@pytest.mark.parametrize("loss, keras_name", [("squared_error", "mean_squared_error"), ("absolute_error", "mean_absolute_error"), ("huber", "huber")])
+def test_regressor_losses(regression, loss, keras_name):
+    X, y = regression
+    reg = MLPRegressor(hidden_layer_sizes=(8,), loss=loss, max_iter=2, random_state=0).fit(X, y)
+    assert keras_name in str(getattr(reg.model_.loss, "__name__", reg.model_.loss)) or keras_name in str(reg.model_.get_compile_config()["loss"])
+    assert reg.out_activation_ == "identity"
+
+
+def test_regressor_learns(regression):
+    X, y = regression
+    reg = MLPRegressor(hidden_layer_sizes=(32,), max_iter=200, learning_rate_init=0.01, random_state=0).fit(X, y)
+    assert reg.score(X, y) > 0.9
+    assert reg.predict(X).shape == y.shape
+
+
+@pytest.mark.parametrize("schedule", ["invscaling", "adaptive"])
+def test_learning_rate_schedules(iris, schedule):
+    X, y = iris
+    clf = MLPClassifier(
+        hidden_layer_sizes=(4,), learning_rate=schedule, learning_rate_init=0.1, tol=10.0,
+        n_iter_no_change=1, max_iter=6, random_state=0,
+    )
+    with pytest.warns(ConvergenceWarning) if schedule == "adaptive" else _nothing():
+        clf.fit(X, y)
+    final = float(np.asarray(clf.model_.optimizer.learning_rate))
+    assert final < 0.1
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_warm_start_continues_the_same_network(iris):
+    X, y = iris
+    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=3, warm_start=True, n_iter_no_change=np.inf, random_state=0)
+    with pytest.warns(ConvergenceWarning):
+        clf.fit(X, y)
+    model = clf.model_
+    with pytest.warns(ConvergenceWarning):
+        clf.fit(X, y)
+    assert clf.model_ is model
+    assert clf.n_iter_ == 6 == len(clf.loss_curve_)
+
+
+def test_fit_keyword_arguments_are_refused(iris):
+    X, y = iris
+    with pytest.raises(TypeError, match="estimator parameters"):
+        MLPClassifier(max_iter=1).fit(X, y, epochs=3)
