@@ -7,6 +7,10 @@ Four estimators, each a drop-in scikit-learn estimator:
 * :class:`KerasClassifier`, :class:`KerasRegressor`: any Keras model, with
   scikeras' constructor arguments and routed parameters.
 
+Learning-rate schedules for their ``lr_schedule`` parameter:
+:class:`TimeBasedDecay`, :class:`StepDecay`, :class:`ExponentialDecay`,
+:class:`PlateauDecay`.
+
 The estimators are imported on first use, so that ``import skkeras`` (and
 the ``skkeras`` command line) does not start Keras and its backend until a
 network is needed.
@@ -21,6 +25,10 @@ _LAZY = {
     "KerasRegressor": "._wrappers",
     "MLPClassifier": "._mlp",
     "MLPRegressor": "._mlp",
+    "TimeBasedDecay": "._schedules",
+    "StepDecay": "._schedules",
+    "ExponentialDecay": "._schedules",
+    "PlateauDecay": "._schedules",
 }
 
 __all__ = [
@@ -28,6 +36,10 @@ __all__ = [
     "KerasRegressor",
     "MLPClassifier",
     "MLPRegressor",
+    "TimeBasedDecay",
+    "StepDecay",
+    "ExponentialDecay",
+    "PlateauDecay",
     "__version__",
 ]
 

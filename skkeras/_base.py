@@ -12,9 +12,15 @@ small methods so that each estimator overrides only what differs:
     -> ``_engine.train`` -> ``_record``: history and fitted attributes
 """
 
+import keras
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    check_array,
+    check_consistent_length,
+    check_is_fitted,
+    validate_data,
+)
 
 from . import _engine
 from ._seeding import resolve_seed, seeded
@@ -68,7 +74,7 @@ def output_units(model, X):
 class BaseKerasEstimator(BaseEstimator):
     """Base class of the skkeras estimators; not for direct use.
 
-    Subclasses implement ``_build_model(meta)``, returning a compiled Keras
+    Subclasses implement ``_build_model(meta, X)``, returning a compiled Keras
     model, and ``_train_options(fit_params)``, returning the keyword
     arguments of :func:`skkeras._engine.train` that come from parameters.
     """
@@ -90,6 +96,9 @@ class BaseKerasEstimator(BaseEstimator):
     # Data at the door
     # ------------------------------------------------------------------
     def _validate_X(self, X, *, reset, y=None, fit=False):
+        text = self._text_input(X)
+        if text is not None:
+            return self._validate_text(text, reset=reset, y=y, fit=fit)
         kwargs = dict(
             accept_sparse=("csr", "csc", "coo"),
             dtype=(np.float32, np.float64),
@@ -114,6 +123,56 @@ class BaseKerasEstimator(BaseEstimator):
         return X, y
 
     _y_numeric = False
+
+    def _text_input(self, X):
+        """Return ``X`` as a 1-D object array if it is raw text, else None.
+
+        The general wrappers pass a 1-D sequence of strings (one document
+        per sample) to the model unchanged, for a ``TextVectorization``
+        layer; every other input goes through scikit-learn's validation.
+        """
+        if not self._allow_nd or isinstance(X, (str, bytes)):
+            return None
+        if isinstance(X, (list, tuple)) or hasattr(X, "dtype"):
+            values = getattr(X, "values", X)  # a pandas Series
+            if hasattr(values, "toarray"):
+                return None
+            arr = np.asarray(values, dtype=object)
+            if (
+                arr.ndim == 1
+                and arr.size > 0
+                and all(isinstance(v, str) for v in arr)
+            ):
+                return arr
+        return None
+
+    def _validate_text(self, X, *, reset, y, fit):
+        """Validate raw text input (see :meth:`_text_input`)."""
+        if fit:
+            y = self._check_y(y)
+            if y is None:
+                raise ValueError(
+                    f"{type(self).__name__} requires y to be passed, but the "
+                    "target y is None."
+                )
+            y = check_array(
+                y,
+                ensure_2d=False,
+                dtype="numeric" if self._y_numeric else None,
+                input_name="y",
+            )
+            check_consistent_length(X, y)
+        if reset:
+            self.n_features_in_ = 1
+            if hasattr(self, "feature_names_in_"):
+                del self.feature_names_in_
+        elif getattr(self, "n_features_in_", 1) != 1:
+            raise ValueError(
+                f"X is a 1-D array of {X.size} strings, but "
+                f"{type(self).__name__} was fitted on {self.n_features_in_} "
+                "numeric features."
+            )
+        return X, y
 
     def _check_y(self, y):
         """Hook for target checks before validation (classifiers extend)."""
@@ -188,11 +247,15 @@ class BaseKerasEstimator(BaseEstimator):
         self.n_outputs_ = target.n_outputs
         meta = self._meta(X, y)
         with seeded(seed):
-            model = self._build_model(meta)
+            model = self._build_model(meta, X)
             units = output_units(model, X)
             if not model.compiled:
                 self._compile_model(model, target.default_loss(units))
         target.choose_mode(model.loss, units)
+        # The rate training starts from, for learning-rate schedules.
+        self._initial_learning_rate = float(
+            keras.ops.convert_to_numpy(model.optimizer.learning_rate)
+        )
         self.model_ = model
         self.history_ = {}
         self.n_iter_ = 0

@@ -18,6 +18,7 @@ from ._base import BaseKerasEstimator, RandomSplit
 from ._callbacks import Convergence, InverseScaling
 from ._keras_objects import make_callbacks, make_loss
 from ._predictors import ClassifierBase, RegressorBase
+from ._schedules import EpochSchedule, make_schedule
 from ._sklearn_compat import Interval, Options, StrOptions, validate_params
 
 # scikit-learn's activation names, mapped to Keras' (Keras names pass through).
@@ -64,6 +65,7 @@ class _BaseMLP(BaseKerasEstimator):
         "kernel_initializer": [str, keras.initializers.Initializer],
         "kernel_constraint": [None, Interval(Real, 0, None, closed="neither"), str, keras.constraints.Constraint],
         "callbacks": [None, list, keras.callbacks.Callback],
+        "lr_schedule": [None, str, EpochSchedule],
     }
 
     def __init__(
@@ -97,6 +99,7 @@ class _BaseMLP(BaseKerasEstimator):
         kernel_initializer="glorot_uniform",
         kernel_constraint=None,
         callbacks=None,
+        lr_schedule=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -126,12 +129,19 @@ class _BaseMLP(BaseKerasEstimator):
         self.kernel_initializer = kernel_initializer
         self.kernel_constraint = kernel_constraint
         self.callbacks = callbacks
+        self.lr_schedule = lr_schedule
 
     # ------------------------------------------------------------------
     # Parameters
     # ------------------------------------------------------------------
     def _check_params(self):
         validate_params(self)
+        if self.lr_schedule is not None and self.learning_rate != "constant":
+            raise ValueError(
+                f"lr_schedule={self.lr_schedule!r} and learning_rate="
+                f"{self.learning_rate!r} both set the learning rate; use "
+                "learning_rate='constant' with an lr_schedule."
+            )
         sizes = self._hidden_sizes()
         if any(int(s) < 1 for s in sizes):
             raise ValueError(
@@ -190,7 +200,7 @@ class _BaseMLP(BaseKerasEstimator):
             return copy.deepcopy(constraint)
         return constraint
 
-    def _build_model(self, meta):
+    def _build_model(self, meta, X):
         sizes = self._hidden_sizes()
         n_train = meta["X_shape_"][0]
         if self.early_stopping:
@@ -266,6 +276,11 @@ class _BaseMLP(BaseKerasEstimator):
             adaptive=self.learning_rate == "adaptive",
         )
         callbacks = make_callbacks(self.callbacks, {}) + [convergence]
+        schedule = make_schedule(
+            self.lr_schedule, self._initial_learning_rate, self.max_iter
+        )
+        if schedule is not None:
+            callbacks.append(schedule)
         if self.learning_rate == "invscaling":
             callbacks.append(
                 InverseScaling(self.learning_rate_init, self.power_t, n_train)
@@ -371,6 +386,14 @@ _MLP_DOC_PARAMS = """
         Weight constraint; a float is a max-norm bound (``MaxNorm(value)``).
     callbacks : list of keras.callbacks.Callback or None, default=None
         Extra Keras callbacks (copied for every fit).
+    lr_schedule : str, schedule object or None, default=None
+        Learning rate by epoch: "time_based" (``lr / (1 + decay * epoch)``),
+        "step" (halve every 10 epochs), "exponential", "plateau", or a
+        :class:`TimeBasedDecay`, :class:`StepDecay`,
+        :class:`ExponentialDecay` or :class:`PlateauDecay` with its own
+        parameters.  Starts from ``learning_rate_init``; the rate of each
+        epoch is recorded in ``history_["learning_rate"]``.  Only with
+        ``learning_rate="constant"``.
 """
 
 _MLP_DOC_ATTRS = """
@@ -446,8 +469,8 @@ class MLPClassifier(ClassifierBase, _BaseMLP):
         "class_weight": [None, dict, StrOptions({"balanced"})],
     }
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam", alpha=0.0001, batch_size="auto", learning_rate="constant", learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, dropout=0.0, input_dropout=0.0, batch_normalization=False, kernel_initializer="glorot_uniform", kernel_constraint=None, callbacks=None, class_weight=None):  # noqa: E501
-        super().__init__(hidden_layer_sizes=hidden_layer_sizes, activation=activation, solver=solver, alpha=alpha, batch_size=batch_size, learning_rate=learning_rate, learning_rate_init=learning_rate_init, power_t=power_t, max_iter=max_iter, shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose, warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping, validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change, dropout=dropout, input_dropout=input_dropout, batch_normalization=batch_normalization, kernel_initializer=kernel_initializer, kernel_constraint=kernel_constraint, callbacks=callbacks)  # noqa: E501
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam", alpha=0.0001, batch_size="auto", learning_rate="constant", learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, dropout=0.0, input_dropout=0.0, batch_normalization=False, kernel_initializer="glorot_uniform", kernel_constraint=None, callbacks=None, lr_schedule=None, class_weight=None):  # noqa: E501
+        super().__init__(hidden_layer_sizes=hidden_layer_sizes, activation=activation, solver=solver, alpha=alpha, batch_size=batch_size, learning_rate=learning_rate, learning_rate_init=learning_rate_init, power_t=power_t, max_iter=max_iter, shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose, warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping, validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change, dropout=dropout, input_dropout=input_dropout, batch_normalization=batch_normalization, kernel_initializer=kernel_initializer, kernel_constraint=kernel_constraint, callbacks=callbacks, lr_schedule=lr_schedule)  # noqa: E501
         self.class_weight = class_weight
 
     def _output_activation(self, meta):
@@ -495,8 +518,8 @@ class MLPRegressor(RegressorBase, _BaseMLP):
 
     _parameter_constraints = {**_BaseMLP._parameter_constraints, "loss": [str]}
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam", alpha=0.0001, batch_size="auto", learning_rate="constant", learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, dropout=0.0, input_dropout=0.0, batch_normalization=False, kernel_initializer="glorot_uniform", kernel_constraint=None, callbacks=None, loss="squared_error"):  # noqa: E501
-        super().__init__(hidden_layer_sizes=hidden_layer_sizes, activation=activation, solver=solver, alpha=alpha, batch_size=batch_size, learning_rate=learning_rate, learning_rate_init=learning_rate_init, power_t=power_t, max_iter=max_iter, shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose, warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping, validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change, dropout=dropout, input_dropout=input_dropout, batch_normalization=batch_normalization, kernel_initializer=kernel_initializer, kernel_constraint=kernel_constraint, callbacks=callbacks)  # noqa: E501
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam", alpha=0.0001, batch_size="auto", learning_rate="constant", learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, dropout=0.0, input_dropout=0.0, batch_normalization=False, kernel_initializer="glorot_uniform", kernel_constraint=None, callbacks=None, lr_schedule=None, loss="squared_error"):  # noqa: E501
+        super().__init__(hidden_layer_sizes=hidden_layer_sizes, activation=activation, solver=solver, alpha=alpha, batch_size=batch_size, learning_rate=learning_rate, learning_rate_init=learning_rate_init, power_t=power_t, max_iter=max_iter, shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose, warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping, validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change, dropout=dropout, input_dropout=input_dropout, batch_normalization=batch_normalization, kernel_initializer=kernel_initializer, kernel_constraint=kernel_constraint, callbacks=callbacks, lr_schedule=lr_schedule)  # noqa: E501
         self.loss = loss
 
     def _output_activation(self, meta):

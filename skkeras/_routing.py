@@ -24,7 +24,7 @@ ROUTE_PREFIXES = (
 )
 
 # Arguments a build function may ask for by name, besides its own parameters.
-SPECIAL_BUILD_ARGS = ("meta", "compile_kwargs", "params")
+SPECIAL_BUILD_ARGS = ("meta", "compile_kwargs", "params", "X")
 
 
 def split_route(name):

@@ -13,6 +13,7 @@ import keras
 from ._base import BaseKerasEstimator
 from ._keras_objects import make_callbacks, make_loss, make_metrics, make_optimizer
 from ._predictors import ClassifierBase, RegressorBase
+from ._schedules import make_schedule
 from ._routing import (
     ROUTE_PREFIXES,
     call_build_fn,
@@ -32,7 +33,9 @@ _COMMON_DOC = """
         (a dict with ``n_features_in_``, ``X_shape_``, ``n_outputs_``,
         ``target_type_``, ``n_classes_``, ``classes_`` ...),
         ``compile_kwargs`` (fresh ``optimizer``, ``loss``, ``metrics``),
-        ``params`` (all estimator parameters), and for its own arguments,
+        ``params`` (all estimator parameters), ``X`` (the training inputs,
+        for layers that adapt to data such as ``TextVectorization`` or
+        ``Normalization``), and for its own arguments,
         given as ``model__name=value`` or as extra keywords ``name=value``.
     build_fn : callable, default=None
         Deprecated alias of ``model`` (scikeras and ``keras.wrappers``).
@@ -69,6 +72,12 @@ _COMMON_DOC = """
         Run the model eagerly (for debugging; slow).
     epochs : int, default=1
         Number of epochs per ``fit``.
+    lr_schedule : str, schedule object or None, default=None
+        Learning rate by epoch: "time_based", "step", "exponential",
+        "plateau", or a :class:`TimeBasedDecay`, :class:`StepDecay`,
+        :class:`ExponentialDecay` or :class:`PlateauDecay`; it starts from
+        the compiled optimizer's rate, and the rate of each epoch is
+        recorded in ``history_["learning_rate"]``.
     **kwargs : dict
         Routed parameters (``model__*``, ``fit__*``, ``compile__*``,
         ``optimizer__*``, ``loss__*``, ``metrics__*``, ``callbacks__*``,
@@ -118,6 +127,7 @@ class _KerasWrapper(BaseKerasEstimator):
         shuffle=True,
         run_eagerly=False,
         epochs=1,
+        lr_schedule=None,
         **kwargs,
     ):
         self.model = model
@@ -135,6 +145,7 @@ class _KerasWrapper(BaseKerasEstimator):
         self.shuffle = shuffle
         self.run_eagerly = run_eagerly
         self.epochs = epochs
+        self.lr_schedule = lr_schedule
         self._set_extra(kwargs)
 
     # ------------------------------------------------------------------
@@ -209,7 +220,7 @@ class _KerasWrapper(BaseKerasEstimator):
             prefix, _ = split_route(key)
             if prefix is not None or (key in extra and key not in own):
                 self._set_extra({key: value})
-            elif key in own:
+            elif key in own or key.split("__", 1)[0] in own:
                 plain[key] = value
             else:
                 valid = sorted(own | set(extra))
@@ -266,7 +277,7 @@ class _KerasWrapper(BaseKerasEstimator):
         kwargs.update(routed(params, "compile"))
         return kwargs
 
-    def _build_model(self, meta):
+    def _build_model(self, meta, X):
         source = self._model_source()
         params = self.get_params(deep=False)
         extra = {
@@ -296,6 +307,7 @@ class _KerasWrapper(BaseKerasEstimator):
                 "meta": dict(meta),
                 "compile_kwargs": self._compile_kwargs(default_loss),
                 "params": params,
+                "X": X,
             },
         )
         if not isinstance(model, keras.Model):
@@ -317,6 +329,10 @@ class _KerasWrapper(BaseKerasEstimator):
         params = self.get_params(deep=False)
         kwargs = {**routed(params, "fit"), **fit_params}
         callbacks = make_callbacks(self.callbacks, params)
+        epochs = int(kwargs.pop("epochs", self.epochs))
+        schedule = make_schedule(self.lr_schedule, self._initial_learning_rate, epochs)
+        if schedule is not None:
+            callbacks.append(schedule)
         callbacks += [copy.deepcopy(cb) for cb in kwargs.pop("callbacks", None) or []]
         validation = kwargs.pop("validation_data", None)
         split = kwargs.pop("validation_split", self.validation_split)
@@ -333,7 +349,7 @@ class _KerasWrapper(BaseKerasEstimator):
             if name in kwargs:
                 raise ValueError(f"Pass {name!r} as an argument of fit, not in fit__*.")
         return {
-            "epochs": int(kwargs.pop("epochs", self.epochs)),
+            "epochs": epochs,
             "batch_size": kwargs.pop("batch_size", self.batch_size) or 32,
             "shuffle": kwargs.pop("shuffle", self.shuffle),
             "verbose": kwargs.pop("verbose", self.verbose),
@@ -414,6 +430,7 @@ class KerasClassifier(ClassifierBase, _KerasWrapper):
         shuffle=True,
         run_eagerly=False,
         epochs=1,
+        lr_schedule=None,
         class_weight=None,
         **kwargs,
     ):
@@ -433,6 +450,7 @@ class KerasClassifier(ClassifierBase, _KerasWrapper):
             shuffle=shuffle,
             run_eagerly=run_eagerly,
             epochs=epochs,
+            lr_schedule=lr_schedule,
             **kwargs,
         )
         self.class_weight = class_weight

@@ -18,7 +18,7 @@ def _public_estimators():
     found = []
     for name in skkeras.__all__:
         obj = getattr(skkeras, name)
-        if inspect.isclass(obj) and issubclass(obj, BaseEstimator):
+        if inspect.isclass(obj) and issubclass(obj, BaseEstimator) and hasattr(obj, "fit"):
             found.append(obj)
     return found
 

@@ -1,0 +1,102 @@
+"""The shared fit chain: inputs that reach the model unchanged, weights."""
+
+import keras
+import numpy as np
+import pytest
+from sklearn.model_selection import cross_val_score
+
+from skkeras import KerasClassifier, KerasRegressor, MLPClassifier
+
+POS = ["good", "great", "fine", "lovely"]
+NEG = ["bad", "awful", "poor", "ugly"]
+FILLER = ["the", "movie", "was", "plot", "really"]
+
+
+def _corpus(n=120, seed=0):
+    rng = np.random.RandomState(seed)
+    docs, labels = [], []
+    for i in range(n):
+        label = i % 2
+        words = list(rng.choice(FILLER, 4)) + list(rng.choice(POS if label else NEG, 2))
+        rng.shuffle(words)
+        docs.append(" ".join(words))
+        labels.append("pos" if label else "neg")
+    return np.array(docs), np.array(labels)
+
+
+def build_text(meta, X):
+    vectorize = keras.layers.TextVectorization(max_tokens=50, output_sequence_length=8)
+    vectorize.adapt(X)
+    return keras.Sequential([
+        keras.Input((), dtype="string"),
+        vectorize,
+        keras.layers.Embedding(50, 8),
+        keras.layers.GlobalAveragePooling1D(),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ])
+
+
+def test_raw_strings_reach_the_model():
+    docs, labels = _corpus()
+    clf = KerasClassifier(build_text, epochs=15, optimizer="adam", optimizer__learning_rate=0.05, random_state=0)
+    clf.fit(docs, labels)
+    assert clf.n_features_in_ == 1
+    assert list(clf.predict(["the plot was great lovely", "awful bad movie"])) == ["pos", "neg"]
+    assert clf.score(list(docs), list(labels)) > 0.9  # plain lists of str too
+    with pytest.raises(ValueError, match="features"):
+        clf.predict(np.random.rand(4, 3))
+
+
+def test_text_for_a_model_fitted_on_numbers_fails_clearly():
+    def build(meta):
+        return keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])
+
+    clf = KerasClassifier(build, random_state=0).fit(np.random.rand(6, 3), [0, 1] * 3)
+    with pytest.raises(ValueError, match="fitted on 3 numeric features"):
+        clf.predict(np.array(["some text", "more text"]))
+
+
+def test_strings_for_a_numeric_model_fail_clearly():
+    clf = MLPClassifier(max_iter=1)
+    with pytest.raises(ValueError, match="could not convert|string"):
+        clf.fit(np.array(["a b", "c d", "e f", "g h"]), [0, 1, 0, 1])
+
+
+def test_images_reach_the_model_unchanged():
+    rng = np.random.RandomState(0)
+    X = rng.rand(60, 6, 6, 1).astype("float32")
+    y = (X[:, :3].mean(axis=(1, 2, 3)) > X[:, 3:].mean(axis=(1, 2, 3))).astype(int)
+
+    def build(meta):
+        assert meta["X_shape_"][1:] == (6, 6, 1)
+        return keras.Sequential([
+            keras.Input(meta["X_shape_"][1:]),
+            keras.layers.Conv2D(4, 3, activation="relu"),
+            keras.layers.Flatten(),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ])
+
+    clf = KerasClassifier(build, epochs=2, random_state=0)
+    scores = cross_val_score(clf, X, y, cv=3)
+    assert scores.shape == (3,)
+    assert clf.fit(X, y).predict_proba(X[:5]).shape == (5, 2)
+
+
+def test_mlp_refuses_three_dimensional_input():
+    with pytest.raises(ValueError, match="dim"):
+        MLPClassifier(max_iter=1).fit(np.zeros((4, 2, 2)), [0, 1, 0, 1])
+
+
+def test_weight_scale_does_not_matter():
+    rng = np.random.RandomState(0)
+    X = rng.rand(30, 3)
+    y = X.sum(1)
+    w = rng.randint(1, 4, 30).astype(float)
+
+    def build(meta):
+        return keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+
+    kw = dict(epochs=3, optimizer="sgd", optimizer__learning_rate=0.05, random_state=0)
+    a = KerasRegressor(build, **kw).fit(X, y, sample_weight=w).predict(X)
+    b = KerasRegressor(build, **kw).fit(X, y, sample_weight=100 * w).predict(X)
+    np.testing.assert_allclose(a, b, rtol=1e-5)
