@@ -12,6 +12,8 @@ small methods so that each estimator overrides only what differs:
     -> ``_engine.train`` -> ``_record``: history and fitted attributes
 """
 
+import warnings
+
 import keras
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -25,6 +27,14 @@ from sklearn.utils.validation import (
 from . import _engine
 from ._seeding import resolve_seed, seeded
 from ._sklearn_compat import check_sample_weight
+
+
+def _history_so_far(model, previous):
+    """The epochs a Keras History recorded before training was interrupted."""
+    current = getattr(model, "history", None)
+    if current is None or current is previous:
+        return {}
+    return {k: [float(v) for v in values] for k, values in current.history.items()}
 
 
 def mean_one(sample_weight):
@@ -224,16 +234,29 @@ class BaseKerasEstimator(BaseEstimator):
         x_fit, y_fit, w_fit, validation_data = self._training_data(
             X, y, sample_weight, options.pop("validation", None), seed
         )
-        history = _engine.train(
-            self.model_,
-            x_fit,
-            y_fit,
-            sample_weight=w_fit,
-            validation_data=validation_data,
-            initial_epoch=self.n_iter_,
-            seed=None if seed is None else seed + self.n_iter_,
-            **options,
-        )
+        previous = getattr(self.model_, "history", None)
+        try:
+            history = _engine.train(
+                self.model_,
+                x_fit,
+                y_fit,
+                sample_weight=w_fit,
+                validation_data=validation_data,
+                initial_epoch=self.n_iter_,
+                seed=None if seed is None else seed + self.n_iter_,
+                **options,
+            )
+        except KeyboardInterrupt:
+            # As scikit-learn's MLP: keep what was learned, and say so.
+            history = _history_so_far(self.model_, previous)
+            n = len(next(iter(history.values()), []))
+            warnings.warn(
+                f"Training interrupted by the user after {n} epoch(s) of this "
+                f"call; {type(self).__name__} keeps the weights reached so far "
+                "and can predict or continue training (warm_start, partial_fit).",
+                UserWarning,
+                stacklevel=3,
+            )
         self._record(history, options)
         return self
 
