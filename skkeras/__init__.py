@@ -11,6 +11,10 @@ Learning-rate schedules for their ``lr_schedule`` parameter:
 :class:`TimeBasedDecay`, :class:`StepDecay`, :class:`ExponentialDecay`,
 :class:`PlateauDecay`.
 
+Saving and loading without pickle: :func:`save` writes an estimator, fitted
+or not, to one file (JSON and Keras' ``.keras`` format in a zip archive) and
+:func:`load` reads it back without executing code from the file.
+
 The estimators are imported on first use, so that ``import skkeras`` (and
 the ``skkeras`` command line) does not start Keras and its backend until a
 network is needed.
@@ -29,6 +33,8 @@ _LAZY = {
     "StepDecay": "._schedules",
     "ExponentialDecay": "._schedules",
     "PlateauDecay": "._schedules",
+    "save": "._saving",
+    "load": "._saving",
 }
 
 __all__ = [
@@ -40,6 +46,8 @@ __all__ = [
     "StepDecay",
     "ExponentialDecay",
     "PlateauDecay",
+    "save",
+    "load",
     "__version__",
 ]
 
