@@ -25,6 +25,7 @@ from sklearn.utils.validation import (
 )
 
 from . import _engine
+from ._callbacks import BestCheckpoint
 from ._seeding import resolve_seed, seeded
 from ._sklearn_compat import check_sample_weight
 
@@ -229,6 +230,10 @@ class BaseKerasEstimator(BaseEstimator):
             )
             self._initialize(X, y, seed, classes=classes)
         options = self._train_options(dict(fit_params), X)
+        if self.checkpoint is not None:
+            options["callbacks"] = list(options["callbacks"]) + [
+                BestCheckpoint(self, self.checkpoint)
+            ]
         if epochs is not None:
             options["epochs"] = epochs
         x_fit, y_fit, w_fit, validation_data = self._training_data(
@@ -379,6 +384,10 @@ class BaseKerasEstimator(BaseEstimator):
         for key, values in history.items():
             self.history_.setdefault(key, []).extend(values)
         self.n_iter_ += len(next(iter(history.values()), []))
+        self._derive_fitted()
+
+    def _derive_fitted(self):
+        """Set fitted attributes derived from ``history_`` (subclasses)."""
 
     # ------------------------------------------------------------------
     # Prediction

@@ -1,11 +1,14 @@
-"""Keras callbacks that give the MLP estimators scikit-learn's behaviour.
+"""Keras callbacks that give the estimators scikit-learn's behaviour.
 
 * :class:`Convergence`: scikit-learn's ``tol`` / ``n_iter_no_change`` rule,
   on the training loss or, with early stopping, on the validation score,
   with the "adaptive" learning rate (divide by 5 instead of stopping).
 * :class:`InverseScaling`: ``learning_rate="invscaling"``.
+* :class:`BestCheckpoint`: the ``checkpoint`` parameter: the estimator at
+  its best epoch so far, saved atomically with :func:`skkeras.save`.
 """
 
+import copy
 import math
 
 import keras
@@ -109,3 +112,58 @@ class InverseScaling(keras.callbacks.Callback):
         t = (epoch + 1) * self.n_samples
         rate = self.learning_rate_init / (t + 1) ** self.power_t
         _set_learning_rate(self.model.optimizer, rate)
+
+
+class BestCheckpoint(keras.callbacks.Callback):
+    """Save the estimator whenever its monitored loss reaches a new best.
+
+    The monitored loss is ``val_loss`` when there is validation data, else
+    ``loss``.  The file is an :func:`skkeras.save` file of the estimator as it
+    stood after that epoch (weights, optimizer state, ``history_``,
+    ``n_iter_``), written to a temporary file and renamed, so an interrupted
+    run never leaves a damaged checkpoint.  ``skkeras.load(path)`` gives it
+    back; with ``warm_start=True`` its ``fit`` resumes training.
+
+    Parameters
+    ----------
+    estimator : skkeras estimator
+        The estimator being fitted (read, never changed).
+    path : str or path-like
+        Where to write.
+    """
+
+    def __init__(self, estimator, path):
+        super().__init__()
+        self.estimator = estimator
+        self.path = path
+        self.best = math.inf
+        self.saved_epoch = None
+
+    def on_train_begin(self, logs=None):
+        self._epochs = {}
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = dict(logs or {})
+        for key, value in logs.items():
+            self._epochs.setdefault(key, []).append(float(value))
+        key = "val_loss" if "val_loss" in logs else "loss"
+        value = float(logs.get(key, math.nan))
+        if not value < self.best:  # also skips NaN
+            return
+        self.best = value
+        self._save()
+        self.saved_epoch = epoch
+
+    def _save(self):
+        from ._saving import save
+
+        snapshot = copy.copy(self.estimator)  # shares model_: its current weights
+        snapshot.history_ = {
+            key: list(self.estimator.history_.get(key, [])) + values
+            for key, values in self._epochs.items()
+        }
+        snapshot.n_iter_ = self.estimator.n_iter_ + len(
+            next(iter(self._epochs.values()), [])
+        )
+        snapshot._derive_fitted()
+        save(snapshot, self.path)

@@ -7,6 +7,7 @@ with Keras extras (``dropout``, ``batch_normalization``,
 """
 
 import copy
+import os
 import warnings
 from numbers import Integral, Real
 
@@ -66,6 +67,7 @@ class _BaseMLP(BaseKerasEstimator):
         "kernel_constraint": [None, Interval(Real, 0, None, closed="neither"), str, keras.constraints.Constraint],
         "callbacks": [None, list, keras.callbacks.Callback],
         "lr_schedule": [None, str, EpochSchedule],
+        "checkpoint": [None, str, os.PathLike],
     }
 
     def __init__(
@@ -100,6 +102,7 @@ class _BaseMLP(BaseKerasEstimator):
         kernel_constraint=None,
         callbacks=None,
         lr_schedule=None,
+        checkpoint=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -130,6 +133,7 @@ class _BaseMLP(BaseKerasEstimator):
         self.kernel_constraint = kernel_constraint
         self.callbacks = callbacks
         self.lr_schedule = lr_schedule
+        self.checkpoint = checkpoint
 
     # ------------------------------------------------------------------
     # Parameters
@@ -296,6 +300,18 @@ class _BaseMLP(BaseKerasEstimator):
 
     def _record(self, history, options):
         super()._record(history, options)
+        convergence = next(
+            cb for cb in options["callbacks"] if isinstance(cb, Convergence)
+        )
+        if not convergence.converged and self.max_iter > 1 and len(history.get("loss", [])) == self.max_iter:
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
+                "and the optimization hasn't converged yet.",
+                ConvergenceWarning,
+            )
+
+    def _derive_fitted(self):
+        """scikit-learn's fitted attributes, from ``history_`` and ``n_iter_``."""
         self.loss_curve_ = list(self.history_.get("loss", []))
         self.t_ = self.n_iter_ * self._n_train_samples
         self.n_layers_ = len(self._hidden_sizes()) + 2
@@ -311,15 +327,6 @@ class _BaseMLP(BaseKerasEstimator):
             self.validation_scores_ = None
             self.best_validation_score_ = None
             self.best_loss_ = min(self.loss_curve_, default=None)
-        convergence = next(
-            cb for cb in options["callbacks"] if isinstance(cb, Convergence)
-        )
-        if not convergence.converged and self.max_iter > 1 and len(history.get("loss", [])) == self.max_iter:
-            warnings.warn(
-                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
-                "and the optimization hasn't converged yet.",
-                ConvergenceWarning,
-            )
 
 
 _MLP_DOC_PARAMS = """
@@ -394,6 +401,12 @@ _MLP_DOC_PARAMS = """
         parameters.  Starts from ``learning_rate_init``; the rate of each
         epoch is recorded in ``history_["learning_rate"]``.  Only with
         ``learning_rate="constant"``.
+    checkpoint : str, path-like or None, default=None
+        File that keeps the estimator at its best epoch so far (lowest
+        ``val_loss`` with ``early_stopping``, else ``loss``), written
+        atomically in :func:`skkeras.save`'s format during training.
+        ``skkeras.load(checkpoint)`` gives it back; set ``warm_start=True``
+        on it and ``fit`` to resume.
 """
 
 _MLP_DOC_ATTRS = """
@@ -469,8 +482,8 @@ class MLPClassifier(ClassifierBase, _BaseMLP):
         "class_weight": [None, dict, StrOptions({"balanced"})],
     }
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam", alpha=0.0001, batch_size="auto", learning_rate="constant", learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, dropout=0.0, input_dropout=0.0, batch_normalization=False, kernel_initializer="glorot_uniform", kernel_constraint=None, callbacks=None, lr_schedule=None, class_weight=None):  # noqa: E501
-        super().__init__(hidden_layer_sizes=hidden_layer_sizes, activation=activation, solver=solver, alpha=alpha, batch_size=batch_size, learning_rate=learning_rate, learning_rate_init=learning_rate_init, power_t=power_t, max_iter=max_iter, shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose, warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping, validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change, dropout=dropout, input_dropout=input_dropout, batch_normalization=batch_normalization, kernel_initializer=kernel_initializer, kernel_constraint=kernel_constraint, callbacks=callbacks, lr_schedule=lr_schedule)  # noqa: E501
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam", alpha=0.0001, batch_size="auto", learning_rate="constant", learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, dropout=0.0, input_dropout=0.0, batch_normalization=False, kernel_initializer="glorot_uniform", kernel_constraint=None, callbacks=None, lr_schedule=None, checkpoint=None, class_weight=None):  # noqa: E501
+        super().__init__(hidden_layer_sizes=hidden_layer_sizes, activation=activation, solver=solver, alpha=alpha, batch_size=batch_size, learning_rate=learning_rate, learning_rate_init=learning_rate_init, power_t=power_t, max_iter=max_iter, shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose, warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping, validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change, dropout=dropout, input_dropout=input_dropout, batch_normalization=batch_normalization, kernel_initializer=kernel_initializer, kernel_constraint=kernel_constraint, callbacks=callbacks, lr_schedule=lr_schedule, checkpoint=checkpoint)  # noqa: E501
         self.class_weight = class_weight
 
     def _output_activation(self, meta):
@@ -518,8 +531,8 @@ class MLPRegressor(RegressorBase, _BaseMLP):
 
     _parameter_constraints = {**_BaseMLP._parameter_constraints, "loss": [str]}
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam", alpha=0.0001, batch_size="auto", learning_rate="constant", learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, dropout=0.0, input_dropout=0.0, batch_normalization=False, kernel_initializer="glorot_uniform", kernel_constraint=None, callbacks=None, lr_schedule=None, loss="squared_error"):  # noqa: E501
-        super().__init__(hidden_layer_sizes=hidden_layer_sizes, activation=activation, solver=solver, alpha=alpha, batch_size=batch_size, learning_rate=learning_rate, learning_rate_init=learning_rate_init, power_t=power_t, max_iter=max_iter, shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose, warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping, validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change, dropout=dropout, input_dropout=input_dropout, batch_normalization=batch_normalization, kernel_initializer=kernel_initializer, kernel_constraint=kernel_constraint, callbacks=callbacks, lr_schedule=lr_schedule)  # noqa: E501
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam", alpha=0.0001, batch_size="auto", learning_rate="constant", learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, dropout=0.0, input_dropout=0.0, batch_normalization=False, kernel_initializer="glorot_uniform", kernel_constraint=None, callbacks=None, lr_schedule=None, checkpoint=None, loss="squared_error"):  # noqa: E501
+        super().__init__(hidden_layer_sizes=hidden_layer_sizes, activation=activation, solver=solver, alpha=alpha, batch_size=batch_size, learning_rate=learning_rate, learning_rate_init=learning_rate_init, power_t=power_t, max_iter=max_iter, shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose, warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping, validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change, dropout=dropout, input_dropout=input_dropout, batch_normalization=batch_normalization, kernel_initializer=kernel_initializer, kernel_constraint=kernel_constraint, callbacks=callbacks, lr_schedule=lr_schedule, checkpoint=checkpoint)  # noqa: E501
         self.loss = loss
 
     def _output_activation(self, meta):

@@ -78,6 +78,12 @@ _COMMON_DOC = """
         :class:`ExponentialDecay` or :class:`PlateauDecay`; it starts from
         the compiled optimizer's rate, and the rate of each epoch is
         recorded in ``history_["learning_rate"]``.
+    checkpoint : str, path-like or None, default=None
+        File that keeps the estimator at its best epoch so far (lowest
+        ``val_loss`` with validation data, else ``loss``), written
+        atomically in :func:`skkeras.save`'s format during training.
+        ``skkeras.load(checkpoint)`` gives it back; set ``warm_start=True``
+        on it and ``fit`` to resume.
     **kwargs : dict
         Routed parameters (``model__*``, ``fit__*``, ``compile__*``,
         ``optimizer__*``, ``loss__*``, ``metrics__*``, ``callbacks__*``,
@@ -128,6 +134,7 @@ class _KerasWrapper(BaseKerasEstimator):
         run_eagerly=False,
         epochs=1,
         lr_schedule=None,
+        checkpoint=None,
         **kwargs,
     ):
         self.model = model
@@ -146,6 +153,7 @@ class _KerasWrapper(BaseKerasEstimator):
         self.run_eagerly = run_eagerly
         self.epochs = epochs
         self.lr_schedule = lr_schedule
+        self.checkpoint = checkpoint
         self._set_extra(kwargs)
 
     # ------------------------------------------------------------------
@@ -431,6 +439,7 @@ class KerasClassifier(ClassifierBase, _KerasWrapper):
         run_eagerly=False,
         epochs=1,
         lr_schedule=None,
+        checkpoint=None,
         class_weight=None,
         **kwargs,
     ):
@@ -451,6 +460,7 @@ class KerasClassifier(ClassifierBase, _KerasWrapper):
             run_eagerly=run_eagerly,
             epochs=epochs,
             lr_schedule=lr_schedule,
+            checkpoint=checkpoint,
             **kwargs,
         )
         self.class_weight = class_weight

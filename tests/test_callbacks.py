@@ -1,0 +1,67 @@
+"""The estimators' own callbacks: convergence rules and checkpoints."""
+
+import os
+
+import keras
+import numpy as np
+import pytest
+
+import skkeras
+from skkeras import KerasClassifier, MLPClassifier
+
+
+class _InterruptAt(keras.callbacks.Callback):
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.epoch:
+            raise KeyboardInterrupt
+
+
+def build_logistic(meta):
+    return keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.RandomState(0)
+    X = rng.rand(60, 3)
+    return X, (X[:, 0] + X[:, 1] > 1).astype(int)
+
+
+def test_checkpoint_keeps_the_best_epoch(tmp_path, data):
+    X, y = data
+    path = tmp_path / "best.skkeras"
+    clf = MLPClassifier(hidden_layer_sizes=(8,), max_iter=8, learning_rate_init=0.05,
+                        n_iter_no_change=np.inf, checkpoint=str(path), random_state=0)
+    with pytest.warns(Warning):
+        clf.fit(X, y)
+    best = skkeras.load(path)
+    epoch = int(np.argmin(clf.loss_curve_))
+    assert best.n_iter_ == epoch + 1
+    assert best.loss_curve_ == clf.loss_curve_[: epoch + 1]
+    assert best.best_loss_ == min(clf.loss_curve_)
+    if epoch == clf.n_iter_ - 1:  # the last epoch was the best: same weights
+        np.testing.assert_allclose(best.predict_proba(X), clf.predict_proba(X), rtol=1e-6)
+    assert [p.name for p in tmp_path.iterdir()] == ["best.skkeras"]  # no temp files left
+
+
+def test_interrupted_run_resumes_from_its_checkpoint(tmp_path, data):
+    X, y = data
+    path = tmp_path / "run.skkeras"
+    clf = KerasClassifier(
+        build_logistic,
+        epochs=20, optimizer="adam", optimizer__learning_rate=0.05, validation_split=0.2,
+        callbacks=[_InterruptAt(5)], checkpoint=str(path), random_state=0,
+    )
+    with pytest.warns(UserWarning, match="interrupted"):
+        clf.fit(X, y)
+    assert os.path.exists(path)
+    resumed = skkeras.load(path, custom_objects={"build_logistic": build_logistic, "_InterruptAt": _InterruptAt})
+    assert 1 <= resumed.n_iter_ <= 5
+    assert min(resumed.history_["val_loss"]) == resumed.history_["val_loss"][-1]
+    resumed.set_params(callbacks=None, checkpoint=None, warm_start=True, epochs=3)
+    resumed.fit(X, y)
+    assert resumed.n_iter_ == len(resumed.history_["loss"]) >= 4
