@@ -166,15 +166,15 @@ def model_reason(model):
 # Keys under which compiled functions are shared between models
 
 
-def _layers(layer):
+def iter_layers(layer):
     yield layer
     for sub in getattr(layer, "layers", None) or ():
         if sub is not layer:
-            yield from _layers(sub)
+            yield from iter_layers(sub)
     for attr in ("layer", "forward_layer", "backward_layer", "cell"):
         sub = getattr(layer, attr, None)
         if isinstance(sub, keras.layers.Layer):
-            yield from _layers(sub)
+            yield from iter_layers(sub)
 
 
 def _keras_only(obj):
@@ -218,7 +218,7 @@ def structure_key(model, variable_groups, with_compile=True):
     configuration changes: the variables, a layer's ``trainable`` flag or
     dtype policy, the optimizer or the compiled metrics (a new compile).
     """
-    layers = list(_layers(model))
+    layers = list(iter_layers(model))
     fingerprint = (
         bool(with_compile),
         tuple(id(v) for group in variable_groups for v in group),
@@ -259,7 +259,7 @@ def _structure_key(model, variable_groups, with_compile=True):
             "keras.src.models.functional",
         ):
             return None
-        layers = list(_layers(model))
+        layers = list(iter_layers(model))
         if any(not type(la).__module__.startswith("keras.") for la in layers):
             return None
         if any(isinstance(la, _OPAQUE_LAYERS) for la in layers):

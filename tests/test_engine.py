@@ -543,10 +543,23 @@ def test_custom_train_step_goes_to_fit():
 
 
 @pytest.mark.skipif(BACKEND != "tensorflow", reason="XLA fallback of the TF engine")
-def test_model_xla_cannot_compile_runs_without_xla():
+def test_only_dense_style_models_use_xla():
+    from skkeras import _engine_tf
+
+    conv = keras.Sequential(
+        [keras.Input((4, 4, 1)), keras.layers.Conv2D(2, 3), keras.layers.Flatten(), keras.layers.Dense(3)]
+    )
+    assert not _engine_tf._xla_friendly(conv)
+    assert _engine_tf._xla_friendly(make_model())
+
+
+def test_model_xla_cannot_compile_runs_without_xla(monkeypatch):
     import tensorflow as tf
 
     from skkeras import _engine_tf
+
+    # Pretend the custom layer is one XLA runs fast, so that XLA is tried.
+    monkeypatch.setattr(_engine_tf, "_xla_friendly", lambda model: True)
 
     class NumpyIdentity(keras.layers.Layer):
         def call(self, x):
