@@ -30,6 +30,32 @@ from ._seeding import resolve_seed, seeded
 from ._sklearn_compat import check_sample_weight
 
 
+def _check_float_range(X):
+    """Refuse values that overflow Keras' float type (float32: ~3.4e38)."""
+    floatx = keras.config.floatx()
+    if X.dtype.kind != "f" or X.size == 0 or np.dtype(floatx).itemsize >= X.dtype.itemsize:
+        return
+    limit = float(np.finfo(floatx).max)
+    largest = float(np.max(np.abs(X)))
+    if largest > limit:
+        raise ValueError(
+            f"X has values up to {largest:.3g}, beyond the range of Keras' float "
+            f"type {floatx} (about {limit:.3g}). Scale the features (e.g. with "
+            "StandardScaler), or call keras.config.set_floatx('float64') first."
+        )
+
+
+def _check_finite_weights(model):
+    """Refuse a model whose training diverged, as scikit-learn's MLP does."""
+    for variable in model.trainable_weights:
+        if not np.all(np.isfinite(keras.ops.convert_to_numpy(variable))):
+            raise ValueError(
+                "Training produced non-finite weights (NaN or inf): it diverged. "
+                "The input data may contain large values and need to be "
+                "scaled, or the learning rate is too high."
+            )
+
+
 def _history_so_far(model, previous):
     """The epochs a Keras History recorded before training was interrupted."""
     current = getattr(model, "history", None)
@@ -131,6 +157,7 @@ class BaseKerasEstimator(BaseEstimator):
         if hasattr(X, "toarray"):
             # Networks take dense batches; densify once, in the float type.
             X = X.toarray()
+        _check_float_range(X)
         return X, y
 
     _y_numeric = False
@@ -263,6 +290,7 @@ class BaseKerasEstimator(BaseEstimator):
                 stacklevel=3,
             )
         self._record(history, options)
+        _check_finite_weights(self.model_)
         return self
 
     def _check_params(self):
@@ -395,7 +423,16 @@ class BaseKerasEstimator(BaseEstimator):
     def _predict_raw(self, X):
         check_is_fitted(self)
         X, _ = self._validate_X(X, reset=False)
-        return _engine.predict(self.model_, X, **self._predict_options())
+        out = _engine.predict(self.model_, X, **self._predict_options())
+        if isinstance(out, np.ndarray) and out.dtype.kind == "f" and not np.all(
+            np.isfinite(out)
+        ):
+            raise ValueError(
+                "The network produced NaN or infinite outputs for X. The input "
+                "may contain values too large for the network; scale the "
+                "features (e.g. with StandardScaler)."
+            )
+        return out
 
     def _predict_options(self):
         return {"batch_size": None}
