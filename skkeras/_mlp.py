@@ -432,7 +432,7 @@ _MLP_DOC_ATTRS = """
         Output activation.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
     model_ : keras.Sequential
         The trained network.

@@ -101,7 +101,7 @@ _FITTED_DOC = """
         Number of epochs run.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
     n_outputs_ : int
         Number of targets (columns of y).

@@ -4,19 +4,15 @@ Each task bundles a data loader, a preprocessing + network pipeline, a
 shuffled and seeded cross-validation splitter, a scoring dict and a
 hyperparameter grid in the spirit of the original tutorials:
 
-========  ==========  ===========================================  ==========
-name      kind        data                                          metrics
-========  ==========  ===========================================  ==========
-pima      binary      Pima Indians diabetes, 768 x 8                accuracy,
-                                                                    ROC AUC
-iris      multiclass  Fisher's iris, 150 x 4                        accuracy,
-                                                                    ROC AUC
-boston    regression  Boston housing, 506 x 13                      RMSE, R²
-bank      binary      UCI bank marketing, 4,521 x 16 (9 categorical) accuracy,
-                                                                    ROC AUC
-gender    binary      ``make_gender``, 1,000 x 3                    accuracy,
-                                                                    ROC AUC
-========  ==========  ===========================================  ==========
+========  ==========  ==============================================  ==================
+name      kind        data                                            metrics
+========  ==========  ==============================================  ==================
+pima      binary      Pima Indians diabetes, 768 x 8                  accuracy, ROC AUC
+iris      multiclass  Fisher's iris, 150 x 4                          accuracy, ROC AUC
+boston    regression  Boston housing, 506 x 13                        RMSE, R²
+bank      binary      UCI bank marketing, 4,521 x 16 (9 categorical)  accuracy, ROC AUC
+gender    binary      ``make_gender``, 1,000 x 3                      accuracy, ROC AUC
+========  ==========  ==============================================  ==================
 
 Everything is plain scikit-learn: take a recipe's pipeline, change it, and
 pass it to :func:`~sklearn.model_selection.cross_validate` or
