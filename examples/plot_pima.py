@@ -1,7 +1,7 @@
 """
-==========================================================
+===========================================================
 Pima Indians diabetes: your first neural network, evaluated
-==========================================================
+===========================================================
 
 The classic first Keras project: predict the onset of diabetes from eight
 medical measurements with a small ``(12, 8)`` relu network trained with adam
