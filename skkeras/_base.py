@@ -302,7 +302,7 @@ class BaseKerasEstimator(BaseEstimator):
         self.target_encoder_ = target
         self.n_outputs_ = target.n_outputs
         meta = self._meta(X, y)
-        with seeded(seed):
+        with seeded(seed, tensorflow=False):
             model = self._build_model(meta, X)
             units = output_units(model, X)
             if not model.compiled:

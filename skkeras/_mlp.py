@@ -279,7 +279,16 @@ class _BaseMLP(BaseKerasEstimator):
             restore_best=self.early_stopping,
             adaptive=self.learning_rate == "adaptive",
         )
-        callbacks = make_callbacks(self.callbacks, {}) + [convergence]
+        callbacks = make_callbacks(self.callbacks, {})
+        if (
+            np.isfinite(self.n_iter_no_change)
+            or self.early_stopping
+            or self.learning_rate == "adaptive"
+        ):
+            # With n_iter_no_change=inf and nothing else to do per epoch the
+            # rule never acts; leaving it out lets the engine run whole
+            # chunks of epochs per compiled call.
+            callbacks.append(convergence)
         schedule = make_schedule(
             self.lr_schedule, self._initial_learning_rate, self.max_iter
         )
@@ -301,9 +310,10 @@ class _BaseMLP(BaseKerasEstimator):
     def _record(self, history, options):
         super()._record(history, options)
         convergence = next(
-            cb for cb in options["callbacks"] if isinstance(cb, Convergence)
+            (cb for cb in options["callbacks"] if isinstance(cb, Convergence)), None
         )
-        if not convergence.converged and self.max_iter > 1 and len(history.get("loss", [])) == self.max_iter:
+        converged = convergence is not None and convergence.converged
+        if not converged and self.max_iter > 1 and len(history.get("loss", [])) == self.max_iter:
             warnings.warn(
                 f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
                 "and the optimization hasn't converged yet.",
