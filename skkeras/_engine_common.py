@@ -539,3 +539,59 @@ def pad(a, size):
 
 def num_steps(n, batch_size):
     return int(math.ceil(n / batch_size))
+
+
+# --------------------------------------------------------------------------
+# Pieces both backends use
+
+
+class Unsupported(Exception):
+    """Raised when the engine cannot reproduce ``fit`` for a model."""
+
+
+class Failed:
+    """Cache marker for a key whose tracing failed (go to Keras at once)."""
+
+    def __init__(self, reason):
+        self.reason = reason
+
+
+def build_or_fail(build, model, shared):
+    """``build(model, shared)``, or a :class:`Failed` that says why not."""
+    try:
+        return build(model, shared)
+    except Exception as exc:  # noqa: BLE001 - remembered, then Keras is used
+        return Failed(f"the compiled engine could not trace this model: {exc!r}")
+
+
+def model_ref(model, strong):
+    """A callable returning ``model``: a strong reference, or a weak one."""
+    if strong:
+        return lambda: model
+    return weakref.ref(model)
+
+
+def loss_metric(model):
+    """The compiled model's ``loss`` tracker, or None."""
+    for m in model.metrics:
+        if m.name == "loss":
+            return m
+    return None
+
+
+def ensure_built(model, x, y, sw, convert):
+    """Create the optimizer and compiled-metric variables before tracing.
+
+    Variables cannot be created inside a compiled loop, so the loss and
+    metrics are evaluated once, eagerly, on one row (``convert`` makes the
+    backend's arrays) and then reset: the same effect as the symbolic build
+    ``Model.fit`` runs first.
+    """
+    if not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
+    x1, y1 = convert(x[:1]), convert(y[:1])
+    sw1 = None if sw is None else convert(sw[:1])
+    y_pred = model(x1, training=False)
+    model.compute_loss(x1, y1, y_pred, sw1, training=False)
+    model.compute_metrics(x1, y1, y_pred, sample_weight=sw1)
+    model.reset_metrics()

@@ -30,6 +30,7 @@ import numpy as np
 import keras
 
 from . import _engine_common as common
+from ._engine_common import Unsupported
 
 _SHARED = common.FunctionCache(maxsize=16)
 _PER_MODEL = weakref.WeakKeyDictionary()
@@ -37,15 +38,6 @@ _LOCK = threading.RLock()
 
 # Bytes of input per prediction batch when predict() gets batch_size=None.
 _PREDICT_CHUNK_BYTES = 1 << 20
-
-
-class Unsupported(Exception):
-    """Raised when the engine cannot reproduce ``fit`` for a model."""
-
-
-class _Failed:
-    def __init__(self, reason):
-        self.reason = reason
 
 
 def model_reason(model):
@@ -80,12 +72,6 @@ def _array(a):
     return jnp.asarray(a.astype(_dtype(a), copy=False))
 
 
-def _ref(model, strong):
-    if strong:
-        return lambda: model
-    return weakref.ref(model)
-
-
 def _per_model_key(model):
     return (
         id(model.optimizer),
@@ -100,43 +86,17 @@ def _lookup(model, shared_key, local_key, settings, build):
         if shared_key is not None:
             entry = _SHARED.get((shared_key, settings))
             if entry is None:
-                entry = _build_or_fail(build, model, True)
+                entry = common.build_or_fail(build, model, True)
                 _SHARED.put((shared_key, settings), entry)
         else:
             per_model = _PER_MODEL.setdefault(model, {})
             entry = per_model.get((local_key, settings))
             if entry is None:
-                entry = _build_or_fail(build, model, False)
+                entry = common.build_or_fail(build, model, False)
                 per_model[(local_key, settings)] = entry
-    if isinstance(entry, _Failed):
+    if isinstance(entry, common.Failed):
         raise Unsupported(entry.reason)
     return entry
-
-
-def _build_or_fail(build, model, shared):
-    try:
-        return build(model, shared)
-    except Exception as exc:  # noqa: BLE001 - remembered, then Keras is used
-        return _Failed(f"the compiled engine could not trace this model: {exc!r}")
-
-
-def _loss_metric(model):
-    for m in model.metrics:
-        if m.name == "loss":
-            return m
-    return None
-
-
-def _ensure_built(model, x, y, sw):
-    """Create optimizer and compiled-metric variables (see the TF module)."""
-    if not model.optimizer.built:
-        model.optimizer.build(model.trainable_variables)
-    x1, y1 = _array(x[:1]), _array(y[:1])
-    sw1 = None if sw is None else _array(sw[:1])
-    y_pred = model(x1, training=False)
-    model.compute_loss(x1, y1, y_pred, sw1, training=False)
-    model.compute_metrics(x1, y1, y_pred, sample_weight=sw1)
-    model.reset_metrics()
 
 
 # --------------------------------------------------------------------------
@@ -145,7 +105,7 @@ def _ensure_built(model, x, y, sw):
 
 class _TrainEntry:
     def __init__(self, template, shared, settings):
-        self.model_ref = _ref(template, strong=shared)
+        self.model_ref = common.model_ref(template, strong=shared)
         self.shareable = shared
         self.settings = settings
         self.template_id = id(template)
@@ -189,7 +149,7 @@ def _make_run(entry):
 
     def loss_is_bad(model, mv, check_nan):
         with scope(model, mv):
-            value = jnp.asarray(_loss_metric(model).result())
+            value = jnp.asarray(common.loss_metric(model).result())
         return jnp.logical_and(check_nan, jnp.logical_not(jnp.all(jnp.isfinite(value))))
 
     def data(x, y, sw, idx):
@@ -291,8 +251,8 @@ def _make_run(entry):
 
 def _build_train_entry(template, shared, settings, arrays):
     x, y, sw = arrays[:3]
-    _ensure_built(template, x, y, sw)
-    if _loss_metric(template) is None:
+    common.ensure_built(template, x, y, sw, _array)
+    if common.loss_metric(template) is None:
         raise Unsupported("the model has no 'loss' metric")
     entry = _TrainEntry(template, shared, settings)
     names = list(template.get_metrics_result())
@@ -444,7 +404,7 @@ def predict(model, x, batch_size=None):
     local_key = ("predict",) + tuple(id(v) for g in groups for v in g)
 
     def build(template, shared):
-        return _make_predict(_ref(template, strong=shared))
+        return _make_predict(common.model_ref(template, strong=shared))
 
     fn = _lookup(model, shared_key, local_key, settings, build)
     xs = common.pad(x.astype(_dtype(x), copy=False), chunks * size)

@@ -44,6 +44,7 @@ import tensorflow as tf
 import keras
 
 from . import _engine_common as common
+from ._engine_common import Unsupported
 
 _SHARED = common.FunctionCache(maxsize=16)
 _PER_MODEL = weakref.WeakKeyDictionary()
@@ -59,17 +60,6 @@ JIT_COMPILE = os.environ.get("SKKERAS_ENGINE_JIT", "1").lower() not in (
 
 # Bytes of input per prediction batch when predict() gets batch_size=None.
 _PREDICT_CHUNK_BYTES = 1 << 20
-
-
-class Unsupported(Exception):
-    """Raised when the engine cannot reproduce ``fit`` for a model."""
-
-
-class _Failed:
-    """Cache marker for a key whose tracing failed (go to Keras at once)."""
-
-    def __init__(self, reason):
-        self.reason = reason
 
 
 def model_reason(model):
@@ -155,57 +145,20 @@ def _lookup(model, shared_key, local_key, settings, build):
             per_model = _PER_MODEL.setdefault(model, {})
             entry = per_model.get((local_key, settings))
             if entry is None:
-                entry = _build_or_fail(build, model, shared_key is not None)
+                entry = common.build_or_fail(build, model, shared_key is not None)
                 if shared_key is not None and (
-                    isinstance(entry, _Failed) or entry.shareable
+                    isinstance(entry, common.Failed) or entry.shareable
                 ):
                     _SHARED.put((shared_key, settings), entry)
                 else:
                     per_model[(local_key, settings)] = entry
-        if isinstance(entry, _Failed):
+        if isinstance(entry, common.Failed):
             raise Unsupported(entry.reason)
         return entry
 
 
-def _build_or_fail(build, model, shared):
-    try:
-        return build(model, shared)
-    except Exception as exc:  # noqa: BLE001 - remembered, then Keras is used
-        return _Failed(f"the compiled engine could not trace this model: {exc!r}")
-
-
-def _ref(model, strong):
-    if strong:
-        return lambda: model
-    return weakref.ref(model)
-
-
 # --------------------------------------------------------------------------
 # Training
-
-
-def _ensure_built(model, x, y, sw):
-    """Create the optimizer and compiled-metric variables before tracing.
-
-    Variables cannot be created inside the compiled loop, so the loss and
-    metrics are evaluated once, eagerly, on one row and then reset (the
-    same effect as the symbolic build ``Model.fit`` runs first).
-    """
-    if not model.optimizer.built:
-        model.optimizer.build(model.trainable_variables)
-    x1, y1 = _cast(x[:1]), _cast(y[:1])
-    sw1 = None if sw is None else _cast(sw[:1])
-    y_pred = model(x1, training=False)
-    model.compute_loss(x1, y1, y_pred, sw1, training=False)
-    model.compute_metrics(x1, y1, y_pred, sample_weight=sw1)
-    model.reset_metrics()
-
-
-def _loss_metric(model):
-    for m in model.metrics:
-        if m.name == "loss":
-            return m
-    return None
 
 
 def _function_variables(model, extra_metrics=None):
@@ -219,7 +172,7 @@ def _function_variables(model, extra_metrics=None):
 
 class _TrainEntry:
     def __init__(self, template, shared, settings):
-        self.model_ref = _ref(template, strong=shared)
+        self.model_ref = common.model_ref(template, strong=shared)
         self.shareable = shared
         self.settings = settings
         self.names = None
@@ -288,7 +241,7 @@ def _make_train_function(entry, jit):
         return out
 
     def loss_is_bad(model, check_nan):
-        value = tf.convert_to_tensor(_loss_metric(model).result())
+        value = tf.convert_to_tensor(common.loss_metric(model).result())
         return tf.logical_and(
             check_nan, tf.logical_not(tf.reduce_all(tf.math.is_finite(value)))
         )
@@ -412,8 +365,8 @@ def _trace(entry, arrays, jit):
 
 def _build_train_entry(template, shared, settings, arrays):
     x, y, sw = arrays[:3]
-    _ensure_built(template, x, y, sw)
-    if _loss_metric(template) is None:
+    common.ensure_built(template, x, y, sw, _cast)
+    if common.loss_metric(template) is None:
         raise Unsupported("the model has no 'loss' metric")
     entry = _TrainEntry(template, shared, settings)
     names = list(template.get_metrics_result())
@@ -426,7 +379,7 @@ def _build_train_entry(template, shared, settings, arrays):
         # Something beyond the arguments was baked in: this function is only
         # valid for its own model.
         entry.shareable = False
-        entry.model_ref = _ref(template, strong=False)
+        entry.model_ref = common.model_ref(template, strong=False)
     return entry
 
 
@@ -577,7 +530,7 @@ def make_train_runner(
 
 class _PredictEntry:
     def __init__(self, template, shared):
-        self.model_ref = _ref(template, strong=shared)
+        self.model_ref = common.model_ref(template, strong=shared)
         self.shareable = shared
         self.function = None
 
@@ -631,7 +584,7 @@ def predict(model, x, batch_size=None):
         entry.signature = _signature(variables)
         if list(entry.function.captured_inputs):
             entry.shareable = False
-            entry.model_ref = _ref(template, strong=False)
+            entry.model_ref = common.model_ref(template, strong=False)
         return entry
 
     entry = _lookup(model, shared_key, local_key, settings, build)

@@ -543,6 +543,7 @@ def test_custom_train_step_goes_to_fit():
 
 
 @pytest.mark.skipif(BACKEND != "tensorflow", reason="XLA fallback of the TF engine")
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow engine")
 def test_only_dense_style_models_use_xla():
     from skkeras import _engine_tf
 
@@ -553,6 +554,10 @@ def test_only_dense_style_models_use_xla():
     assert _engine_tf._xla_friendly(make_model())
 
 
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow",
+    reason="the TensorFlow engine's XLA fallback, with a tf.numpy_function layer",
+)
 def test_model_xla_cannot_compile_runs_without_xla(monkeypatch):
     import tensorflow as tf
 
