@@ -107,21 +107,11 @@ def test_weight_scale_does_not_matter():
     np.testing.assert_allclose(a, b, rtol=1e-5)
 
 
-class _InterruptAt(keras.callbacks.Callback):
-    def __init__(self, epoch):
-        super().__init__()
-        self.epoch = epoch
-
-    def on_epoch_begin(self, epoch, logs=None):
-        if epoch == self.epoch:
-            raise KeyboardInterrupt
-
-
-def test_interrupted_fit_keeps_the_weights_reached_and_says_so():
+def test_interrupted_fit_keeps_the_weights_reached_and_says_so(interrupt_at):
     rng = np.random.RandomState(0)
     X = rng.rand(40, 3)
     y = (X[:, 0] > 0.5).astype(int)
-    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=50, callbacks=[_InterruptAt(3)], random_state=0)
+    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=50, callbacks=[interrupt_at(3)], random_state=0)
     with pytest.warns(UserWarning, match="interrupted by the user after 3 epoch"):
         clf.fit(X, y)
     assert clf.n_iter_ == 3 == len(clf.loss_curve_)

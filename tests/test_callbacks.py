@@ -10,16 +10,6 @@ import skkeras
 from skkeras import KerasClassifier, MLPClassifier
 
 
-class _InterruptAt(keras.callbacks.Callback):
-    def __init__(self, epoch):
-        super().__init__()
-        self.epoch = epoch
-
-    def on_epoch_begin(self, epoch, logs=None):
-        if epoch == self.epoch:
-            raise KeyboardInterrupt
-
-
 def build_logistic(meta):
     return keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])
 
@@ -48,18 +38,18 @@ def test_checkpoint_keeps_the_best_epoch(tmp_path, data):
     assert [p.name for p in tmp_path.iterdir()] == ["best.skkeras"]  # no temp files left
 
 
-def test_interrupted_run_resumes_from_its_checkpoint(tmp_path, data):
+def test_interrupted_run_resumes_from_its_checkpoint(tmp_path, data, interrupt_at):
     X, y = data
     path = tmp_path / "run.skkeras"
     clf = KerasClassifier(
         build_logistic,
         epochs=20, optimizer="adam", optimizer__learning_rate=0.05, validation_split=0.2,
-        callbacks=[_InterruptAt(5)], checkpoint=str(path), random_state=0,
+        callbacks=[interrupt_at(5)], checkpoint=str(path), random_state=0,
     )
     with pytest.warns(UserWarning, match="interrupted"):
         clf.fit(X, y)
     assert os.path.exists(path)
-    resumed = skkeras.load(path, custom_objects={"build_logistic": build_logistic, "_InterruptAt": _InterruptAt})
+    resumed = skkeras.load(path, custom_objects={"build_logistic": build_logistic, "InterruptAt": interrupt_at})
     assert 1 <= resumed.n_iter_ <= 5
     assert min(resumed.history_["val_loss"]) == resumed.history_["val_loss"][-1]
     resumed.set_params(callbacks=None, checkpoint=None, warm_start=True, epochs=3)
