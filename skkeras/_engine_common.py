@@ -267,7 +267,7 @@ def _structure_key(model, variable_groups, with_compile=True):
         raw_config = model.get_config()
         if not _keras_only(raw_config):
             return None
-        config = json.dumps(raw_config, sort_keys=True, default=repr)
+        config = json.dumps(_without_initializers(raw_config), sort_keys=True, default=repr)
         compile_config = model.get_compile_config() if with_compile else {}
         if compile_config is None:
             return None
@@ -314,6 +314,24 @@ def _structure_key(model, variable_groups, with_compile=True):
         keras.config.floatx(),
         str(keras.config.dtype_policy().name),
     )
+
+
+def _without_initializers(config):
+    """``config`` without ``*_initializer`` entries.
+
+    Initializers set the variables' starting values, which a compiled
+    function receives as arguments: models that differ only in them (grid
+    searches over ``kernel_initializer``) share one trace.
+    """
+    if isinstance(config, dict):
+        return {
+            k: _without_initializers(v)
+            for k, v in config.items()
+            if not str(k).endswith("_initializer")
+        }
+    if isinstance(config, list):
+        return [_without_initializers(v) for v in config]
+    return config
 
 
 def _layer_names(config, names):

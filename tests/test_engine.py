@@ -616,3 +616,22 @@ def test_predict_fallbacks():
     out = _engine.predict(model, X[:5], predict_kwargs={"verbose": 0, "steps": 1})
     assert _engine.last_dispatch()[0] == "keras"
     assert out.shape == (5, 3)
+
+
+def test_models_differing_only_in_initializers_share_a_trace():
+    from skkeras import _engine_common as common
+
+    def build(init):
+        model = keras.Sequential(
+            [keras.Input((4,)), keras.layers.Dense(3, kernel_initializer=init)]
+        )
+        model.compile(optimizer="adam", loss="mse")
+        model.optimizer.build(model.trainable_variables)
+        return model
+
+    a, b, c = build("glorot_uniform"), build("random_normal"), build("zeros")
+    keys = {common.structure_key(m, [m.trainable_variables]) for m in (a, b, c)}
+    assert len(keys) == 1 and None not in keys
+    d = keras.Sequential([keras.Input((4,)), keras.layers.Dense(5)])
+    d.compile(optimizer="adam", loss="mse")
+    assert common.structure_key(d, [d.trainable_variables]) not in keys
