@@ -613,3 +613,31 @@ def ensure_built(model, x, y, sw, convert):
     model.compute_loss(x1, y1, y_pred, sw1, training=False)
     model.compute_metrics(x1, y1, y_pred, sample_weight=sw1)
     model.reset_metrics()
+
+
+def state_groups(model):
+    """The state a training run reads and writes (metrics excluded)."""
+    return [
+        list(model.trainable_variables),
+        list(model.non_trainable_variables),
+        list(model.optimizer.variables),
+    ]
+
+
+def cast_dtype(a):
+    """The dtype Keras' array adapter gives ``a``: floats become floatx."""
+    if a.dtype.kind == "f":
+        return np.dtype(keras.config.floatx())
+    return a.dtype
+
+
+# Bytes of input per prediction batch when predict() gets batch_size=None.
+_PREDICT_CHUNK_BYTES = 1 << 20
+
+
+def predict_batch_size(x, batch_size):
+    """``batch_size``, or one that keeps a batch of ``x`` near 1 MiB."""
+    if batch_size is not None:
+        return int(batch_size)
+    row_bytes = max(1, int(np.prod(x.shape[1:], dtype=np.int64)) * x.dtype.itemsize)
+    return max(32, _PREDICT_CHUNK_BYTES // row_bytes)

@@ -36,10 +36,6 @@ _SHARED = common.FunctionCache(maxsize=16)
 _PER_MODEL = weakref.WeakKeyDictionary()
 _LOCK = threading.RLock()
 
-# Bytes of input per prediction batch when predict() gets batch_size=None.
-_PREDICT_CHUNK_BYTES = 1 << 20
-
-
 def model_reason(model):
     try:
         if keras.distribution.distribution() is not None:
@@ -52,31 +48,17 @@ def model_reason(model):
     return None
 
 
-def _groups(model):
-    return [
-        list(model.trainable_variables),
-        list(model.non_trainable_variables),
-        list(model.optimizer.variables),
-    ]
-
-
-def _dtype(a):
-    if a.dtype.kind == "f":
-        return np.dtype(keras.config.floatx())
-    return a.dtype
-
-
 def _array(a):
     if a is None:
         return None
-    return jnp.asarray(a.astype(_dtype(a), copy=False))
+    return jnp.asarray(a.astype(common.cast_dtype(a), copy=False))
 
 
 def _per_model_key(model):
     return (
         id(model.optimizer),
         tuple(id(m) for m in model.metrics),
-        tuple(id(v) for g in _groups(model) for v in g),
+        tuple(id(v) for g in common.state_groups(model) for v in g),
         repr(getattr(model, "loss", None)),
     )
 
@@ -113,7 +95,7 @@ class _TrainEntry:
             (tuple(v.shape), v.dtype) for v in template.metrics_variables
         ]
         self.signature = [
-            [(tuple(v.shape), str(v.dtype)) for v in g] for g in _groups(template)
+            [(tuple(v.shape), str(v.dtype)) for v in g] for g in common.state_groups(template)
         ]
         self.names = None
         self.run = None
@@ -289,14 +271,14 @@ class TrainRunner:
             (tuple(v.shape), v.dtype) for v in model.metrics_variables
         ] == entry.metric_specs
         if [
-            [(tuple(v.shape), str(v.dtype)) for v in g] for g in _groups(model)
+            [(tuple(v.shape), str(v.dtype)) for v in g] for g in common.state_groups(model)
         ] != entry.signature:
             raise Unsupported("the model's variables do not match the trace")
         # Compile now, so that a model XLA cannot compile goes to Model.fit.
         self._call(0, 0)
 
     def _state(self):
-        groups = _groups(self.model)
+        groups = common.state_groups(self.model)
         if self._own_metrics:
             metrics = [v.value for v in self.model.metrics_variables]
         else:
@@ -319,7 +301,7 @@ class TrainRunner:
     def run(self, first_epoch, n_epochs):
         state, buf, done, stopped = self._call(first_epoch, n_epochs)
         model = self.model
-        for group, values in zip(_groups(model), state[:3]):
+        for group, values in zip(common.state_groups(model), state[:3]):
             for v, value in zip(group, values):
                 v.assign(value)
         if self._own_metrics:
@@ -340,7 +322,7 @@ def make_train_runner(
     """Return a runner for this call, or raise :class:`Unsupported`."""
     arrays = (x, y, sw) + (tuple(val) if val is not None else (None, None, None))
     shapes = tuple(
-        None if a is None else (tuple(a.shape[1:]), str(_dtype(a))) for a in arrays
+        None if a is None else (tuple(a.shape[1:]), str(common.cast_dtype(a))) for a in arrays
     )
     settings = (
         int(batch_size),
@@ -353,7 +335,7 @@ def make_train_runner(
     )
     if not model.optimizer.built:
         model.optimizer.build(model.trainable_variables)
-    groups = _groups(model)
+    groups = common.state_groups(model)
     shared_key = common.structure_key(model, groups)
 
     def build(template, shared):
@@ -389,16 +371,13 @@ def _make_predict(model_ref):
 
 def predict(model, x, batch_size=None):
     """Compiled ``model.predict(x)``; raises :class:`Unsupported`."""
-    if batch_size is None:
-        row_bytes = max(1, int(np.prod(x.shape[1:], dtype=np.int64)) * x.dtype.itemsize)
-        batch_size = max(32, _PREDICT_CHUNK_BYTES // row_bytes)
-    bs = int(batch_size)
+    bs = common.predict_batch_size(x, batch_size)
     n = len(x)
     if n <= bs:
         chunks, size = 1, common.bucket(n)
     else:
         chunks, size = common.bucket(-(-n // bs)), bs
-    settings = ("predict", tuple(x.shape[1:]), str(_dtype(x)))
+    settings = ("predict", tuple(x.shape[1:]), str(common.cast_dtype(x)))
     groups = [list(model.trainable_variables), list(model.non_trainable_variables)]
     shared_key = common.structure_key(model, groups, with_compile=False)
     local_key = ("predict",) + tuple(id(v) for g in groups for v in g)
@@ -407,7 +386,7 @@ def predict(model, x, batch_size=None):
         return _make_predict(common.model_ref(template, strong=shared))
 
     fn = _lookup(model, shared_key, local_key, settings, build)
-    xs = common.pad(x.astype(_dtype(x), copy=False), chunks * size)
+    xs = common.pad(x.astype(common.cast_dtype(x), copy=False), chunks * size)
     xs = xs.reshape((chunks, size) + x.shape[1:])
     out = fn(
         [v.value for v in groups[0]], [v.value for v in groups[1]], jnp.asarray(xs)

@@ -38,7 +38,6 @@ import os
 import threading
 import weakref
 
-import numpy as np
 import tensorflow as tf
 
 import keras
@@ -58,25 +57,12 @@ JIT_COMPILE = os.environ.get("SKKERAS_ENGINE_JIT", "1").lower() not in (
     "off",
 )
 
-# Bytes of input per prediction batch when predict() gets batch_size=None.
-_PREDICT_CHUNK_BYTES = 1 << 20
-
-
 def model_reason(model):
     if tf.distribute.has_strategy() or (
         getattr(model, "_distribute_strategy", None) is not None
     ):
         return "a tf.distribute strategy is in use"
     return None
-
-
-def _groups(model):
-    """The state a training run reads and writes (metrics excluded)."""
-    return [
-        list(model.trainable_variables),
-        list(model.non_trainable_variables),
-        list(model.optimizer.variables),
-    ]
 
 
 def _flat(groups):
@@ -104,20 +90,14 @@ def _signature(variables):
 def _spec(a, name):
     if a is None:
         return None
-    return tf.TensorSpec((None,) + tuple(a.shape[1:]), _cast_dtype(a), name=name)
-
-
-def _cast_dtype(a):
-    if a.dtype.kind == "f":
-        return np.dtype(keras.config.floatx())
-    return a.dtype
+    return tf.TensorSpec((None,) + tuple(a.shape[1:]), common.cast_dtype(a), name=name)
 
 
 def _cast(a):
     """Convert an array as Keras' array adapter does (floats to floatx)."""
     if a is None:
         return None
-    return tf.convert_to_tensor(a.astype(_cast_dtype(a), copy=False))
+    return tf.convert_to_tensor(a.astype(common.cast_dtype(a), copy=False))
 
 
 def _per_model_key(model, variables):
@@ -163,7 +143,7 @@ def _lookup(model, shared_key, local_key, settings, build):
 
 def _function_variables(model, extra_metrics=None):
     """Variables passed to a training function, in a fixed order."""
-    flat = _flat(_groups(model))
+    flat = _flat(common.state_groups(model))
     if extra_metrics is None:
         seen = {id(v) for v in flat}
         extra_metrics = [v for v in model.metrics_variables if id(v) not in seen]
@@ -480,7 +460,7 @@ class TrainRunner:
 def _train_settings(x, y, sw, val, batch_size, val_batch_size, shuffle):
     xv, yv, swv = val if val is not None else (None, None, None)
     shapes = tuple(
-        None if a is None else (tuple(a.shape[1:]), str(_cast_dtype(a)))
+        None if a is None else (tuple(a.shape[1:]), str(common.cast_dtype(a)))
         for a in (x, y, sw, xv, yv, swv)
     )
     return (
@@ -502,7 +482,7 @@ def make_train_runner(
     settings = _train_settings(x, y, sw, val, batch_size, val_batch_size, shuffle)
     if not model.optimizer.built:
         model.optimizer.build(model.trainable_variables)
-    groups = _groups(model)
+    groups = common.state_groups(model)
     shared_key = common.structure_key(model, groups)
     local_key = _per_model_key(model, _flat(groups))
 
@@ -567,11 +547,8 @@ def _make_predict_function(model_ref, bs):
 
 def predict(model, x, batch_size=None):
     """Compiled ``model.predict(x)``; raises :class:`Unsupported`."""
-    if batch_size is None:
-        row_bytes = max(1, int(np.prod(x.shape[1:], dtype=np.int64)) * x.dtype.itemsize)
-        batch_size = max(32, _PREDICT_CHUNK_BYTES // row_bytes)
-    bs = int(batch_size)
-    settings = ("predict", bs, tuple(x.shape[1:]), str(_cast_dtype(x)))
+    bs = common.predict_batch_size(x, batch_size)
+    settings = ("predict", bs, tuple(x.shape[1:]), str(common.cast_dtype(x)))
     groups = [list(model.trainable_variables), list(model.non_trainable_variables)]
     variables = [_native(v) for v in _flat(groups)]
     shared_key = common.structure_key(model, groups, with_compile=False)
