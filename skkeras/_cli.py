@@ -639,6 +639,22 @@ def _add_common(parser, *, seed=True, jobs=True, settable=True):
         )
 
 
+def _add_folds_and_report(parser):
+    """The --folds and --report options of the commands that evaluate."""
+    parser.add_argument(
+        "--folds",
+        type=_folds,
+        default=None,
+        metavar="K",
+        help="number of folds (default: the recipe's, 10)",
+    )
+    parser.add_argument(
+        "--report",
+        metavar="PATH",
+        help="also write a report: .html (self-contained) or .md",
+    )
+
+
 def _build_parser():
     from ._version import __version__
 
@@ -661,18 +677,7 @@ def _build_parser():
 
     p = sub.add_parser("cv", help="cross-validate a task's recipe")
     p.add_argument("task", metavar="TASK", help="pima, iris, boston, bank or gender")
-    p.add_argument(
-        "--folds",
-        type=_folds,
-        default=None,
-        metavar="K",
-        help="number of folds (default: the recipe's, 10)",
-    )
-    p.add_argument(
-        "--report",
-        metavar="PATH",
-        help="also write a report: .html (self-contained) or .md",
-    )
+    _add_folds_and_report(p)
     _add_common(p)
     p.set_defaults(handler=_cmd_cv)
 
@@ -692,24 +697,13 @@ def _build_parser():
         help="search these values instead of the recipe's grid (repeatable)",
     )
     p.add_argument(
-        "--folds",
-        type=_folds,
-        default=None,
-        metavar="K",
-        help="number of folds (default: the recipe's, 10)",
-    )
-    p.add_argument(
         "--top",
         type=_positive_int,
         default=10,
         metavar="N",
         help="candidates to print (default: 10)",
     )
-    p.add_argument(
-        "--report",
-        metavar="PATH",
-        help="also write a report: .html (self-contained) or .md",
-    )
+    _add_folds_and_report(p)
     _add_common(p)
     p.set_defaults(handler=_cmd_grid)
 
