@@ -24,7 +24,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from . import _engine
+from . import _engine, _replay
 from ._callbacks import BestCheckpoint
 from ._seeding import resolve_seed, seeded
 from ._sklearn_compat import check_sample_weight
@@ -77,6 +77,19 @@ def mean_one(sample_weight):
     return (sample_weight * (sample_weight.size / sample_weight.sum())).astype(
         np.float32
     )
+
+
+class TrainingCall:
+    """One prepared training call: the arguments of :func:`skkeras._engine.train`.
+
+    ``options`` are the estimator's training options (its callbacks among
+    them), which :meth:`BaseKerasEstimator._finish_fit` reads back.
+    """
+
+    def __init__(self, train_kwargs, options, previous_history):
+        self.train_kwargs = train_kwargs
+        self.options = options
+        self.previous_history = previous_history
 
 
 class RandomSplit:
@@ -241,9 +254,43 @@ class BaseKerasEstimator(BaseEstimator):
             The fitted estimator.
         """
         warm = bool(self.warm_start) and self.__sklearn_is_fitted__()
+        if not warm:
+            # A fit skkeras.model_selection trained ahead of time, if any.
+            fitted = _replay.take(self, X, y, sample_weight, fit_params)
+            if fitted is not None:
+                vars(self).update(vars(fitted))
+                return self
         return self._fit(X, y, sample_weight, fit_params, warm=warm)
 
     def _fit(self, X, y, sample_weight, fit_params, *, warm, epochs=None, classes=None):
+        call = self._prepare_fit(
+            X, y, sample_weight, fit_params, warm=warm, epochs=epochs, classes=classes
+        )
+        try:
+            history = _engine.train(**call.train_kwargs)
+        except KeyboardInterrupt:
+            # As scikit-learn's MLP: keep what was learned, and say so.
+            history = _history_so_far(self.model_, call.previous_history)
+            n = len(next(iter(history.values()), []))
+            warnings.warn(
+                f"Training interrupted by the user after {n} epoch(s) of this "
+                f"call; {type(self).__name__} keeps the weights reached so far "
+                "and can predict or continue training (warm_start, partial_fit).",
+                UserWarning,
+                stacklevel=3,
+            )
+        return self._finish_fit(call, history)
+
+    def _prepare_fit(
+        self, X, y, sample_weight, fit_params, *, warm=False, epochs=None, classes=None
+    ):
+        """Everything of a fit up to the training loop; returns a :class:`TrainingCall`.
+
+        Validates the data, builds the network unless ``warm``, and encodes
+        the arrays.  :meth:`_finish_fit` completes the fit from the history
+        that training ``call.train_kwargs`` with :func:`skkeras._engine.train`
+        returns; :mod:`skkeras._engine_group` trains many calls at once.
+        """
         self._check_params()
         X, y = self._validate_X(X, reset=not warm, y=y, fit=True)
         sample_weight = check_sample_weight(sample_weight, X)
@@ -266,30 +313,21 @@ class BaseKerasEstimator(BaseEstimator):
         x_fit, y_fit, w_fit, validation_data = self._training_data(
             X, y, sample_weight, options.pop("validation", None), seed
         )
-        previous = getattr(self.model_, "history", None)
-        try:
-            history = _engine.train(
-                self.model_,
-                x_fit,
-                y_fit,
-                sample_weight=w_fit,
-                validation_data=validation_data,
-                initial_epoch=self.n_iter_,
-                seed=None if seed is None else seed + self.n_iter_,
-                **options,
-            )
-        except KeyboardInterrupt:
-            # As scikit-learn's MLP: keep what was learned, and say so.
-            history = _history_so_far(self.model_, previous)
-            n = len(next(iter(history.values()), []))
-            warnings.warn(
-                f"Training interrupted by the user after {n} epoch(s) of this "
-                f"call; {type(self).__name__} keeps the weights reached so far "
-                "and can predict or continue training (warm_start, partial_fit).",
-                UserWarning,
-                stacklevel=3,
-            )
-        self._record(history, options)
+        train_kwargs = dict(
+            options,
+            model=self.model_,
+            x=x_fit,
+            y=y_fit,
+            sample_weight=w_fit,
+            validation_data=validation_data,
+            initial_epoch=self.n_iter_,
+            seed=None if seed is None else seed + self.n_iter_,
+        )
+        return TrainingCall(train_kwargs, options, getattr(self.model_, "history", None))
+
+    def _finish_fit(self, call, history):
+        """Record ``history`` (of training ``call``) and check the weights."""
+        self._record(history, call.options)
         _check_finite_weights(self.model_)
         return self
 

@@ -57,6 +57,11 @@ class Convergence(keras.callbacks.Callback):
         self.restore_best = restore_best
         self.adaptive = adaptive
 
+    @property
+    def reads_model(self):
+        """Whether the model is read between epochs (see skkeras._engine_group)."""
+        return bool(self.restore_best or self.adaptive)
+
     def on_train_begin(self, logs=None):
         self.no_improvement_count = 0
         self.best_loss = math.inf

@@ -137,6 +137,56 @@ def _train_reason(
     )
 
 
+def compiled_route(
+    model,
+    x,
+    y,
+    *,
+    sample_weight,
+    epochs,
+    batch_size,
+    shuffle,
+    validation_data,
+    callbacks,
+    verbose,
+    fit_kwargs,
+):
+    """``(backend module, validation tuple, None)`` for a call the compiled
+    engine may run, or ``(None, None, reason)`` for one it leaves to Keras."""
+    reason = _train_reason(
+        model,
+        x,
+        y,
+        sample_weight,
+        epochs,
+        batch_size,
+        shuffle,
+        callbacks,
+        verbose,
+        fit_kwargs,
+    )
+    module = None
+    if reason is None:
+        module, reason = _backend_module()
+    if reason is None:
+        reason = module.model_reason(model)
+    val = None
+    if reason is None:
+        val, reason = _unpack_validation(validation_data)
+    if reason is not None:
+        return None, None, reason
+    return module, val, None
+
+
+def shuffle_seed(seed):
+    """The seed the compiled loop shuffles with.
+
+    Unseeded runs draw it from NumPy's global generator, so that a globally
+    seeded program (keras.utils.set_random_seed) repeats.
+    """
+    return int(np.random.randint(0, MAX_SEED)) if seed is None else int(seed)
+
+
 def train(
     model,
     x,
@@ -160,31 +210,22 @@ def train(
         verbose = 1
     if batch_size is None:
         batch_size = 32
-    reason = _train_reason(
+    module, val, reason = compiled_route(
         model,
         x,
         y,
-        sample_weight,
-        epochs,
-        batch_size,
-        shuffle,
-        callbacks,
-        verbose,
-        fit_kwargs,
+        sample_weight=sample_weight,
+        epochs=epochs,
+        batch_size=batch_size,
+        shuffle=shuffle,
+        validation_data=validation_data,
+        callbacks=callbacks,
+        verbose=verbose,
+        fit_kwargs=fit_kwargs,
     )
-    module = None
-    if reason is None:
-        module, reason = _backend_module()
-    if reason is None:
-        reason = module.model_reason(model)
-    val = None
-    if reason is None:
-        val, reason = _unpack_validation(validation_data)
     runner = None
     if reason is None:
-        # Unseeded runs shuffle from NumPy's global generator, so that a
-        # globally seeded program (keras.utils.set_random_seed) repeats.
-        run_seed = int(np.random.randint(0, MAX_SEED)) if seed is None else seed
+        run_seed = shuffle_seed(seed)
         try:
             runner = module.make_train_runner(
                 model,

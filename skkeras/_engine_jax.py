@@ -98,6 +98,7 @@ class _TrainEntry:
             [(tuple(v.shape), str(v.dtype)) for v in g] for g in common.state_groups(template)
         ]
         self.names = None
+        self.raw = None
         self.run = None
 
 
@@ -228,7 +229,7 @@ def _make_run(entry):
         )
         return state, buf, k, stop
 
-    return jax.jit(run, static_argnames=("r", "vr"))
+    return run
 
 
 def _build_train_entry(template, shared, settings, arrays):
@@ -241,7 +242,9 @@ def _build_train_entry(template, shared, settings, arrays):
     if settings[4]:
         names += ["val_" + k for k in names]
     entry.names = names
-    entry.run = _make_run(entry)
+    # ``raw`` is the loop before jit, which skkeras._engine_group vmaps.
+    entry.raw = _make_run(entry)
+    entry.run = jax.jit(entry.raw, static_argnames=("r", "vr"))
     return entry
 
 
@@ -316,10 +319,8 @@ class TrainRunner:
             self.model.optimizer.finalize_variable_values(self.model.trainable_weights)
 
 
-def make_train_runner(
-    model, x, y, sw, val, *, batch_size, val_batch_size, shuffle, seed
-):
-    """Return a runner for this call, or raise :class:`Unsupported`."""
+def train_settings(x, y, sw, val, *, batch_size, val_batch_size, shuffle):
+    """``(settings, arrays)``: what a compiled loop is specialised for."""
     arrays = (x, y, sw) + (tuple(val) if val is not None else (None, None, None))
     shapes = tuple(
         None if a is None else (tuple(a.shape[1:]), str(common.cast_dtype(a))) for a in arrays
@@ -333,15 +334,38 @@ def make_train_runner(
         arrays[5] is not None,
         shapes,
     )
+    return settings, arrays
+
+
+def train_entry(model, settings, arrays, *, shared_only=False):
+    """The compiled-loop entry for ``model``; raises :class:`Unsupported`.
+
+    With ``shared_only``, a model without a
+    :func:`~skkeras._engine_common.structure_key` is refused instead of
+    getting a function of its own.
+    """
     if not model.optimizer.built:
         model.optimizer.build(model.trainable_variables)
     groups = common.state_groups(model)
     shared_key = common.structure_key(model, groups)
+    if shared_only and shared_key is None:
+        raise Unsupported("the model's configuration does not describe it fully")
 
     def build(template, shared):
         return _build_train_entry(template, shared, settings, arrays)
 
-    entry = _lookup(model, shared_key, _per_model_key(model), settings, build)
+    return _lookup(model, shared_key, _per_model_key(model), settings, build)
+
+
+def make_train_runner(
+    model, x, y, sw, val, *, batch_size, val_batch_size, shuffle, seed
+):
+    """Return a runner for this call, or raise :class:`Unsupported`."""
+    settings, arrays = train_settings(
+        x, y, sw, val, batch_size=batch_size, val_batch_size=val_batch_size,
+        shuffle=shuffle,
+    )
+    entry = train_entry(model, settings, arrays)
     nv = len(val[0]) if val is not None else 0
     try:
         return TrainRunner(entry, model, arrays, len(x), nv, seed)

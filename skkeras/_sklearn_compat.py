@@ -37,4 +37,23 @@ def validate_params(estimator):
     estimator._validate_params()
 
 
-__all__ = ["Interval", "Options", "StrOptions", "check_sample_weight", "validate_params"]
+# Per-split data and fit parameters, indexed as scikit-learn's own
+# cross-validation indexes them (skkeras.model_selection).
+from sklearn.utils import _safe_indexing as safe_indexing  # noqa: E402
+from sklearn.utils.validation import _check_method_params  # noqa: E402
+
+
+def split_params(X, params, indices):
+    """``params`` for the rows ``indices`` of ``X``: arrays indexed, the rest kept."""
+    return _check_method_params(X, params=params or {}, indices=indices)
+
+
+__all__ = [
+    "Interval",
+    "Options",
+    "StrOptions",
+    "check_sample_weight",
+    "safe_indexing",
+    "split_params",
+    "validate_params",
+]

@@ -1,0 +1,493 @@
+"""Many fits of one architecture, trained as one vectorized program.
+
+Cross-validation and grid search train networks that share an architecture
+and differ only in their data (the folds), their starting weights (seeds,
+initializers) or their learning rate.  :func:`train_many` takes the prepared
+training calls of such fits (the keyword arguments of
+:func:`skkeras._engine.train`, see
+:meth:`skkeras._base.BaseKerasEstimator._prepare_fit`), puts the calls that
+one compiled loop can run together into groups, and trains each group as
+one program: the JAX engine's epoch loop under ``jax.vmap``.  Every member
+keeps its own weights, optimizer state (learning rate included), training
+and validation arrays, shuffling seed, epoch count and callbacks, so a
+member trains as it would alone, up to floating-point reassociation.
+
+Grouping rule
+-------------
+Calls go into one group when the compiled engine accepts them, the backend
+is JAX, ``verbose`` is 0 and they agree on the
+:func:`~skkeras._engine_common.structure_key` of the model (layers, shapes,
+optimizer type and settings other than the learning rate, loss, metrics;
+initializers excluded), the batch sizes, ``shuffle``, the presence of
+sample weights and validation data, the array shapes past the first axis,
+and the size of the last, partial batch.  The number of epochs may differ:
+a member that is done, or that a callback stops (``EarlyStopping``,
+scikit-learn's ``n_iter_no_change``), keeps its weights while the others
+go on.  Everything else is trained one call at a time by
+:func:`skkeras._engine.train`; :func:`train_many` says why.
+
+When: on an accelerator (GPU, TPU) by default.  On the CPU, XLA runs the
+vectorized step of small networks about as fast as their steps one after
+another (measured: the tutorial Pima network, 27 members, 9.7 us per member
+and step against 12 us alone) and compiles it no faster, so fits train one
+at a time unless the environment variable ``SKKERAS_GROUP=always`` is set
+(``never`` turns grouping off everywhere).
+
+Memory: a group holds every member's data and state at once.  Groups are
+split so that one holds at most :data:`GROUP_BYTES` (environment variable
+``SKKERAS_GROUP_BYTES``; by default 1 GiB, or a quarter of the
+accelerator's memory when that is smaller), and a group that the device
+cannot hold is halved and tried again.
+"""
+
+import functools
+import os
+import time
+
+import keras
+import numpy as np
+
+from . import _engine
+from . import _engine_common as common
+from ._engine_common import Unsupported
+
+
+def _default_group_bytes():
+    budget = 1 << 30
+    try:
+        import jax
+
+        stats = jax.devices()[0].memory_stats() or {}
+        limit = stats.get("bytes_limit")
+        if limit:
+            budget = min(budget, int(limit) // 4)
+    except Exception:  # noqa: BLE001 - no stats on this device: keep the default
+        pass
+    return budget
+
+
+GROUP_BYTES = int(os.environ.get("SKKERAS_GROUP_BYTES", 0)) or None
+
+# "auto": group on accelerators; "always": on the CPU too; "never".
+MODE = os.environ.get("SKKERAS_GROUP", "auto").lower()
+
+
+def vectorized_reason():
+    """Why calls cannot be grouped in this process, or None if they can."""
+    if _engine.ENGINE == "keras":
+        return "SKKERAS_ENGINE=keras"
+    if MODE == "never":
+        return "SKKERAS_GROUP=never"
+    backend = keras.backend.backend()
+    if backend != "jax":
+        return (
+            f"the {backend} backend trains one fit at a time (vectorized "
+            "training runs on the JAX backend)"
+        )
+    if MODE != "always":
+        import jax
+
+        if jax.default_backend() == "cpu":
+            return (
+                "on the CPU, XLA runs a vectorized step about as fast as the "
+                "steps of its members one after another, so fits train one at "
+                "a time (set SKKERAS_GROUP=always to group them anyway)"
+            )
+    return None
+
+
+def _reads_model(cb):
+    """Whether callback ``cb`` reads or changes the model between epochs.
+
+    Callbacks that only read the logs (and may stop training) let a member
+    stay inside the group's stacked state until the end; the others see
+    their model updated after every epoch.  A callback states it with a
+    ``reads_model`` attribute; Keras' own are known here.
+    """
+    flag = getattr(cb, "reads_model", None)
+    if flag is not None:
+        return bool(flag)
+    if type(cb) in (keras.callbacks.History, keras.callbacks.TerminateOnNaN):
+        return False
+    if type(cb) is keras.callbacks.EarlyStopping:
+        return bool(cb.restore_best_weights)
+    return True
+
+
+class _Member:
+    """One training call, normalised as :func:`skkeras._engine.train` does."""
+
+    def __init__(self, index, kwargs):
+        kw = dict(kwargs)
+        kw["fit_kwargs"] = dict(kw.get("fit_kwargs") or {})
+        kw["callbacks"] = list(kw.get("callbacks") or [])
+        if kw.get("verbose") == "auto":
+            kw["verbose"] = 1
+        if kw.get("batch_size") is None:
+            kw["batch_size"] = 32
+        kw.setdefault("epochs", 1)
+        kw.setdefault("initial_epoch", 0)
+        kw.setdefault("shuffle", True)
+        kw.setdefault("verbose", 0)
+        kw.setdefault("seed", None)
+        kw.setdefault("sample_weight", None)
+        kw.setdefault("validation_data", None)
+        self.index = index
+        self.kw = kw
+        self.model = kw["model"]
+
+    def plan(self):
+        """Return ``(group key, None)`` or ``(None, reason)``."""
+        kw = self.kw
+        if kw["verbose"] != 0:
+            return None, "verbose training reports each fit on its own"
+        module, val, reason = _engine.compiled_route(
+            self.model,
+            kw["x"],
+            kw["y"],
+            sample_weight=kw["sample_weight"],
+            epochs=kw["epochs"],
+            batch_size=kw["batch_size"],
+            shuffle=kw["shuffle"],
+            validation_data=kw["validation_data"],
+            callbacks=kw["callbacks"],
+            verbose=0,
+            fit_kwargs=kw["fit_kwargs"],
+        )
+        if reason is not None:
+            return None, reason
+        bs = int(kw["batch_size"])
+        vbs = int(kw["fit_kwargs"].get("validation_batch_size") or bs)
+        self.engine = module
+        self.settings, self.arrays = module.train_settings(
+            kw["x"], kw["y"], kw["sample_weight"], val,
+            batch_size=bs, val_batch_size=vbs, shuffle=bool(kw["shuffle"]),
+        )
+        if not self.model.optimizer.built:
+            self.model.optimizer.build(self.model.trainable_variables)
+        shared = common.structure_key(self.model, common.state_groups(self.model))
+        if shared is None:
+            return None, "the model's configuration does not describe it fully"
+        self.n = len(kw["x"])
+        self.nv = len(val[0]) if val is not None else 0
+        self.remainders = (self.n % bs, self.nv % vbs if self.nv else 0)
+        return (shared, self.settings, self.remainders), None
+
+    def variables(self):
+        return [v for g in common.state_groups(self.model) for v in g]
+
+    def bytes(self, batch_size):
+        data = sum(
+            a.nbytes * common.rows_for(len(a), batch_size) / max(1, len(a))
+            for a in self.arrays
+            if a is not None
+        )
+        state = sum(
+            int(np.prod(v.shape)) * np.dtype(v.dtype).itemsize for v in self.variables()
+        )
+        return int(data + 4 * state)
+
+
+def train_many(calls, *, grouped=None):
+    """Train every call in ``calls``; return ``(histories, report)``.
+
+    ``grouped=True`` groups whatever can be grouped, without asking
+    :func:`vectorized_reason` (a caller that asked it in another process);
+    ``None`` asks it here.
+
+    ``calls`` are dicts of :func:`skkeras._engine.train` keyword arguments.
+    ``histories[i]`` is the History dict of ``calls[i]``, as ``train`` would
+    return it, or None when its training raised an exception (the model
+    may then be half trained; the caller should fit it afresh).  ``report``
+    has ``"groups"``, a list of ``{"members": [indices], "wall_s":
+    seconds}``, one per program trained; ``"alone"``, a dict mapping the
+    index of each call trained on its own to the reason; ``"failed"``,
+    index to the exception; and ``"seconds"``, each call's training time
+    (its share of its group's).
+    """
+    members = [_Member(i, kw) for i, kw in enumerate(calls)]
+    histories = [None] * len(members)
+    report = {"groups": [], "alone": {}, "failed": {}, "seconds": [0.0] * len(members)}
+    groups = {}
+    backend_reason = None if grouped else vectorized_reason()
+    for member in members:
+        key, reason = (None, backend_reason) if backend_reason else member.plan()
+        if key is None:
+            report["alone"][member.index] = reason
+        else:
+            groups.setdefault(key, []).append(member)
+    alone = [m for m in members if m.index in report["alone"]]
+    for key, group in groups.items():
+        if len(group) == 1:
+            report["alone"][group[0].index] = "no other fit shares its structure"
+            alone += group
+            continue
+        for chunk in _split_by_memory(group, key[1][0]):
+            alone += _train_or_split(chunk, key, histories, report)
+    for member in sorted(alone, key=lambda m: m.index):
+        start = time.perf_counter()
+        try:
+            histories[member.index] = _engine.train(**member.kw)
+        except Exception as exc:  # noqa: BLE001 - reported; the caller refits
+            report["failed"][member.index] = exc
+        report["seconds"][member.index] = time.perf_counter() - start
+    return histories, report
+
+
+def _split_by_memory(group, batch_size):
+    budget = GROUP_BYTES or _default_group_bytes()
+    per_member = max(1, max(m.bytes(batch_size) for m in group))
+    size = max(1, int(budget // per_member))
+    return [group[i : i + size] for i in range(0, len(group), size)]
+
+
+def _train_or_split(group, key, histories, report):
+    """Train ``group``; halve it when the device runs out of memory.
+
+    Returns the members that must be trained alone (the whole group when
+    the vectorized loop cannot be built for it).
+    """
+    if len(group) == 1:
+        report["alone"][group[0].index] = "the group was split down to one fit"
+        return group
+    start = time.perf_counter()
+    try:
+        results = _GroupTrainer(group, key).train()
+    except _OutOfMemory:
+        half = len(group) // 2
+        return _train_or_split(group[:half], key, histories, report) + _train_or_split(
+            group[half:], key, histories, report
+        )
+    except Unsupported as exc:
+        for m in group:
+            report["alone"][m.index] = f"the vectorized loop could not be built: {exc}"
+        return group
+    except Exception as exc:  # noqa: BLE001 - e.g. a callback raised: refit each
+        for m in group:
+            report["failed"][m.index] = exc
+        return []
+    wall = time.perf_counter() - start
+    for member, history in zip(group, results):
+        histories[member.index] = history
+        report["seconds"][member.index] = wall / len(group)
+    report["groups"].append({"members": [m.index for m in group], "wall_s": wall})
+    return []
+
+
+class _OutOfMemory(Exception):
+    pass
+
+
+def _is_out_of_memory(exc):
+    text = repr(exc)
+    return "RESOURCE_EXHAUSTED" in text or "Out of memory" in text
+
+
+def _vmapped(entry, remainders):
+    """The entry's epoch loop, vmapped over members and jitted (cached)."""
+    import jax
+
+    cache = entry.__dict__.setdefault("vmapped", {})
+    fn = cache.get(remainders)
+    if fn is None:
+        r, vr = remainders
+        fn = jax.jit(jax.vmap(functools.partial(entry.raw, r=r, vr=vr)))
+        cache[remainders] = fn
+    return fn
+
+
+class _GroupTrainer:
+    """Runs one group: the stacked state, the per-member callbacks."""
+
+    def __init__(self, members, key):
+        import jax.numpy as jnp
+
+        self.jnp = jnp
+        self.members = members
+        settings = key[1]
+        first = members[0]
+        entry = first.engine.train_entry(
+            first.model, settings, first.arrays, shared_only=True
+        )
+        for m in members:
+            signature = [
+                [(tuple(v.shape), str(v.dtype)) for v in g]
+                for g in common.state_groups(m.model)
+            ]
+            if signature != entry.signature:
+                raise Unsupported("the members' variables differ")
+        self.entry = entry
+        self.names = entry.names
+        self.has_validation = settings[4]
+        self.batch_size = settings[0]
+        self.fn = _vmapped(entry, key[2])
+        bs, vbs = settings[:2]
+        rows = max(common.rows_for(m.n, bs) for m in members)
+        vrows = max(common.rows_for(m.nv, vbs) for m in members) if self.has_validation else 0
+        self.data = tuple(
+            None
+            if first.arrays[j] is None
+            else jnp.stack(
+                [
+                    jnp.asarray(
+                        common.pad(m.arrays[j], rows if j < 3 else vrows).astype(
+                            common.cast_dtype(m.arrays[j]), copy=False
+                        )
+                    )
+                    for m in members
+                ]
+            )
+            for j in range(6)
+        )
+        self.n = jnp.asarray([m.n for m in members], jnp.int32)
+        self.nv = jnp.asarray([m.nv for m in members], jnp.int32)
+        self.seeds = jnp.asarray(
+            [_engine.shuffle_seed(m.kw["seed"]) for m in members], jnp.uint32
+        )
+        self.check_nan = jnp.asarray(
+            [
+                any(isinstance(cb, keras.callbacks.TerminateOnNaN) for cb in m.kw["callbacks"])
+                for m in members
+            ]
+        )
+        self.reads_model = [
+            any(_reads_model(cb) for cb in m.kw["callbacks"]) for m in members
+        ]
+        self.metrics = [
+            jnp.zeros((len(members),) + tuple(s), d) for s, d in entry.metric_specs
+        ]
+        self._host = [
+            np.stack([np.asarray(v.value) for v in values])
+            for values in zip(*(m.variables() for m in members))
+        ]
+        self._dirty = True
+        self._state = None
+
+    # The stacked state lives on the device; a host copy is made only for
+    # members whose callbacks read or change their model between epochs.
+    def _device_state(self):
+        if self._dirty:
+            jnp = self.jnp
+            flat = [jnp.asarray(a) for a in self._host]
+            out, i = [], 0
+            for group in common.state_groups(self.members[0].model):
+                out.append(flat[i : i + len(group)])
+                i += len(group)
+            self._state = tuple(out) + (list(self.metrics),)
+            self._dirty = False
+        return self._state
+
+    def _host_state(self):
+        if self._host is None:
+            self._host = [np.array(a) for g in self._state[:3] for a in g]
+        return self._host
+
+    def _write_model(self, i):
+        for v, stacked in zip(self.members[i].variables(), self._host_state()):
+            v.assign(stacked[i])
+
+    def _read_model(self, i):
+        for v, stacked in zip(self.members[i].variables(), self._host_state()):
+            stacked[i] = np.asarray(v.value)
+        self._dirty = True
+
+    def _call(self, epoch, n_epochs):
+        jnp = self.jnp
+        try:
+            return self.fn(
+                self._device_state(),
+                *self.data,
+                self.n,
+                self.nv,
+                self.seeds,
+                jnp.asarray(epoch, jnp.int32),
+                jnp.asarray(n_epochs, jnp.int32),
+                self.check_nan,
+            )
+        except Exception as exc:  # noqa: BLE001 - sorted out below
+            if _is_out_of_memory(exc):
+                raise _OutOfMemory() from exc
+            raise
+
+    def train(self):
+        members = self.members
+        count = len(members)
+        try:
+            # Compile before any callback runs, so that a failure leaves every
+            # member untouched for the one-by-one path.
+            self._call([0] * count, [0] * count)
+        except _OutOfMemory:
+            raise
+        except Exception as exc:  # noqa: BLE001 - untraceable: train alone
+            raise Unsupported(repr(exc)) from exc
+        lists = []
+        for m in members:
+            m.model.stop_training = False
+            cbks = keras.callbacks.CallbackList(
+                m.kw["callbacks"],
+                add_history=True,
+                add_progbar=False,
+                verbose=0,
+                epochs=m.kw["initial_epoch"] + m.kw["epochs"],
+                steps=common.num_steps(m.n, self.batch_size),
+                model=m.model,
+            )
+            cbks.on_train_begin()
+            lists.append(cbks)
+        per_epoch = any(m.kw["callbacks"] for m in members)
+        chunk = 1 if per_epoch else common.EPOCH_CHUNK
+        epoch = [int(m.kw["initial_epoch"]) for m in members]
+        end = [e + int(m.kw["epochs"]) for e, m in zip(epoch, members)]
+        active = [e < stop for e, stop in zip(epoch, end)]
+        last_logs = [None] * count
+        nan_callbacks = [
+            [cb for cb in m.kw["callbacks"] if isinstance(cb, keras.callbacks.TerminateOnNaN)]
+            for m in members
+        ]
+        while any(active):
+            if per_epoch:
+                for i in range(count):
+                    if active[i]:
+                        lists[i].on_epoch_begin(epoch[i])
+                        if self.reads_model[i]:
+                            self._read_model(i)
+            n_epochs = [
+                min(chunk, end[i] - epoch[i]) if active[i] else 0 for i in range(count)
+            ]
+            self._state, buf, done, stopped = self._call(epoch, n_epochs)
+            self._host = None
+            buf, done, stopped = np.asarray(buf), np.asarray(done), np.asarray(stopped)
+            for i, m in enumerate(members):
+                if not active[i]:
+                    continue
+                if self.reads_model[i]:
+                    self._write_model(i)
+                rows = buf[i, : int(done[i])].tolist()
+                for j, row in enumerate(rows):
+                    logs = dict(zip(self.names, row))
+                    if not per_epoch:
+                        lists[i].on_epoch_begin(epoch[i])
+                    if stopped[i] >= 0 and j == len(rows) - 1:
+                        for cb in nan_callbacks[i]:
+                            common._terminate_on_nan(cb, m.model, int(stopped[i]), logs)
+                    if self.has_validation and per_epoch:
+                        val = {k[4:]: v for k, v in logs.items() if k.startswith("val_")}
+                        lists[i].on_test_begin()
+                        lists[i].on_test_end(val)
+                    lists[i].on_epoch_end(epoch[i], logs)
+                    last_logs[i] = logs
+                    epoch[i] += 1
+                    if m.model.stop_training:
+                        break
+                if m.model.stop_training or epoch[i] >= end[i] or not rows:
+                    active[i] = False
+        histories = []
+        for i, m in enumerate(members):
+            if not self.reads_model[i]:
+                self._write_model(i)
+            if epoch[i] > m.kw["initial_epoch"]:
+                m.model.optimizer.finalize_variable_values(m.model.trainable_weights)
+            lists[i].on_train_end(logs=last_logs[i])
+            history = m.model.history.history if m.model.history is not None else {}
+            histories.append({k: [float(v) for v in values] for k, values in history.items()})
+        return histories

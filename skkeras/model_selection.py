@@ -1,0 +1,14 @@
+"""Model selection that trains the folds and candidates of a search together.
+
+Drop-in replacements for scikit-learn's :func:`~sklearn.model_selection.cross_validate`,
+:func:`~sklearn.model_selection.cross_val_score`,
+:class:`~sklearn.model_selection.GridSearchCV` and
+:class:`~sklearn.model_selection.RandomizedSearchCV`: the same arguments and
+results, with the fits of skkeras estimators that share an architecture
+trained as one vectorized program on the JAX backend (one after another on
+the others).
+"""
+
+from ._search import GridSearchCV, RandomizedSearchCV, cross_val_score, cross_validate
+
+__all__ = ["GridSearchCV", "RandomizedSearchCV", "cross_val_score", "cross_validate"]

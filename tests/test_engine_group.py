@@ -1,0 +1,148 @@
+"""Vectorized training of many fits: each member trains as it would alone."""
+
+import keras
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.preprocessing import StandardScaler
+
+from skkeras import MLPClassifier
+from skkeras import _engine_group
+
+pytestmark = pytest.mark.skipif(
+    keras.backend.backend() != "jax", reason="vectorized training runs on JAX"
+)
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X).astype(np.float32), y
+
+
+def _estimators(**varying):
+    base = dict(hidden_layer_sizes=(5,), max_iter=8, batch_size=16, random_state=0,
+                learning_rate_init=0.05)
+    names = list(varying)
+    return [MLPClassifier(**dict(base, **dict(zip(names, values))))
+            for values in zip(*varying.values())]
+
+
+def _train_both(make, X, y, fit_params=None):
+    """Fit ``make()`` estimators one by one and as one group; return both."""
+    alone = [est.fit(X, y, **(fit_params or {})) for est in make()]
+    grouped = make()
+    calls = [est._prepare_fit(X, y, None, dict(fit_params or {})) for est in grouped]
+    histories, report = _engine_group.train_many([c.train_kwargs for c in calls], grouped=True)
+    for est, call, history in zip(grouped, calls, histories):
+        est._finish_fit(call, history)
+    return alone, grouped, report
+
+
+def _assert_same(alone, grouped):
+    for a, g in zip(alone, grouped):
+        assert a.n_iter_ == g.n_iter_
+        np.testing.assert_allclose(a.loss_curve_, g.loss_curve_, rtol=1e-4, atol=1e-6)
+        for wa, wg in zip(a.model_.get_weights(), g.model_.get_weights()):
+            np.testing.assert_allclose(wa, wg, rtol=1e-4, atol=1e-5)
+
+
+def test_members_differ_in_seed_initializer_rate_and_epochs(data):
+    X, y = data
+
+    def make():
+        return _estimators(
+            random_state=[0, 1, 2, 3],
+            kernel_initializer=["glorot_uniform", "uniform", "normal", "glorot_uniform"],
+            learning_rate_init=[0.001, 0.01, 0.05, 0.1],
+            max_iter=[3, 8, 5, 8],
+        )
+
+    alone, grouped, report = _train_both(make, X, y)
+    assert [g["members"] for g in report["groups"]] == [[0, 1, 2, 3]]
+    assert [g.n_iter_ for g in grouped] == [3, 8, 5, 8]
+    _assert_same(alone, grouped)
+
+
+def test_each_member_stops_on_its_own(data):
+    X, y = data
+
+    def make():
+        # scikit-learn's rule on the training loss: a large tol stops early.
+        return _estimators(tol=[0.5, 1e-4, 0.05], n_iter_no_change=[1, 2, 1],
+                           max_iter=[30, 30, 30])
+
+    alone, grouped, report = _train_both(make, X, y)
+    assert len(report["groups"]) == 1
+    assert len({g.n_iter_ for g in grouped}) > 1
+    _assert_same(alone, grouped)
+
+
+def test_validation_split_and_restoring_callbacks(data):
+    X, y = data
+
+    def make():
+        cbs = [keras.callbacks.EarlyStopping("val_loss", patience=1, restore_best_weights=True)]
+        return _estimators(
+            early_stopping=[True, True], validation_fraction=[0.2, 0.2],
+            n_iter_no_change=[3, 3], max_iter=[12, 12], random_state=[0, 5],
+            callbacks=[cbs, cbs],
+        )
+
+    alone, grouped, report = _train_both(make, X, y)
+    assert len(report["groups"]) == 1
+    _assert_same(alone, grouped)
+
+
+def test_sample_and_class_weights(data):
+    X, y = data
+    w = np.random.RandomState(0).uniform(0.2, 3.0, len(y))
+
+    def make():
+        return _estimators(class_weight=["balanced", None], random_state=[0, 1])
+
+    alone = [est.fit(X, y, sample_weight=w) for est in make()]
+    grouped = make()
+    calls = [est._prepare_fit(X, y, w, {}) for est in grouped]
+    histories, report = _engine_group.train_many([c.train_kwargs for c in calls], grouped=True)
+    for est, call, history in zip(grouped, calls, histories):
+        est._finish_fit(call, history)
+    assert len(report["groups"]) == 1
+    _assert_same(alone, grouped)
+
+
+def test_what_cannot_be_grouped_trains_alone(data):
+    X, y = data
+    ests = _estimators(verbose=[0, 0, 1], hidden_layer_sizes=[(5,), (6,), (5,)])
+    calls = [est._prepare_fit(X, y, None, {}) for est in ests]
+    histories, report = _engine_group.train_many([c.train_kwargs for c in calls], grouped=True)
+    assert report["groups"] == []
+    assert "verbose" in report["alone"][2]
+    assert "shares its structure" in report["alone"][0]
+    assert all(len(h["loss"]) == 8 for h in histories)
+
+
+def test_a_failing_callback_is_reported_not_raised(data):
+    X, y = data
+
+    class Boom(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                raise RuntimeError("boom")
+
+    ests = _estimators(callbacks=[[Boom()], None], random_state=[0, 1])
+    calls = [est._prepare_fit(X, y, None, {}) for est in ests]
+    histories, report = _engine_group.train_many([c.train_kwargs for c in calls], grouped=True)
+    assert histories == [None, None]
+    assert all("boom" in repr(e) for e in report["failed"].values())
+
+
+def test_cpu_grouping_needs_to_be_asked_for(monkeypatch):
+    import jax
+
+    monkeypatch.setattr(_engine_group, "MODE", "auto")
+    reason = _engine_group.vectorized_reason()
+    if jax.default_backend() == "cpu":
+        assert "SKKERAS_GROUP=always" in reason
+    monkeypatch.setattr(_engine_group, "MODE", "never")
+    assert _engine_group.vectorized_reason() == "SKKERAS_GROUP=never"
