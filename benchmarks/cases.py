@@ -15,7 +15,7 @@ from itertools import product
 
 import numpy as np
 
-from harness import median_time, peak_rss_mib, repeat_until, timed
+from harness import median_time, peak_rss_mib, repeat_until, rss_mib, timed
 from settings import FULL_CONTENDERS, config, grid_subset
 
 # ----------------------------------------------------------------------
@@ -371,21 +371,124 @@ def case_predict(contender, cfg):
             "accuracy": accuracy, **dispatch(contender)}
 
 
+def case_longrun(contender, cfg):
+    """Many consecutive fits in one process, as in a grid search: memory and time."""
+    import gc
+
+    from skkeras import MLPClassifier, _engine
+
+    X, y = iris()
+    X = ((X - X.mean(0)) / X.std(0)).astype(np.float32)
+    times, rss = [], []
+    for i in range(cfg["fits"]):
+        est = MLPClassifier(cfg["hidden"], alpha=0.0, max_iter=cfg["epochs"],
+                            batch_size=cfg["batch"], n_iter_no_change=np.inf, random_state=i)
+        seconds, _ = timed(est.fit, X, y)
+        times.append(seconds)
+        del est
+        if i == 0 or (i + 1) % cfg["every"] == 0:
+            gc.collect()
+            rss.append([i + 1, rss_mib()])
+    block = max(1, cfg["fits"] // 6)
+    return {"fits": cfg["fits"], "rss": rss, "growth_mib": rss[-1][1] - rss[0][1],
+            "first_s": statistics.median(times[1 : block + 1]),
+            "last_s": statistics.median(times[-block:]), "block": block,
+            "dispatch": "compiled" if _engine.last_dispatch()[0] == "compiled" else
+            f"keras: {_engine.last_dispatch()[1]}"}
+
+
+def _tutorial_grid(cfg, step="clf"):
+    return [{f"{step}__solver": [s], f"{step}__kernel_initializer": [i],
+             f"{step}__max_iter": [e], f"{step}__batch_size": [b]}
+            for s, i, e, b in product(cfg["solvers"], cfg["inits"], cfg["epochs"], cfg["batches"])]
+
+
+def _mlp_pipeline(hidden, **kw):
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from skkeras import MLPClassifier
+
+    return Pipeline([("scale", StandardScaler()), ("clf", MLPClassifier(
+        hidden, alpha=0.0, n_iter_no_change=np.inf, random_state=0, **kw))])
+
+
+def case_workers(contender, cfg):
+    """The same grid search with joblib's process backend, 1 worker, then 2."""
+    from sklearn.model_selection import GridSearchCV, StratifiedKFold
+
+    X, y = pima()
+    n_jobs = 2 if contender == "2-workers" else 1
+    folds = list(StratifiedKFold(cfg["cv"]).split(X, y))
+    grid = _tutorial_grid(cfg)
+    search = GridSearchCV(_mlp_pipeline(cfg["hidden"]), grid, cv=folds, scoring="accuracy",
+                          refit=False, n_jobs=n_jobs)
+    wall, _ = timed(lambda: search.fit(X, y))
+    return {"wall_s": wall, "fits": len(grid) * len(folds), "n_jobs": n_jobs,
+            "best_accuracy": float(search.best_score_),
+            "best": {k.split("__")[1]: v for k, v in search.best_params_.items()}}
+
+
+def case_search(contender, cfg):
+    """The pima 10-fold CV and the tutorial grid: scikit-learn's model selection
+    against skkeras.model_selection (fits grouped), both on the JAX backend."""
+    from sklearn import model_selection as sk
+    from sklearn.model_selection import StratifiedKFold
+
+    from skkeras import _engine_group
+    from skkeras import model_selection as ms
+
+    ours = contender.startswith("skkeras")
+    lib = ms if ours else sk
+    # Grouping is for accelerators by default; measure it on this CPU too.
+    _engine_group.MODE = "always" if ours else "auto"
+    X, y = pima()
+    folds = list(StratifiedKFold(cfg["folds"], shuffle=True, random_state=0).split(X, y))
+    cv_pipe = _mlp_pipeline(cfg["hidden"], max_iter=cfg["cv_epochs"], batch_size=cfg["cv_batch"])
+    cv_s, scores = timed(lambda: lib.cross_validate(cv_pipe, X, y, cv=folds,
+                                                    scoring="accuracy")["test_score"])
+    grid_folds = list(StratifiedKFold(cfg["cv"]).split(X, y))
+    grid = _tutorial_grid(cfg)
+    search = lib.GridSearchCV(_mlp_pipeline(cfg["hidden"]), grid, cv=grid_folds,
+                              scoring="accuracy", refit=False)
+    grid_s, _ = timed(lambda: search.fit(X, y))
+    out = {"cv_s": cv_s, "cv_accuracy": float(np.mean(scores)), "grid_s": grid_s,
+           "fits": len(grid) * len(grid_folds), "best_accuracy": float(search.best_score_),
+           "best": {k.split("__")[1]: v for k, v in search.best_params_.items()},
+           "means": [float(m) for m in search.cv_results_["mean_test_score"]],
+           "mode": _engine_group.MODE}
+    if ours:
+        report = search.grouping_
+        out.update(groups=len(report["groups"]), alone=len(report["alone"]),
+                   replayed=report["replayed"], reason=report["reason"],
+                   group_wall_s=sum(g["wall_s"] for g in report["groups"]))
+    return out
+
+
 CASES = {"iris": case_iris, "pima": case_pima, "grid": case_grid, "bank": case_bank,
-         "predict": case_predict}
+         "predict": case_predict, "longrun": case_longrun, "workers": case_workers,
+         "search": case_search}
 
 
 def run(case, contender, *, quick=False):
     """Import the contender's libraries (timed), then run the case."""
+    import os
+
+    if contender.endswith("-jax"):  # before Keras is imported
+        os.environ["KERAS_BACKEND"] = "jax"
+        if contender.startswith("skkeras-search"):
+            os.environ["SKKERAS_GROUP"] = "always"
     start = time.perf_counter()
     import sklearn.neural_network  # noqa: F401
 
     if contender != "sklearn":
         _keras()
-    if contender.startswith("skkeras"):
+    if contender.startswith("skkeras") or contender.endswith(("-jax", "worker", "workers")):
         import skkeras._mlp  # noqa: F401  (the estimators and their engine)
     if contender == "scikeras":
         import scikeras.wrappers  # noqa: F401
+    if contender.endswith("-jax") and _keras().backend.backend() != "jax":
+        raise RuntimeError("Keras was imported with another backend in this process")
     result = {"import_s": time.perf_counter() - start, "import_rss_mib": peak_rss_mib()}
     result.update(CASES[case](contender, config(case, quick)))
     return result

@@ -63,6 +63,16 @@ def peak_rss_mib():
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
 
 
+def rss_mib():
+    """This process's current resident set size in MiB (Linux /proc)."""
+    try:
+        with open("/proc/self/statm") as f:
+            pages = int(f.read().split()[1])
+        return pages * resource.getpagesize() / (1024 * 1024)
+    except (OSError, ValueError, IndexError):  # pragma: no cover - not Linux
+        return peak_rss_mib()
+
+
 # ----------------------------------------------------------------------
 # The child process
 # ----------------------------------------------------------------------

@@ -70,6 +70,8 @@ def header(facts, command, total_s, quick):
         f"- **Keras backend:** {facts['backend']}",
         f"- **Date:** {facts['date']}",
         f"- **Command:** `{command}`",
+        *([f"- **Merged:** {facts['merged']}; the header's other lines describe this run"]
+          if facts.get("merged") else []),
         f"- **Total wall time:** {total_s / 60:.1f} min ({total_s:.0f} s), "
         + ("children run one at a time" if facts.get("jobs", 1) == 1
            else f"{facts['jobs']} children at a time")
@@ -371,8 +373,104 @@ def section_memory(res):
             f"together.\n\n{table}\n\n**What this shows.** {reading}\n")
 
 
+def section_longrun(res, cfg):
+    def cells(r):
+        if r is None:
+            return [""] * 6
+        return [str(r["fits"]), fmt_num(r["rss"][0][1]), fmt_num(r["rss"][-1][1]),
+                fmt_num(r["growth_mib"]), _ms(r["first_s"]), _ms(r["last_s"])]
+
+    table = md_table(["contender", "fits", "RSS after fit 1 (MiB)", "RSS at the end (MiB)",
+                      "growth (MiB)", "median fit, first block (ms)",
+                      "median fit, last block (ms)"], _rows(res, "longrun", cells))
+    curves = []
+    for contender in CONTENDERS["longrun"]:
+        row = res.get(("longrun", contender))
+        if row and row.get("ok"):
+            points = ", ".join(f"{n}: {fmt_num(m)}" for n, m in row["rss"])
+            curves.append(f"- {LABELS[contender]}, RSS (MiB) after fit n: {points}")
+    g = lambda c, k: _get(res, "longrun", c, k)  # noqa: E731
+    reading = (
+        f"Over {cfg['fits']} fits the resident memory grows by {fmt_num(g(BASE, 'growth_mib'))} MiB "
+        f"on TensorFlow and {fmt_num(g('skkeras-jax', 'growth_mib'))} MiB on JAX (the goal: under "
+        f"150 MB), and the median fit takes {_ms(g(BASE, 'first_s'))} ms at the start and "
+        f"{_ms(g(BASE, 'last_s'))} ms at the end on TensorFlow ({_ms(g('skkeras-jax', 'first_s'))} "
+        f"and {_ms(g('skkeras-jax', 'last_s'))} ms on JAX)."
+    )
+    return (f"## 7. Long runs: {cfg['fits']} consecutive fits in one process\n\n"
+            f"A new MLPClassifier (hidden {tuple(cfg['hidden'])}, {cfg['epochs']} epochs, batch "
+            f"{cfg['batch']}, seeds 0, 1, ...) fitted on standardised iris {cfg['fits']} times in "
+            f"one process, as a grid search does; the resident set size is read from /proc "
+            f"after a garbage collection. Each block is {cfg['fits'] // 6} fits; the first "
+            f"fit (tracing) is left out of the first block.\n\n{table}\n\n"
+            + "\n".join(curves) + f"\n\n**What this shows.** {reading}\n")
+
+
+def section_workers(res, cfg):
+    one = _get(res, "workers", "1-worker", "wall_s")
+    two = _get(res, "workers", "2-workers", "wall_s")
+
+    def cells(r):
+        if r is None:
+            return [""] * 4
+        return [str(r["fits"]), fmt_num(r["wall_s"]), fmt_num(one / r["wall_s"]) if one else "n/a",
+                fmt_score(r["best_accuracy"])]
+
+    table = md_table(["contender", "fits", "wall (s)", "speed-up", "best accuracy"],
+                     _rows(res, "workers", cells))
+    reading = (f"Two worker processes finish the search {fmt_num(one / two) if one and two else 'n/a'}x "
+               "as fast as one. Each loky worker starts its own Python, imports TensorFlow and "
+               "traces its own compiled loop, and limits TensorFlow to its share of the cores "
+               "(skkeras reads the `OMP_NUM_THREADS` budget joblib gives each worker), so two "
+               "workers do not oversubscribe the two cores.")
+    return (f"## 8. Grid search on 1 and 2 worker processes\n\n"
+            f"scikit-learn's GridSearchCV over StandardScaler + MLPClassifier (hidden "
+            f"{tuple(cfg['hidden'])}) on pima: optimizers {list(cfg['solvers'])} x initializers "
+            f"{list(cfg['inits'])} x epochs {list(cfg['epochs'])} x batch {list(cfg['batches'])}, "
+            f"{cfg['cv']}-fold, TensorFlow backend.\n\n{table}\n\n**What this shows.** {reading}\n")
+
+
+def section_search(res, cfg):
+    ref, ours = "sklearn-search-jax", "skkeras-search-jax"
+    g = lambda c, k: _get(res, "search", c, k)  # noqa: E731
+
+    def cells(r):
+        if r is None:
+            return [""] * 6
+        grouping = (f"{r['groups']} groups, {r['alone']} alone, {r['replayed']} taken over"
+                    if "groups" in r else "-")
+        return [fmt_num(r["cv_s"]), fmt_score(r["cv_accuracy"]), fmt_num(r["grid_s"]),
+                fmt_score(r["best_accuracy"]),
+                ", ".join(f"{k}={v}" for k, v in sorted(r["best"].items())), grouping]
+
+    table = md_table(["contender", f"{cfg['folds']}-fold CV (s)", "CV accuracy",
+                      f"grid, {cfg['cv']}-fold (s)", "best accuracy", "best parameters",
+                      "grouping"], _rows(res, "search", cells))
+    same = g(ref, "best") == g(ours, "best")
+    reading = (
+        f"On this CPU, grouping the fits makes the {cfg['folds']}-fold CV "
+        f"{_speed(g(ours, 'cv_s'), g(ref, 'cv_s'))} scikit-learn's cross_validate over the same "
+        f"estimator, and the grid search {_speed(g(ours, 'grid_s'), g(ref, 'grid_s'))} "
+        f"scikit-learn's GridSearchCV (the goal was 3x faster), with "
+        + ("the same best parameters. " if same else "different best parameters (see the table). ")
+        + "XLA's CPU backend runs a vmapped step of these small networks at about the cost of "
+        "its members' steps one after another, and a group compiles about as long as one fit "
+        "does, so there is little to gain on the CPU. This is why skkeras groups fits on "
+        "accelerators by default, and on the CPU only with `SKKERAS_GROUP=always`."
+    )
+    return (f"## 9. Model selection with the fits grouped (JAX backend)\n\n"
+            f"StandardScaler + MLPClassifier (hidden {tuple(cfg['hidden'])}) on pima: a "
+            f"{cfg['folds']}-fold cross-validation ({cfg['cv_epochs']} epochs, batch "
+            f"{cfg['cv_batch']}) and the tutorial grid (optimizers {list(cfg['solvers'])} x "
+            f"initializers {list(cfg['inits'])} x epochs {list(cfg['epochs'])} x batches "
+            f"{list(cfg['batches'])}, {cfg['cv']}-fold), each with scikit-learn's functions and "
+            f"with `skkeras.model_selection`'s, in fresh processes.\n\n{table}\n\n"
+            f"**What this shows.** {reading}\n")
+
+
 SECTIONS = {"iris": section_iris, "pima": section_pima, "grid": section_grid,
-            "bank": section_bank, "predict": section_predict}
+            "bank": section_bank, "predict": section_predict, "longrun": section_longrun,
+            "workers": section_workers, "search": section_search}
 
 
 def render(facts, results, *, command, total_s, quick, configs):

@@ -58,6 +58,9 @@ def parse_args(argv=None):
                         help="with --quick: still one child per contender (slower)")
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds per child (default 600, 180 with --quick)")
+    parser.add_argument("--merge", default=None,
+                        help="a previous run's JSON: keep its rows for the cases and "
+                             "contenders this run does not measure, in one report")
     parser.add_argument("--from-json", default=None,
                         help="re-render the report from a previous run's JSON")
     return parser.parse_args(argv)
@@ -89,7 +92,11 @@ def main(argv=None):
     tasks = []
     for case in cases:
         chosen = [c for c in CONTENDERS[case] if wanted is None or c in wanted]
-        tasks += [(case, chosen)] if shared and chosen else [(case, [c]) for c in chosen]
+        if shared:  # one child per backend: Keras picks its backend once per process
+            for backend in sorted({c.endswith("-jax") for c in chosen}):
+                tasks.append((case, [c for c in chosen if c.endswith("-jax") == backend]))
+        else:
+            tasks += [(case, [c]) for c in chosen]
 
     facts = harness.machine_facts()
     facts["git"] = _git_describe()
@@ -114,6 +121,14 @@ def main(argv=None):
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         results = [r for batch in pool.map(one, tasks) for r in batch]
     total = time.perf_counter() - start
+    if args.merge:
+        previous = json.loads(Path(args.merge).read_text())
+        measured = {(r["case"], r["contender"]) for r in results}
+        kept = [r for r in previous["results"] if (r["case"], r["contender"]) not in measured]
+        results = kept + results
+        facts["merged"] = (f"{len(kept)} rows kept from {previous['command']} "
+                           f"({previous['facts'].get('git', '?')}, {previous['facts']['date']}, "
+                           f"{previous['total_s'] / 60:.1f} min)")
     facts["load_end"] = harness.load_average()
 
     configs = {case: config(case, args.quick) for case in CONTENDERS}

@@ -9,6 +9,9 @@ CONTENDERS = {
     "grid": ("skkeras", "sklearn", "scikeras", "keras-wrappers", "keras-fit"),
     "bank": ("skkeras", "sklearn", "keras-fit", "scikeras"),
     "predict": ("skkeras", "sklearn", "keras-fit", "scikeras", "keras-wrappers"),
+    "longrun": ("skkeras", "skkeras-jax"),
+    "workers": ("1-worker", "2-workers"),
+    "search": ("sklearn-search-jax", "skkeras-search-jax"),
 }
 LABELS = {
     "skkeras": "skkeras MLPClassifier",
@@ -17,6 +20,11 @@ LABELS = {
     "scikeras": "scikeras 0.13 KerasClassifier",
     "keras-wrappers": "keras.wrappers.SKLearnClassifier",
     "keras-fit": "plain Keras model.fit",
+    "skkeras-jax": "skkeras MLPClassifier, JAX backend",
+    "1-worker": "GridSearchCV(n_jobs=1)",
+    "2-workers": "GridSearchCV(n_jobs=2), loky",
+    "sklearn-search-jax": "scikit-learn GridSearchCV / cross_validate, JAX",
+    "skkeras-search-jax": "skkeras.model_selection, JAX, SKKERAS_GROUP=always",
 }
 
 FULL = {
@@ -28,6 +36,14 @@ FULL = {
     "bank": dict(hidden=(256, 128), epochs=10, batch=256, rows=None),
     "predict": dict(hidden=(8,), epochs=20, batch=16, big_rows=10_000,
                     repeats_one=30, repeats_big=5, warmup=3),
+    "longrun": dict(hidden=(8,), epochs=10, batch=16, fits=300, every=25),
+    "workers": dict(hidden=(12, 8), solvers=("rmsprop", "adam"),
+                    inits=("glorot_uniform", "normal", "uniform"), epochs=(50, 100, 150),
+                    batches=(10,), cv=3),
+    "search": dict(hidden=(12, 8), solvers=("rmsprop", "adam"),
+                   inits=("glorot_uniform", "normal", "uniform"),
+                   epochs=(50, 100, 150), batches=(5, 10, 20), cv=3, folds=10,
+                   cv_epochs=150, cv_batch=10),
 }
 QUICK = {
     "iris": dict(FULL["iris"], epochs=5, warm_repeats=1, warm_budget_s=1.0),
@@ -37,6 +53,10 @@ QUICK = {
     "bank": dict(FULL["bank"], epochs=2, rows=2000),
     "predict": dict(FULL["predict"], epochs=2, big_rows=1000, repeats_one=5,
                     repeats_big=3, warmup=1),
+    "longrun": dict(FULL["longrun"], epochs=2, fits=20, every=5),
+    "workers": dict(FULL["workers"], solvers=("adam",), epochs=(2, 3)),
+    "search": dict(FULL["search"], solvers=("adam",), inits=("glorot_uniform", "uniform"),
+                   epochs=(2, 3), batches=(20,), folds=3, cv_epochs=3),
 }
 
 

@@ -59,7 +59,13 @@ pygments_style = "sphinx"
 # the module's ``__all__``, so that a name added to ``__all__`` appears in the
 # reference without editing any page (and none can be forgotten).
 # A new public module also needs its section in ``api.rst``.
-API_MODULES = ["skkeras", "skkeras.datasets", "skkeras.tasks", "skkeras.reports"]
+API_MODULES = [
+    "skkeras",
+    "skkeras.model_selection",
+    "skkeras.datasets",
+    "skkeras.tasks",
+    "skkeras.reports",
+]
 # Names of ``__all__`` that are not documented objects.
 API_SKIP = {"__version__"}
 

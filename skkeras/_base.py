@@ -28,6 +28,7 @@ from . import _engine, _replay
 from ._callbacks import BestCheckpoint
 from ._seeding import resolve_seed, seeded
 from ._sklearn_compat import check_sample_weight
+from ._threads import limit_framework_threads
 
 
 def _check_float_range(X):
@@ -292,6 +293,7 @@ class BaseKerasEstimator(BaseEstimator):
         returns; :mod:`skkeras._engine_group` trains many calls at once.
         """
         self._check_params()
+        limit_framework_threads()
         X, y = self._validate_X(X, reset=not warm, y=y, fit=True)
         sample_weight = check_sample_weight(sample_weight, X)
         seed = resolve_seed(self.random_state)
@@ -460,6 +462,7 @@ class BaseKerasEstimator(BaseEstimator):
     # ------------------------------------------------------------------
     def _predict_raw(self, X):
         check_is_fitted(self)
+        limit_framework_threads()
         X, _ = self._validate_X(X, reset=False)
         out = _engine.predict(self.model_, X, **self._predict_options())
         if isinstance(out, np.ndarray) and out.dtype.kind == "f" and not np.all(
