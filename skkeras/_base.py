@@ -341,7 +341,7 @@ class BaseKerasEstimator(BaseEstimator):
         target = self._make_target(y, classes)
         self.target_encoder_ = target
         self.n_outputs_ = target.n_outputs
-        meta = self._meta(X, y)
+        meta = self._meta(X, y, seed)
         with seeded(seed, tensorflow=False):
             model = self._build_model(meta, X)
             units = output_units(model, X)
@@ -356,8 +356,9 @@ class BaseKerasEstimator(BaseEstimator):
         self.history_ = {}
         self.n_iter_ = 0
 
-    def _meta(self, X, y):
-        """Return what a build function may want to know about the data."""
+    def _meta(self, X, y, seed):
+        """Return what a build function may want to know about the data
+        (``seed`` is the fit's seed, or None)."""
         target = self.target_encoder_
         y = np.asarray(y)
         meta = {
@@ -369,6 +370,7 @@ class BaseKerasEstimator(BaseEstimator):
             "target_type_": target.target_type,
             "n_outputs_": target.n_outputs,
             "n_outputs_expected_": target.output_units(),
+            "seed_": seed,
         }
         if hasattr(self, "feature_names_in_"):
             meta["feature_names_in_"] = self.feature_names_in_

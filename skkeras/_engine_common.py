@@ -316,19 +316,40 @@ def _structure_key(model, variable_groups, with_compile=True):
     )
 
 
-def _without_initializers(config):
-    """``config`` without ``*_initializer`` entries.
+# Layers whose ``seed`` only sets the starting state of their SeedGenerator
+# variable, which compiled functions receive as an argument.
+_SEEDED_BY_STATE = frozenset(
+    {
+        "Dropout",
+        "SpatialDropout1D",
+        "SpatialDropout2D",
+        "SpatialDropout3D",
+        "GaussianDropout",
+        "GaussianNoise",
+        "AlphaDropout",
+    }
+)
 
-    Initializers set the variables' starting values, which a compiled
-    function receives as arguments: models that differ only in them (grid
-    searches over ``kernel_initializer``) share one trace.
+
+def _without_initializers(config):
+    """``config`` without ``*_initializer`` entries and dropout seeds.
+
+    Initializers and the seeds of dropout layers set the variables' starting
+    values, which a compiled function receives as arguments: models that
+    differ only in them (grid searches over ``kernel_initializer``, fits with
+    different ``random_state``) share one trace.
     """
     if isinstance(config, dict):
-        return {
+        out = {
             k: _without_initializers(v)
             for k, v in config.items()
             if not str(k).endswith("_initializer")
         }
+        if config.get("class_name") in _SEEDED_BY_STATE and isinstance(
+            out.get("config"), dict
+        ):
+            out["config"].pop("seed", None)
+        return out
     if isinstance(config, list):
         return [_without_initializers(v) for v in config]
     return config

@@ -7,6 +7,7 @@ with Keras extras (``dropout``, ``batch_normalization``,
 """
 
 import copy
+import random
 import os
 import warnings
 from numbers import Integral, Real
@@ -33,6 +34,30 @@ _REGRESSION_LOSSES = {
     "poisson": "poisson",
 }
 
+
+
+class _LayerSeeds:
+    """Seeds for the random layers of one network, from the fit's seed.
+
+    With ``seed=None`` every layer keeps Keras' default (a fresh draw).
+    """
+
+    def __init__(self, seed):
+        self._rng = None if seed is None else random.Random(seed)
+
+    def next(self):
+        return None if self._rng is None else self._rng.randint(1, 10**9)
+
+    def initializer(self, spec):
+        """``spec`` (a name or an Initializer) as a new, seeded Initializer."""
+        init = keras.initializers.get(
+            copy.deepcopy(spec) if isinstance(spec, keras.initializers.Initializer) else spec
+        )
+        config = init.get_config()
+        if self._rng is None or "seed" not in config or config["seed"] is not None:
+            return init
+        config["seed"] = self.next()
+        return type(init).from_config(config)
 
 class _BaseMLP(BaseKerasEstimator):
     """Parameters and network of the MLP estimators."""
@@ -214,28 +239,32 @@ class _BaseMLP(BaseKerasEstimator):
         # sample weights of a batch (the batch size times their mean).
         l2 = self.alpha / (2.0 * self._fit_batch_size * self._weight_scale)
         activation = _ACTIVATIONS.get(self.activation, self.activation)
-        initializer = self.kernel_initializer
-        if isinstance(initializer, keras.initializers.Initializer):
-            initializer = copy.deepcopy(initializer)
+        # Every random layer gets its seed from the fit's own generator, not
+        # from Python's global one, which other threads (a Dask worker's)
+        # may draw from while the model is built.
+        seeds = _LayerSeeds(meta.get("seed_"))
 
         def dense(units, act):
             return keras.layers.Dense(
                 units,
                 activation=act,
-                kernel_initializer=initializer,
+                kernel_initializer=seeds.initializer(self.kernel_initializer),
                 kernel_regularizer=keras.regularizers.L2(l2) if l2 > 0 else None,
                 kernel_constraint=self._kernel_constraint(),
             )
 
+        def dropout(rate):
+            return keras.layers.Dropout(rate, seed=seeds.next())
+
         layers = [keras.Input((meta["n_features_in_"],))]
         if self.input_dropout:
-            layers.append(keras.layers.Dropout(self.input_dropout))
+            layers.append(dropout(self.input_dropout))
         for width, rate in zip(sizes, self._dropout_rates(len(sizes))):
             layers.append(dense(width, activation))
             if self.batch_normalization:
                 layers.append(keras.layers.BatchNormalization())
             if rate:
-                layers.append(keras.layers.Dropout(rate))
+                layers.append(dropout(rate))
         units = meta["n_outputs_expected_"]
         layers.append(dense(units, self._output_activation(meta)))
         return keras.Sequential(layers)

@@ -371,8 +371,8 @@ class _KerasWrapper(BaseKerasEstimator):
         batch_size = kwargs.pop("batch_size", self.batch_size)
         return {"batch_size": batch_size, "predict_kwargs": kwargs}
 
-    def _meta(self, X, y):
-        meta = super()._meta(X, y)
+    def _meta(self, X, y, seed):
+        meta = super()._meta(X, y, seed)
         if hasattr(self, "classes_"):
             meta["classes_"] = self.classes_
             meta["n_classes_"] = self.n_classes_
