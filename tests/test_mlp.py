@@ -44,7 +44,8 @@ def test_fitted_attributes_follow_scikit_learn(iris):
     assert clf.n_outputs_ == 1 and list(clf.classes_) == [0, 1, 2]
     assert clf.n_features_in_ == 4
     assert [layer.units for layer in clf.model_.layers if isinstance(layer, keras.layers.Dense)] == [6, 5, 3]
-    assert set(clf.history_) >= {"loss", "score"}
+    # The score is tracked for early stopping only, as scikit-learn does.
+    assert set(clf.history_) == {"loss"}
 
 
 def test_binary_output_is_one_logistic_unit(iris):
@@ -76,6 +77,7 @@ def test_early_stopping_records_validation_scores(iris):
     assert len(clf.validation_scores_) == clf.n_iter_ < 200
     assert clf.best_validation_score_ == max(clf.validation_scores_)
     assert clf.best_loss_ is None
+    assert set(clf.history_) == {"loss", "score", "val_loss", "val_score"}
 
 
 @pytest.mark.parametrize(
