@@ -368,7 +368,7 @@ def section_memory(res):
         f"imports: a Keras contender's process holds {imports} MiB before touching any data "
         f"(TensorFlow), scikit-learn's alone {sk_imports} MiB."
     )
-    return (f"## 6. Peak memory\n\nPeak resident memory of each child process "
+    return (f"## 10. Peak memory\n\nPeak resident memory of each child process "
             f"(`resource.getrusage(RUSAGE_SELF).ru_maxrss`): imports, data and training "
             f"together.\n\n{table}\n\n**What this shows.** {reading}\n")
 
