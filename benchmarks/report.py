@@ -368,7 +368,7 @@ def section_memory(res):
         f"imports: a Keras contender's process holds {imports} MiB before touching any data "
         f"(TensorFlow), scikit-learn's alone {sk_imports} MiB."
     )
-    return (f"## 10. Peak memory\n\nPeak resident memory of each child process "
+    return (f"## 9. Peak memory\n\nPeak resident memory of each child process "
             f"(`resource.getrusage(RUSAGE_SELF).ru_maxrss`): imports, data and training "
             f"together.\n\n{table}\n\n**What this shows.** {reading}\n")
 
@@ -397,7 +397,7 @@ def section_longrun(res, cfg):
         f"{_ms(g(BASE, 'last_s'))} ms at the end on TensorFlow ({_ms(g('skkeras-jax', 'first_s'))} "
         f"and {_ms(g('skkeras-jax', 'last_s'))} ms on JAX)."
     )
-    return (f"## 7. Long runs: {cfg['fits']} consecutive fits in one process\n\n"
+    return (f"## 6. Long runs: {cfg['fits']} consecutive fits in one process\n\n"
             f"A new MLPClassifier (hidden {tuple(cfg['hidden'])}, {cfg['epochs']} epochs, batch "
             f"{cfg['batch']}, seeds 0, 1, ...) fitted on standardised iris {cfg['fits']} times in "
             f"one process, as a grid search does; the resident set size is read from /proc "
@@ -423,7 +423,7 @@ def section_workers(res, cfg):
                "traces its own compiled loop, and limits TensorFlow to its share of the cores "
                "(skkeras reads the `OMP_NUM_THREADS` budget joblib gives each worker), so two "
                "workers do not oversubscribe the two cores.")
-    return (f"## 8. Grid search on 1 and 2 worker processes\n\n"
+    return (f"## 7. Grid search on 1 and 2 worker processes\n\n"
             f"scikit-learn's GridSearchCV over StandardScaler + MLPClassifier (hidden "
             f"{tuple(cfg['hidden'])}) on pima: optimizers {list(cfg['solvers'])} x initializers "
             f"{list(cfg['inits'])} x epochs {list(cfg['epochs'])} x batch {list(cfg['batches'])}, "
@@ -458,7 +458,7 @@ def section_search(res, cfg):
         "does, so there is little to gain on the CPU. This is why skkeras groups fits on "
         "accelerators by default, and on the CPU only with `SKKERAS_GROUP=always`."
     )
-    return (f"## 9. Model selection with the fits grouped (JAX backend)\n\n"
+    return (f"## 8. Model selection with the fits grouped (JAX backend)\n\n"
             f"StandardScaler + MLPClassifier (hidden {tuple(cfg['hidden'])}) on pima: a "
             f"{cfg['folds']}-fold cross-validation ({cfg['cv_epochs']} epochs, batch "
             f"{cfg['cv_batch']}) and the tutorial grid (optimizers {list(cfg['solvers'])} x "
