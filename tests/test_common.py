@@ -79,6 +79,12 @@ def _check_name(check):
 
 def _expected_failures(estimator):
     """Checks that fail for a stated reason on this backend."""
+    if keras.backend.backend() == "torch":
+        reason = (
+            "through Keras' PyTorch fit loop the float64 fits agree to ~8e-7 "
+            "(measured), not to float64 resolution; the check compares at 1e-7"
+        )
+        return {name: reason for name in _FLOAT64_CHECKS}
     if keras.backend.backend() == "jax" and type(estimator).__name__.endswith("Regressor"):
         return {
             "check_methods_sample_order_invariance": (
