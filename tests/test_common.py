@@ -8,7 +8,6 @@ import contextlib
 import inspect
 
 import keras
-import pytest
 from sklearn.base import BaseEstimator
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
