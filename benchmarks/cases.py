@@ -375,14 +375,14 @@ def case_longrun(contender, cfg):
     """Many consecutive fits in one process, as in a grid search: memory and time."""
     import gc
 
-    from skkeras import MLPClassifier, _engine
+    from skkeras import _engine
 
     X, y = iris()
     X = ((X - X.mean(0)) / X.std(0)).astype(np.float32)
     times, rss = [], []
     for i in range(cfg["fits"]):
-        est = MLPClassifier(cfg["hidden"], alpha=0.0, max_iter=cfg["epochs"],
-                            batch_size=cfg["batch"], n_iter_no_change=np.inf, random_state=i)
+        est = make_estimator("skkeras", cfg["hidden"], cfg["epochs"], cfg["batch"],
+                             n_classes=3).set_params(random_state=i)
         seconds, _ = timed(est.fit, X, y)
         times.append(seconds)
         del est
@@ -397,20 +397,10 @@ def case_longrun(contender, cfg):
             f"keras: {_engine.last_dispatch()[1]}"}
 
 
-def _tutorial_grid(cfg, step="clf"):
-    return [{f"{step}__solver": [s], f"{step}__kernel_initializer": [i],
-             f"{step}__max_iter": [e], f"{step}__batch_size": [b]}
-            for s, i, e, b in product(cfg["solvers"], cfg["inits"], cfg["epochs"], cfg["batches"])]
-
-
-def _mlp_pipeline(hidden, **kw):
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    from skkeras import MLPClassifier
-
-    return Pipeline([("scale", StandardScaler()), ("clf", MLPClassifier(
-        hidden, alpha=0.0, n_iter_no_change=np.inf, random_state=0, **kw))])
+def _tutorial_grid(cfg):
+    """The grid of ``cfg`` for skkeras' pipeline, one candidate per grid."""
+    candidates = list(product(cfg["solvers"], cfg["inits"], cfg["epochs"], cfg["batches"]))
+    return _grid_param_grid("skkeras", candidates, cfg["hidden"])
 
 
 def case_workers(contender, cfg):
@@ -421,7 +411,8 @@ def case_workers(contender, cfg):
     n_jobs = 2 if contender == "2-workers" else 1
     folds = list(StratifiedKFold(cfg["cv"]).split(X, y))
     grid = _tutorial_grid(cfg)
-    search = GridSearchCV(_mlp_pipeline(cfg["hidden"]), grid, cv=folds, scoring="accuracy",
+    net = dict(hidden=cfg["hidden"], epochs=1, batch=1, n_classes=2)  # set by the grid
+    search = GridSearchCV(pipeline("skkeras", **net), grid, cv=folds, scoring="accuracy",
                           refit=False, n_jobs=n_jobs)
     wall, _ = timed(lambda: search.fit(X, y))
     return {"wall_s": wall, "fits": len(grid) * len(folds), "n_jobs": n_jobs,
@@ -444,12 +435,14 @@ def case_search(contender, cfg):
     _engine_group.MODE = "always" if ours else "auto"
     X, y = pima()
     folds = list(StratifiedKFold(cfg["folds"], shuffle=True, random_state=0).split(X, y))
-    cv_pipe = _mlp_pipeline(cfg["hidden"], max_iter=cfg["cv_epochs"], batch_size=cfg["cv_batch"])
+    cv_pipe = pipeline("skkeras", hidden=cfg["hidden"], epochs=cfg["cv_epochs"],
+                       batch=cfg["cv_batch"], n_classes=2)
     cv_s, scores = timed(lambda: lib.cross_validate(cv_pipe, X, y, cv=folds,
                                                     scoring="accuracy")["test_score"])
     grid_folds = list(StratifiedKFold(cfg["cv"]).split(X, y))
     grid = _tutorial_grid(cfg)
-    search = lib.GridSearchCV(_mlp_pipeline(cfg["hidden"]), grid, cv=grid_folds,
+    net = dict(hidden=cfg["hidden"], epochs=1, batch=1, n_classes=2)  # set by the grid
+    search = lib.GridSearchCV(pipeline("skkeras", **net), grid, cv=grid_folds,
                               scoring="accuracy", refit=False)
     grid_s, _ = timed(lambda: search.fit(X, y))
     out = {"cv_s": cv_s, "cv_accuracy": float(np.mean(scores)), "grid_s": grid_s,

@@ -43,6 +43,7 @@ Set the environment variable ``SKKERAS_ENGINE=keras`` to always use
 last call in this thread took, and why.
 """
 
+import inspect
 import os
 import threading
 
@@ -187,6 +188,28 @@ def shuffle_seed(seed):
     return int(np.random.randint(0, MAX_SEED)) if seed is None else int(seed)
 
 
+def _normalized(fit_kwargs, callbacks, verbose, batch_size):
+    """Fresh containers and Keras' meaning of ``"auto"`` and ``None``."""
+    return (
+        dict(fit_kwargs or {}),
+        list(callbacks or []),
+        1 if verbose == "auto" else verbose,
+        32 if batch_size is None else batch_size,
+    )
+
+
+def call_arguments(**kwargs):
+    """:func:`train`'s keyword arguments, completed with its defaults and
+    normalised as it normalises them (for callers that train many calls)."""
+    bound = inspect.signature(train).bind(**kwargs)
+    bound.apply_defaults()
+    kw = dict(bound.arguments)
+    kw["fit_kwargs"], kw["callbacks"], kw["verbose"], kw["batch_size"] = _normalized(
+        kw["fit_kwargs"], kw["callbacks"], kw["verbose"], kw["batch_size"]
+    )
+    return kw
+
+
 def train(
     model,
     x,
@@ -204,12 +227,9 @@ def train(
     fit_kwargs=None,
 ):
     """Train ``model`` for ``epochs`` epochs and return its history dict."""
-    fit_kwargs = dict(fit_kwargs or {})
-    callbacks = list(callbacks or [])
-    if verbose == "auto":
-        verbose = 1
-    if batch_size is None:
-        batch_size = 32
+    fit_kwargs, callbacks, verbose, batch_size = _normalized(
+        fit_kwargs, callbacks, verbose, batch_size
+    )
     module, val, reason = compiled_route(
         model,
         x,

@@ -514,27 +514,47 @@ def drive(
             if per_epoch:
                 cbks.on_epoch_begin(epoch)
             rows, stopped_batch = runner.run(epoch, min(chunk, end - epoch))
-            for i, row in enumerate(rows):
-                logs = dict(zip(names, row))
-                if not per_epoch:
-                    cbks.on_epoch_begin(epoch)
-                if stopped_batch is not None and i == len(rows) - 1:
-                    for cb in nan_callbacks:
-                        _terminate_on_nan(cb, model, stopped_batch, logs)
-                if has_val and per_epoch:
-                    val = {k[4:]: v for k, v in logs.items() if k.startswith("val_")}
-                    cbks.on_test_begin()
-                    cbks.on_test_end(val)
-                cbks.on_epoch_end(epoch, logs)
-                training_logs = logs
-                epoch += 1
-                if model.stop_training:
-                    break
+            epoch, logs = report_epochs(
+                cbks, model, names, rows, epoch, stopped_batch,
+                per_epoch=per_epoch, has_val=has_val, nan_callbacks=nan_callbacks,
+            )
+            training_logs = logs or training_logs
     finally:
         runner.finish(epoch > initial_epoch)
     cbks.on_train_end(logs=training_logs)
     history = model.history.history if model.history is not None else {}
     return {key: [float(v) for v in values] for key, values in history.items()}
+
+
+def report_epochs(
+    cbks, model, names, rows, epoch, stopped_batch, *, per_epoch, has_val, nan_callbacks
+):
+    """Hand the logs of epochs a compiled run trained to the callbacks.
+
+    ``rows`` are the runs' per-epoch values in the order of ``names``, the
+    first for epoch ``epoch``; ``stopped_batch`` is the batch at which a
+    non-finite loss ended the last one (or None).  With ``per_epoch`` the
+    caller has already called ``on_epoch_begin``.  Stops early when a
+    callback sets ``model.stop_training``.  Returns ``(next epoch, logs of
+    the last epoch reported or None)``.
+    """
+    logs = None
+    for i, row in enumerate(rows):
+        logs = dict(zip(names, row))
+        if not per_epoch:
+            cbks.on_epoch_begin(epoch)
+        if stopped_batch is not None and i == len(rows) - 1:
+            for cb in nan_callbacks:
+                _terminate_on_nan(cb, model, stopped_batch, logs)
+        if has_val and per_epoch:
+            val = {k[4:]: v for k, v in logs.items() if k.startswith("val_")}
+            cbks.on_test_begin()
+            cbks.on_test_end(val)
+        cbks.on_epoch_end(epoch, logs)
+        epoch += 1
+        if model.stop_training:
+            break
+    return epoch, logs
 
 
 def _terminate_on_nan(cb, model, batch, logs):

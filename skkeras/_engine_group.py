@@ -118,20 +118,7 @@ class _Member:
     """One training call, normalised as :func:`skkeras._engine.train` does."""
 
     def __init__(self, index, kwargs):
-        kw = dict(kwargs)
-        kw["fit_kwargs"] = dict(kw.get("fit_kwargs") or {})
-        kw["callbacks"] = list(kw.get("callbacks") or [])
-        if kw.get("verbose") == "auto":
-            kw["verbose"] = 1
-        if kw.get("batch_size") is None:
-            kw["batch_size"] = 32
-        kw.setdefault("epochs", 1)
-        kw.setdefault("initial_epoch", 0)
-        kw.setdefault("shuffle", True)
-        kw.setdefault("verbose", 0)
-        kw.setdefault("seed", None)
-        kw.setdefault("sample_weight", None)
-        kw.setdefault("validation_data", None)
+        kw = _engine.call_arguments(**kwargs)
         self.index = index
         self.kw = kw
         self.model = kw["model"]
@@ -463,22 +450,13 @@ class _GroupTrainer:
                 if self.reads_model[i]:
                     self._write_model(i)
                 rows = buf[i, : int(done[i])].tolist()
-                for j, row in enumerate(rows):
-                    logs = dict(zip(self.names, row))
-                    if not per_epoch:
-                        lists[i].on_epoch_begin(epoch[i])
-                    if stopped[i] >= 0 and j == len(rows) - 1:
-                        for cb in nan_callbacks[i]:
-                            common._terminate_on_nan(cb, m.model, int(stopped[i]), logs)
-                    if self.has_validation and per_epoch:
-                        val = {k[4:]: v for k, v in logs.items() if k.startswith("val_")}
-                        lists[i].on_test_begin()
-                        lists[i].on_test_end(val)
-                    lists[i].on_epoch_end(epoch[i], logs)
-                    last_logs[i] = logs
-                    epoch[i] += 1
-                    if m.model.stop_training:
-                        break
+                epoch[i], logs = common.report_epochs(
+                    lists[i], m.model, self.names, rows, epoch[i],
+                    int(stopped[i]) if stopped[i] >= 0 else None,
+                    per_epoch=per_epoch, has_val=self.has_validation,
+                    nan_callbacks=nan_callbacks[i],
+                )
+                last_logs[i] = logs or last_logs[i]
                 if m.model.stop_training or epoch[i] >= end[i] or not rows:
                     active[i] = False
         histories = []
