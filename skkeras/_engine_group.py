@@ -19,12 +19,17 @@ is JAX, ``verbose`` is 0 and they agree on the
 :func:`~skkeras._engine_common.structure_key` of the model (layers, shapes,
 optimizer type and settings other than the learning rate, loss, metrics;
 initializers excluded), the batch sizes, ``shuffle``, the presence of
-sample weights and validation data, the array shapes past the first axis,
-and the size of the last, partial batch.  The number of epochs may differ:
-a member that is done, or that a callback stops (``EarlyStopping``,
+sample weights and validation data, and the array shapes past the first
+axis.  The number of rows may differ (folds of unequal size): each member
+trains its own last, partial batch.  The number of epochs may differ: a
+member that is done, or that a callback stops (``EarlyStopping``,
 scikit-learn's ``n_iter_no_change``), keeps its weights while the others
 go on.  Everything else is trained one call at a time by
 :func:`skkeras._engine.train`; :func:`train_many` says why.
+
+Shared runs: fits that differ only in their number of epochs (a grid over
+``max_iter`` or ``epochs``) train as one run, to the longest length, and
+each takes the weights of the epoch it ends at (see :func:`_runs`).
 
 When: on an accelerator (GPU, TPU) by default.  On the CPU, XLA runs the
 vectorized step of small networks about as fast as their steps one after
@@ -44,6 +49,7 @@ import functools
 import os
 import time
 
+import joblib
 import keras
 import numpy as np
 
@@ -158,10 +164,27 @@ class _Member:
         self.n = len(kw["x"])
         self.nv = len(val[0]) if val is not None else 0
         self.remainders = (self.n % bs, self.nv % vbs if self.nv else 0)
-        return (shared, self.settings, self.remainders), None
+        return (shared, self.settings), None
 
     def variables(self):
         return [v for g in common.state_groups(self.model) for v in g]
+
+    def start(self):
+        """What fixes this member's run apart from its data and length, or
+        None when its callbacks may change the run (see :func:`_runs`)."""
+        kw = self.kw
+        if kw["seed"] is None or any(_reads_model(cb) for cb in kw["callbacks"]):
+            return None
+        state = [np.asarray(v.value) for v in self.variables()]
+        check_nan = any(
+            isinstance(cb, keras.callbacks.TerminateOnNaN) for cb in kw["callbacks"]
+        )
+        return (kw["seed"], kw["initial_epoch"], check_nan, joblib.hash(state))
+
+    def data_key(self):
+        if getattr(self, "_data_key", None) is None:
+            self._data_key = joblib.hash((self.arrays, self.kw["fit_kwargs"]))
+        return self._data_key
 
     def bytes(self, batch_size):
         data = sum(
@@ -209,7 +232,7 @@ def train_many(calls, *, grouped=None):
             report["alone"][group[0].index] = "no other fit shares its structure"
             alone += group
             continue
-        for chunk in _split_by_memory(group, key[1][0]):
+        for chunk in _split_by_memory(_runs(group), key[1][0]):
             alone += _train_or_split(chunk, key, histories, report)
     for member in sorted(alone, key=lambda m: m.index):
         start = time.perf_counter()
@@ -221,43 +244,77 @@ def train_many(calls, *, grouped=None):
     return histories, report
 
 
-def _split_by_memory(group, batch_size):
+def _runs(group):
+    """Split ``group`` into runs: lists of members that train the same way.
+
+    Fits that differ only in their number of epochs (a grid over
+    ``max_iter`` or ``epochs``) are one run up to the shortest of them:
+    same initial state (weights, optimizer, random generators), seed,
+    starting epoch, data and callbacks that only read the logs.  Such a run
+    trains once, to the longest length, and each member takes the state of
+    the epoch it ends at.  Every member keeps its own callbacks, so one that
+    stops early ends its own fit there, and the run goes on for the others.
+    """
+    runs, by_start = [], {}
+    for member in group:
+        start = member.start()
+        if start is None:
+            runs.append([member])
+            continue
+        for run in by_start.setdefault(start, []):
+            if run[0].data_key() == member.data_key():
+                run.append(member)
+                break
+        else:
+            by_start[start].append([member])
+            runs.append(by_start[start][-1])
+    return runs
+
+
+def _split_by_memory(runs, batch_size):
     budget = GROUP_BYTES or _default_group_bytes()
-    per_member = max(1, max(m.bytes(batch_size) for m in group))
-    size = max(1, int(budget // per_member))
-    return [group[i : i + size] for i in range(0, len(group), size)]
+    per_run = max(1, max(run[0].bytes(batch_size) for run in runs))
+    size = max(1, int(budget // per_run))
+    return [runs[i : i + size] for i in range(0, len(runs), size)]
 
 
-def _train_or_split(group, key, histories, report):
-    """Train ``group``; halve it when the device runs out of memory.
+def _train_or_split(runs, key, histories, report):
+    """Train the group of ``runs``; halve it when the device runs out of memory.
 
     Returns the members that must be trained alone (the whole group when
     the vectorized loop cannot be built for it).
     """
-    if len(group) == 1:
-        report["alone"][group[0].index] = "the group was split down to one fit"
-        return group
+    members = [m for run in runs for m in run]
+    if len(members) == 1:
+        report["alone"][members[0].index] = "the group was split down to one fit"
+        return members
     start = time.perf_counter()
     try:
-        results = _GroupTrainer(group, key).train()
+        results = _GroupTrainer(runs, key).train()
     except _OutOfMemory:
-        half = len(group) // 2
-        return _train_or_split(group[:half], key, histories, report) + _train_or_split(
-            group[half:], key, histories, report
+        if len(runs) == 1:
+            for m in members:
+                report["alone"][m.index] = "its run does not fit in the device's memory"
+            return members
+        half = len(runs) // 2
+        return _train_or_split(runs[:half], key, histories, report) + _train_or_split(
+            runs[half:], key, histories, report
         )
     except Unsupported as exc:
-        for m in group:
+        for m in members:
             report["alone"][m.index] = f"the vectorized loop could not be built: {exc}"
-        return group
+        return members
     except Exception as exc:  # noqa: BLE001 - e.g. a callback raised: refit each
-        for m in group:
+        for m in members:
             report["failed"][m.index] = exc
         return []
     wall = time.perf_counter() - start
-    for member, history in zip(group, results):
+    for member, history in zip(members, results):
         histories[member.index] = history
-        report["seconds"][member.index] = wall / len(group)
-    report["groups"].append({"members": [m.index for m in group], "wall_s": wall})
+        report["seconds"][member.index] = wall / len(members)
+    report["groups"].append(
+        {"members": [m.index for m in members], "runs": len(runs), "wall_s": wall}
+    )
     return []
 
 
@@ -271,32 +328,43 @@ def _is_out_of_memory(exc):
 
 
 def _vmapped(entry, remainders):
-    """The entry's epoch loop, vmapped over members and jitted (cached)."""
+    """The entry's epoch loop, vmapped over members and jitted (cached).
+
+    ``remainders`` is ``(r, vr)``: the sizes of the last, partial training
+    and validation batches that the group's members have; each member picks
+    its own by index.
+    """
     import jax
+
+    from ._engine_jax import jit
 
     cache = entry.__dict__.setdefault("vmapped", {})
     fn = cache.get(remainders)
     if fn is None:
         r, vr = remainders
-        fn = jax.jit(jax.vmap(functools.partial(entry.raw, r=r, vr=vr)))
+        fn = jit(jax.vmap(functools.partial(entry.raw, r=r, vr=vr)))
         cache[remainders] = fn
     return fn
 
 
 class _GroupTrainer:
-    """Runs one group: the stacked state, the per-member callbacks."""
+    """Runs one group: the stacked state (one slot per run), the callbacks
+    of every member."""
 
-    def __init__(self, members, key):
+    def __init__(self, runs, key):
         import jax.numpy as jnp
 
         self.jnp = jnp
-        self.members = members
+        self.members = [m for run in runs for m in run]
+        self.slot = [s for s, run in enumerate(runs) for _ in run]
+        self.slots = len(runs)
+        leaders = [run[0] for run in runs]
         settings = key[1]
-        first = members[0]
+        first = leaders[0]
         entry = first.engine.train_entry(
             first.model, settings, first.arrays, shared_only=True
         )
-        for m in members:
+        for m in self.members:
             signature = [
                 [(tuple(v.shape), str(v.dtype)) for v in g]
                 for g in common.state_groups(m.model)
@@ -307,10 +375,15 @@ class _GroupTrainer:
         self.names = entry.names
         self.has_validation = settings[4]
         self.batch_size = settings[0]
-        self.fn = _vmapped(entry, key[2])
+        sizes = [sorted({m.remainders[j] for m in leaders}) for j in (0, 1)]
+        self.fn = _vmapped(entry, tuple(tuple(v) for v in sizes))
+        self.remainder_index = [
+            jnp.asarray([v.index(m.remainders[j]) for m in leaders], jnp.int32)
+            for j, v in enumerate(sizes)
+        ]
         bs, vbs = settings[:2]
-        rows = max(common.rows_for(m.n, bs) for m in members)
-        vrows = max(common.rows_for(m.nv, vbs) for m in members) if self.has_validation else 0
+        rows = max(common.rows_for(m.n, bs) for m in leaders)
+        vrows = max(common.rows_for(m.nv, vbs) for m in leaders) if self.has_validation else 0
         self.data = tuple(
             None
             if first.arrays[j] is None
@@ -321,31 +394,32 @@ class _GroupTrainer:
                             common.cast_dtype(m.arrays[j]), copy=False
                         )
                     )
-                    for m in members
+                    for m in leaders
                 ]
             )
             for j in range(6)
         )
-        self.n = jnp.asarray([m.n for m in members], jnp.int32)
-        self.nv = jnp.asarray([m.nv for m in members], jnp.int32)
+        self.n = jnp.asarray([m.n for m in leaders], jnp.int32)
+        self.nv = jnp.asarray([m.nv for m in leaders], jnp.int32)
         self.seeds = jnp.asarray(
-            [_engine.shuffle_seed(m.kw["seed"]) for m in members], jnp.uint32
+            [_engine.shuffle_seed(m.kw["seed"]) for m in leaders], jnp.uint32
         )
         self.check_nan = jnp.asarray(
             [
                 any(isinstance(cb, keras.callbacks.TerminateOnNaN) for cb in m.kw["callbacks"])
-                for m in members
+                for m in leaders
             ]
         )
+        # Only a run of one member may have callbacks that read its model.
         self.reads_model = [
-            any(_reads_model(cb) for cb in m.kw["callbacks"]) for m in members
+            any(_reads_model(cb) for cb in m.kw["callbacks"]) for m in self.members
         ]
         self.metrics = [
-            jnp.zeros((len(members),) + tuple(s), d) for s, d in entry.metric_specs
+            jnp.zeros((self.slots,) + tuple(s), d) for s, d in entry.metric_specs
         ]
         self._host = [
             np.stack([np.asarray(v.value) for v in values])
-            for values in zip(*(m.variables() for m in members))
+            for values in zip(*(m.variables() for m in leaders))
         ]
         self._dirty = True
         self._state = None
@@ -371,11 +445,11 @@ class _GroupTrainer:
 
     def _write_model(self, i):
         for v, stacked in zip(self.members[i].variables(), self._host_state()):
-            v.assign(stacked[i])
+            v.assign(stacked[self.slot[i]])
 
     def _read_model(self, i):
         for v, stacked in zip(self.members[i].variables(), self._host_state()):
-            stacked[i] = np.asarray(v.value)
+            stacked[self.slot[i]] = np.asarray(v.value)
         self._dirty = True
 
     def _call(self, epoch, n_epochs):
@@ -390,6 +464,7 @@ class _GroupTrainer:
                 jnp.asarray(epoch, jnp.int32),
                 jnp.asarray(n_epochs, jnp.int32),
                 self.check_nan,
+                *self.remainder_index,
             )
         except Exception as exc:  # noqa: BLE001 - sorted out below
             if _is_out_of_memory(exc):
@@ -397,12 +472,12 @@ class _GroupTrainer:
             raise
 
     def train(self):
-        members = self.members
+        members, slot = self.members, self.slot
         count = len(members)
         try:
             # Compile before any callback runs, so that a failure leaves every
             # member untouched for the one-by-one path.
-            self._call([0] * count, [0] * count)
+            self._call([0] * self.slots, [0] * self.slots)
         except _OutOfMemory:
             raise
         except Exception as exc:  # noqa: BLE001 - untraceable: train alone
@@ -438,31 +513,39 @@ class _GroupTrainer:
                         lists[i].on_epoch_begin(epoch[i])
                         if self.reads_model[i]:
                             self._read_model(i)
-            n_epochs = [
-                min(chunk, end[i] - epoch[i]) if active[i] else 0 for i in range(count)
-            ]
-            self._state, buf, done, stopped = self._call(epoch, n_epochs)
+            # The members of a run that are still active are at one epoch; the
+            # run trains to the nearest end among them.
+            first, n_epochs = [0] * self.slots, [0] * self.slots
+            for i in range(count):
+                if active[i]:
+                    s = slot[i]
+                    want = min(chunk, end[i] - epoch[i])
+                    first[s] = epoch[i]
+                    n_epochs[s] = min(n_epochs[s], want) if n_epochs[s] else want
+            self._state, buf, done, stopped = self._call(first, n_epochs)
             self._host = None
             buf, done, stopped = np.asarray(buf), np.asarray(done), np.asarray(stopped)
             for i, m in enumerate(members):
                 if not active[i]:
                     continue
+                s = slot[i]
                 if self.reads_model[i]:
                     self._write_model(i)
-                rows = buf[i, : int(done[i])].tolist()
+                rows = buf[s, : int(done[s])].tolist()
                 epoch[i], logs = common.report_epochs(
                     lists[i], m.model, self.names, rows, epoch[i],
-                    int(stopped[i]) if stopped[i] >= 0 else None,
+                    int(stopped[s]) if stopped[s] >= 0 else None,
                     per_epoch=per_epoch, has_val=self.has_validation,
                     nan_callbacks=nan_callbacks[i],
                 )
                 last_logs[i] = logs or last_logs[i]
                 if m.model.stop_training or epoch[i] >= end[i] or not rows:
                     active[i] = False
+                    if not self.reads_model[i]:
+                        # The run may go on for others: take its state now.
+                        self._write_model(i)
         histories = []
         for i, m in enumerate(members):
-            if not self.reads_model[i]:
-                self._write_model(i)
             if epoch[i] > m.kw["initial_epoch"]:
                 m.model.optimizer.finalize_variable_values(m.model.trainable_weights)
             lists[i].on_train_end(logs=last_logs[i])

@@ -28,11 +28,19 @@ def _estimators(**varying):
             for values in zip(*varying.values())]
 
 
-def _train_both(make, X, y, fit_params=None):
-    """Fit ``make()`` estimators one by one and as one group; return both."""
-    alone = [est.fit(X, y, **(fit_params or {})) for est in make()]
+def _train_both(make, X, y, fit_params=None, rows=None):
+    """Fit ``make()`` estimators one by one and as one group; return both.
+
+    ``rows[i]``, when given, is how many rows of ``X`` estimator ``i`` gets.
+    """
+    n = len(make())
+    rows = rows or [len(X)] * n
+    alone = [est.fit(X[:r], y[:r], **(fit_params or {})) for est, r in zip(make(), rows)]
     grouped = make()
-    calls = [est._prepare_fit(X, y, None, dict(fit_params or {})) for est in grouped]
+    calls = [
+        est._prepare_fit(X[:r], y[:r], None, dict(fit_params or {}))
+        for est, r in zip(grouped, rows)
+    ]
     histories, report = _engine_group.train_many([c.train_kwargs for c in calls], grouped=True)
     for est, call, history in zip(grouped, calls, histories):
         est._finish_fit(call, history)
@@ -61,6 +69,44 @@ def test_members_differ_in_seed_initializer_rate_and_epochs(data):
     alone, grouped, report = _train_both(make, X, y)
     assert [g["members"] for g in report["groups"]] == [[0, 1, 2, 3]]
     assert [g.n_iter_ for g in grouped] == [3, 8, 5, 8]
+    _assert_same(alone, grouped)
+
+
+def test_fits_that_differ_only_in_epochs_share_one_run(data):
+    X, y = data
+
+    def make():
+        return _estimators(max_iter=[2, 8, 5, 8], random_state=[0, 0, 0, 1])
+
+    alone, grouped, report = _train_both(make, X, y)
+    # Seed 0 at 2, 5 and 8 epochs is one run; seed 1 is another.
+    assert [(g["members"], g["runs"]) for g in report["groups"]] == [([0, 1, 2, 3], 2)]
+    assert [g.n_iter_ for g in grouped] == [2, 8, 5, 8]
+    _assert_same(alone, grouped)
+
+
+def test_a_run_is_not_shared_when_callbacks_change_the_model(data):
+    X, y = data
+
+    def make():
+        return _estimators(max_iter=[3, 6], lr_schedule=["step", "step"])
+
+    alone, grouped, report = _train_both(make, X, y)
+    assert report["groups"][0]["runs"] == 2
+    _assert_same(alone, grouped)
+
+
+def test_folds_of_unequal_size_train_in_one_group(data):
+    X, y = data
+
+    def make():
+        # 135, 126 and 117 training rows (last batches of 7, 14 and 5) and
+        # 15, 14 and 13 validation rows.
+        return _estimators(random_state=[0, 1, 2], early_stopping=[True] * 3,
+                           validation_fraction=[0.1] * 3)
+
+    alone, grouped, report = _train_both(make, X, y, rows=[150, 140, 130])
+    assert [g["members"] for g in report["groups"]] == [[0, 1, 2]]
     _assert_same(alone, grouped)
 
 
