@@ -48,6 +48,7 @@ cannot hold is halved and tried again.
 import functools
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import joblib
 import keras
@@ -227,13 +228,14 @@ def train_many(calls, *, grouped=None):
         else:
             groups.setdefault(key, []).append(member)
     alone = [m for m in members if m.index in report["alone"]]
+    plans = []
     for key, group in groups.items():
         if len(group) == 1:
             report["alone"][group[0].index] = "no other fit shares its structure"
             alone += group
             continue
-        for chunk in _split_by_memory(_runs(group), key[1][0]):
-            alone += _train_or_split(chunk, key, histories, report)
+        plans += [(chunk, key) for chunk in _split_by_memory(_runs(group), key[1][0])]
+    alone += _train_groups(plans, histories, report)
     for member in sorted(alone, key=lambda m: m.index):
         start = time.perf_counter()
         try:
@@ -278,9 +280,11 @@ def _split_by_memory(runs, batch_size):
     return [runs[i : i + size] for i in range(0, len(runs), size)]
 
 
-def _train_or_split(runs, key, histories, report):
+def _train_or_split(runs, key, histories, report, prepared=None):
     """Train the group of ``runs``; halve it when the device runs out of memory.
 
+    ``prepared`` is a future of what :func:`_prepared` returned for it, if
+    it was called.
     Returns the members that must be trained alone (the whole group when
     the vectorized loop cannot be built for it).
     """
@@ -290,7 +294,10 @@ def _train_or_split(runs, key, histories, report):
         return members
     start = time.perf_counter()
     try:
-        results = _GroupTrainer(runs, key).train()
+        trainer = prepared.result() if prepared is not None else None
+        if isinstance(trainer, Exception):
+            raise trainer
+        results = (trainer or _GroupTrainer(runs, key)).train()
     except _OutOfMemory:
         if len(runs) == 1:
             for m in members:
@@ -332,19 +339,52 @@ def _vmapped(entry, remainders):
 
     ``remainders`` is ``(r, vr)``: the sizes of the last, partial training
     and validation batches that the group's members have; each member picks
-    its own by index.
+    its own by index.  Returns ``(function, executables)``, the latter a
+    dict of its compiled programs by argument shapes.
     """
     import jax
 
     from ._engine_jax import jit
 
     cache = entry.__dict__.setdefault("vmapped", {})
-    fn = cache.get(remainders)
-    if fn is None:
+    if remainders not in cache:
         r, vr = remainders
         fn = jit(jax.vmap(functools.partial(entry.raw, r=r, vr=vr)))
-        cache[remainders] = fn
-    return fn
+        cache[remainders] = (fn, {})
+    return cache[remainders]
+
+
+def _train_groups(plans, histories, report):
+    """Train each ``(runs, key)`` of ``plans``; return the members left alone.
+
+    While one group trains, a worker thread builds the next one: puts its
+    arrays on the device, traces its program and compiles it (XLA compiles,
+    and the training loop runs, without holding the GIL).  On a machine
+    with a core to spare this hides the tracing and compiling of every
+    group but the first; two groups are held at once.
+    """
+    alone = []
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        upcoming = pool.submit(_prepared, *plans[0]) if plans else None
+        for i, (runs, key) in enumerate(plans):
+            current = upcoming
+            if i + 1 < len(plans):
+                upcoming = pool.submit(_prepared, *plans[i + 1])
+            alone += _train_or_split(runs, key, histories, report, current)
+    return alone
+
+
+def _prepared(runs, key):
+    """A compiled :class:`_GroupTrainer` for ``runs``, or the exception that
+    building it raised (None for a group of one fit)."""
+    if sum(len(run) for run in runs) == 1:
+        return None
+    try:
+        trainer = _GroupTrainer(runs, key)
+        trainer.compile()
+        return trainer
+    except Exception as exc:  # noqa: BLE001 - handled when the group's turn comes
+        return exc
 
 
 class _GroupTrainer:
@@ -376,7 +416,8 @@ class _GroupTrainer:
         self.has_validation = settings[4]
         self.batch_size = settings[0]
         sizes = [sorted({m.remainders[j] for m in leaders}) for j in (0, 1)]
-        self.fn = _vmapped(entry, tuple(tuple(v) for v in sizes))
+        self.fn, self._executables = _vmapped(entry, tuple(tuple(v) for v in sizes))
+        self._compiled = None
         self.remainder_index = [
             jnp.asarray([v.index(m.remainders[j]) for m in leaders], jnp.int32)
             for j, v in enumerate(sizes)
@@ -452,20 +493,37 @@ class _GroupTrainer:
             stacked[self.slot[i]] = np.asarray(v.value)
         self._dirty = True
 
-    def _call(self, epoch, n_epochs):
+    def _args(self, epoch, n_epochs):
         jnp = self.jnp
+        return (
+            self._device_state(),
+            *self.data,
+            self.n,
+            self.nv,
+            self.seeds,
+            jnp.asarray(epoch, jnp.int32),
+            jnp.asarray(n_epochs, jnp.int32),
+            self.check_nan,
+            *self.remainder_index,
+        )
+
+    def compile(self):
+        """Trace and compile the group's program (once per argument shapes:
+        a later group of the same shapes reuses it)."""
+        import jax
+
+        if self._compiled is None:
+            args = self._args([0] * self.slots, [0] * self.slots)
+            shapes = tuple((a.shape, str(a.dtype)) for a in jax.tree_util.tree_leaves(args))
+            self._compiled = self._executables.get(shapes)
+            if self._compiled is None:
+                self._compiled = self.fn.lower(*args).compile()
+                self._executables[shapes] = self._compiled
+        return self._compiled
+
+    def _call(self, epoch, n_epochs):
         try:
-            return self.fn(
-                self._device_state(),
-                *self.data,
-                self.n,
-                self.nv,
-                self.seeds,
-                jnp.asarray(epoch, jnp.int32),
-                jnp.asarray(n_epochs, jnp.int32),
-                self.check_nan,
-                *self.remainder_index,
-            )
+            return self.compile()(*self._args(epoch, n_epochs))
         except Exception as exc:  # noqa: BLE001 - sorted out below
             if _is_out_of_memory(exc):
                 raise _OutOfMemory() from exc

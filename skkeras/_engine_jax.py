@@ -44,6 +44,7 @@ _LOCK = threading.RLock()
 _CPU_OPTIONS = {
     "xla_cpu_use_fusion_emitters": False,
     "xla_cpu_experimental_xnn_graph_fusion_mode": "XNN_GRAPH_FUSION_MODE_DISABLED",
+    "xla_backend_optimization_level": 1,
 }
 _OPTIONS = []
 
