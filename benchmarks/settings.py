@@ -11,7 +11,7 @@ CONTENDERS = {
     "predict": ("skkeras", "sklearn", "keras-fit", "scikeras", "keras-wrappers"),
     "longrun": ("skkeras", "skkeras-jax"),
     "workers": ("1-worker", "2-workers"),
-    "search": ("sklearn-search-jax", "skkeras-search-jax"),
+    "search": ("sklearn-search-jax", "skkeras-search-jax", "skkeras-search-always-jax"),
 }
 LABELS = {
     "skkeras": "skkeras MLPClassifier",
@@ -24,7 +24,8 @@ LABELS = {
     "1-worker": "GridSearchCV(n_jobs=1)",
     "2-workers": "GridSearchCV(n_jobs=2), loky",
     "sklearn-search-jax": "scikit-learn GridSearchCV / cross_validate, JAX",
-    "skkeras-search-jax": "skkeras.model_selection, JAX, SKKERAS_GROUP=always",
+    "skkeras-search-jax": "skkeras.model_selection, JAX (default)",
+    "skkeras-search-always-jax": "skkeras.model_selection, JAX, SKKERAS_GROUP=always",
 }
 
 FULL = {

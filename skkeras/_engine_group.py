@@ -31,12 +31,14 @@ Shared runs: fits that differ only in their number of epochs (a grid over
 ``max_iter`` or ``epochs``) train as one run, to the longest length, and
 each takes the weights of the epoch it ends at (see :func:`_runs`).
 
-When: on an accelerator (GPU, TPU) by default.  On the CPU, XLA runs the
-vectorized step of small networks about as fast as their steps one after
-another (measured: the tutorial Pima network, 27 members, 9.7 us per member
-and step against 12 us alone) and compiles it no faster, so fits train one
-at a time unless the environment variable ``SKKERAS_GROUP=always`` is set
-(``never`` turns grouping off everywhere).
+When: on an accelerator (GPU, TPU), every group.  On the CPU, only groups
+in which some fits share a run: XLA runs the vectorized step of small
+networks about as fast as their steps one after another (measured: the
+tutorial Pima network, 27 members, ~10 us per member and step against
+12 us alone), so a group gains on the CPU only from the epochs its shared
+runs save, and the others train one fit at a time.  The environment
+variable ``SKKERAS_GROUP=always`` groups every group on the CPU too, and
+``never`` turns grouping off everywhere.
 
 Memory: a group holds every member's data and state at once.  Groups are
 split so that one holds at most :data:`GROUP_BYTES` (environment variable
@@ -75,7 +77,8 @@ def _default_group_bytes():
 
 GROUP_BYTES = int(os.environ.get("SKKERAS_GROUP_BYTES", 0)) or None
 
-# "auto": group on accelerators; "always": on the CPU too; "never".
+# "auto": every group on accelerators, on the CPU those with shared runs;
+# "always": every group everywhere; "never".
 MODE = os.environ.get("SKKERAS_GROUP", "auto").lower()
 
 
@@ -91,16 +94,22 @@ def vectorized_reason():
             f"the {backend} backend trains one fit at a time (vectorized "
             "training runs on the JAX backend)"
         )
-    if MODE != "always":
-        import jax
-
-        if jax.default_backend() == "cpu":
-            return (
-                "on the CPU, XLA runs a vectorized step about as fast as the "
-                "steps of its members one after another, so fits train one at "
-                "a time (set SKKERAS_GROUP=always to group them anyway)"
-            )
     return None
+
+
+def _unshared_reason(mode):
+    """Why a group whose fits share no run trains one fit at a time, or None."""
+    if mode == "always":
+        return None
+    import jax
+
+    if jax.default_backend() != "cpu":
+        return None
+    return (
+        "on the CPU, XLA runs a vectorized step about as fast as the steps of "
+        "its members one after another, and these fits share no run, so they "
+        "train one at a time (SKKERAS_GROUP=always groups them anyway)"
+    )
 
 
 def _reads_model(cb):
@@ -199,19 +208,20 @@ class _Member:
         return int(data + 4 * state)
 
 
-def train_many(calls, *, grouped=None):
+def train_many(calls, *, grouped=None, mode=None):
     """Train every call in ``calls``; return ``(histories, report)``.
 
     ``grouped=True`` groups whatever can be grouped, without asking
     :func:`vectorized_reason` (a caller that asked it in another process);
-    ``None`` asks it here.
+    ``None`` asks it here.  ``mode`` is the :data:`MODE` to follow (the
+    caller's, from another process); None reads this process's.
 
     ``calls`` are dicts of :func:`skkeras._engine.train` keyword arguments.
     ``histories[i]`` is the History dict of ``calls[i]``, as ``train`` would
     return it, or None when its training raised an exception (the model
     may then be half trained; the caller should fit it afresh).  ``report``
-    has ``"groups"``, a list of ``{"members": [indices], "wall_s":
-    seconds}``, one per program trained; ``"alone"``, a dict mapping the
+    has ``"groups"``, a list of ``{"members": [indices], "runs": count,
+    "wall_s": seconds}``, one per program trained; ``"alone"``, a dict mapping the
     index of each call trained on its own to the reason; ``"failed"``,
     index to the exception; and ``"seconds"``, each call's training time
     (its share of its group's).
@@ -229,12 +239,18 @@ def train_many(calls, *, grouped=None):
             groups.setdefault(key, []).append(member)
     alone = [m for m in members if m.index in report["alone"]]
     plans = []
+    unshared = _unshared_reason(mode or MODE) if groups else None
     for key, group in groups.items():
         if len(group) == 1:
             report["alone"][group[0].index] = "no other fit shares its structure"
             alone += group
             continue
-        plans += [(chunk, key) for chunk in _split_by_memory(_runs(group), key[1][0])]
+        runs = _runs(group)
+        if unshared and len(runs) == len(group):
+            report["alone"].update((m.index, unshared) for m in group)
+            alone += group
+            continue
+        plans += [(chunk, key) for chunk in _split_by_memory(runs, key[1][0])]
     alone += _train_groups(plans, histories, report)
     for member in sorted(alone, key=lambda m: m.index):
         start = time.perf_counter()

@@ -67,7 +67,7 @@ def _prepare(estimator, parameters, X, y, train, params):
     return final, call, key
 
 
-def _pretrain_block(estimator, candidates, splits, X, y, params, pairs):
+def _pretrain_block(estimator, candidates, splits, X, y, params, pairs, mode):
     store = _replay.Store()
     report = {"groups": [], "alone": {}}
     prepared = []
@@ -83,11 +83,13 @@ def _pretrain_block(estimator, candidates, splits, X, y, params, pairs):
         prepared.append((cand, split, final, call, key, time.perf_counter() - start))
     # Grouping was decided by the caller (maybe in another process).
     histories, trained = _engine_group.train_many(
-        [p[3].train_kwargs for p in prepared], grouped=True
+        [p[3].train_kwargs for p in prepared], grouped=True, mode=mode
     )
     for group in trained["groups"]:
         fits = [prepared[i][:2] for i in group["members"]]
-        report["groups"].append({"fits": fits, "wall_s": group["wall_s"]})
+        report["groups"].append(
+            {"fits": fits, "runs": group["runs"], "wall_s": group["wall_s"]}
+        )
     for i, reason in trained["alone"].items():
         report["alone"][prepared[i][:2]] = reason
     for i, (cand, split, final, call, key, seconds) in enumerate(prepared):
@@ -115,15 +117,16 @@ def pretrain(estimator, candidates, splits, X, y, params, n_jobs=None):
     Returns ``(store, report)``; see :attr:`GridSearchCV.grouping_`.
     """
     pairs = [(c, s) for c in range(len(candidates)) for s in range(len(splits))]
+    mode = _engine_group.MODE
     workers = min(effective_n_jobs(n_jobs), len(pairs))
     if workers <= 1:
         blocks = [
-            _pretrain_block(estimator, candidates, splits, X, y, params, pairs)
+            _pretrain_block(estimator, candidates, splits, X, y, params, pairs, mode)
         ]
     else:
         chunks = [list(map(tuple, c)) for c in np.array_split(np.array(pairs), workers)]
         blocks = Parallel(n_jobs=workers)(
-            delayed(_pretrain_block)(estimator, candidates, splits, X, y, params, chunk)
+            delayed(_pretrain_block)(estimator, candidates, splits, X, y, params, chunk, mode)
             for chunk in chunks
         )
     store = _replay.Store()
@@ -205,8 +208,10 @@ class _GroupedSearch:
 _GROUPING_DOC = """
     grouping_ : dict
         How the fits were trained: ``"groups"``, a list of
-        ``{"fits": [(candidate index, split index), ...], "wall_s": seconds}``,
-        one per vectorized program; ``"alone"``, a dict from
+        ``{"fits": [(candidate index, split index), ...], "runs": count,
+        "wall_s": seconds}``, one per vectorized program (``runs`` counts the
+        distinct runs: fits that differ only in their number of epochs share
+        one); ``"alone"``, a dict from
         ``(candidate index, split index)`` to the reason that fit was trained
         on its own; ``"reason"``, why nothing was grouped (None when
         grouping was tried); and ``"replayed"``, how many of scikit-learn's
@@ -228,8 +233,12 @@ class GridSearchCV(_GroupedSearch, sk_model_selection.GridSearchCV):
     candidates and splits that share an architecture (layer shapes,
     optimizer type, batch size; the number of epochs, the learning rate, the
     initializer and the seed may differ) are trained as one vectorized
-    program on the JAX backend.  A pipeline's earlier steps are fitted per
-    split as usual.  Fits that cannot be grouped, and every fit on other
+    program on the JAX backend, and candidates that differ only in their
+    number of epochs (``max_iter``, ``epochs``) share one run, each taking
+    the weights of the epoch it ends at.  On the CPU, where a vectorized
+    step costs about as much as its members' steps, only groups with such
+    shared runs are trained together.  A pipeline's earlier steps are
+    fitted per split as usual.  Fits that cannot be grouped, and every fit on other
     backends, train one after another through the compiled engine, and
     ``grouping_`` says why.  ``n_jobs`` workers each group and train a
     contiguous block of the fits.  ``mean_fit_time`` includes each fit's
@@ -327,8 +336,9 @@ def cross_validate(
     A drop-in for :func:`sklearn.model_selection.cross_validate` (same
     arguments, same result); the folds of an skkeras estimator (or of a
     Pipeline ending in one) are trained as one vectorized program on the
-    JAX backend, as :class:`GridSearchCV` describes.  ``fit_time`` includes
-    each fold's share of that training.
+    JAX backend, as :class:`GridSearchCV` describes (on an accelerator: the
+    folds share no run, so on the CPU they train one after another).
+    ``fit_time`` includes each fold's share of that training.
 
     Examples
     --------

@@ -14,6 +14,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True)
+def _group_on_the_cpu_too(monkeypatch):
+    """On the CPU only groups with shared runs are grouped by default; the
+    tests group every group."""
+    monkeypatch.setattr(_engine_group, "MODE", "always")
+
+
 @pytest.fixture(scope="module")
 def data():
     X, y = load_iris(return_X_y=True)
@@ -183,12 +190,8 @@ def test_a_failing_callback_is_reported_not_raised(data):
     assert all("boom" in repr(e) for e in report["failed"].values())
 
 
-def test_cpu_grouping_needs_to_be_asked_for(monkeypatch):
-    import jax
-
+def test_grouping_modes(monkeypatch):
     monkeypatch.setattr(_engine_group, "MODE", "auto")
-    reason = _engine_group.vectorized_reason()
-    if jax.default_backend() == "cpu":
-        assert "SKKERAS_GROUP=always" in reason
+    assert _engine_group.vectorized_reason() is None
     monkeypatch.setattr(_engine_group, "MODE", "never")
     assert _engine_group.vectorized_reason() == "SKKERAS_GROUP=never"

@@ -21,7 +21,8 @@ jax_only = pytest.mark.skipif(not JAX, reason="vectorized training runs on JAX")
 
 @pytest.fixture(autouse=True)
 def _group_on_the_cpu_too(monkeypatch):
-    """Grouping is for accelerators by default; the tests run it on the CPU."""
+    """On the CPU only groups with shared runs are grouped by default; the
+    tests group every group."""
     from skkeras import _engine_group
 
     monkeypatch.setattr(_engine_group, "MODE", "always")
@@ -234,14 +235,23 @@ def test_other_estimators_use_scikit_learns_search(iris):
 
 
 @jax_only
-def test_cpu_default_trains_one_fit_at_a_time(iris, monkeypatch):
+def test_cpu_default_groups_only_shared_runs(iris, monkeypatch):
+    import jax
+
     from skkeras import _engine_group
 
     monkeypatch.setattr(_engine_group, "MODE", "auto")
     X, y = iris
-    search = ms.GridSearchCV(_mlp(max_iter=2), {"learning_rate_init": [0.01, 0.05]}, cv=2)
-    search.fit(X, y)
-    import jax
-
+    grid = {"learning_rate_init": [0.01, 0.05]}
+    unshared = ms.GridSearchCV(_mlp(max_iter=2), grid, cv=2).fit(X, y)
+    shared = ms.GridSearchCV(_mlp(), {"max_iter": [2, 4]}, cv=2).fit(X, y)
+    assert unshared.grouping_["reason"] is None and shared.grouping_["reason"] is None
+    # The two splits are two runs; each serves both max_iter candidates.
+    assert [g["runs"] for g in shared.grouping_["groups"]] == [2]
+    assert shared.grouping_["replayed"] == 4
+    _same_results(shared, sk.GridSearchCV(_mlp(), {"max_iter": [2, 4]}, cv=2).fit(X, y))
     if jax.default_backend() == "cpu":
-        assert "SKKERAS_GROUP=always" in search.grouping_["reason"]
+        assert unshared.grouping_["groups"] == []
+        assert all("share no run" in r for r in unshared.grouping_["alone"].values())
+    else:
+        assert len(unshared.grouping_["groups"]) == 1
