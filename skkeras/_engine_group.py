@@ -44,7 +44,8 @@ Memory: a group holds every member's data and state at once.  Groups are
 split so that one holds at most :data:`GROUP_BYTES` (environment variable
 ``SKKERAS_GROUP_BYTES``; by default 1 GiB, or a quarter of the
 accelerator's memory when that is smaller), and a group that the device
-cannot hold is halved and tried again.
+cannot hold is halved and tried again.  While one group trains the next
+is built (:func:`_train_groups`), so two are held at once.
 """
 
 import functools
@@ -533,7 +534,12 @@ class _GroupTrainer:
             shapes = tuple((a.shape, str(a.dtype)) for a in jax.tree_util.tree_leaves(args))
             self._compiled = self._executables.get(shapes)
             if self._compiled is None:
-                self._compiled = self.fn.lower(*args).compile()
+                try:
+                    self._compiled = self.fn.lower(*args).compile()
+                except Exception as exc:  # noqa: BLE001 - sorted out here
+                    if _is_out_of_memory(exc):
+                        raise _OutOfMemory() from exc
+                    raise Unsupported(f"XLA could not compile it: {exc!r}") from exc
                 self._executables[shapes] = self._compiled
         return self._compiled
 
@@ -552,7 +558,7 @@ class _GroupTrainer:
             # Compile before any callback runs, so that a failure leaves every
             # member untouched for the one-by-one path.
             self._call([0] * self.slots, [0] * self.slots)
-        except _OutOfMemory:
+        except (_OutOfMemory, Unsupported):
             raise
         except Exception as exc:  # noqa: BLE001 - untraceable: train alone
             raise Unsupported(repr(exc)) from exc

@@ -589,6 +589,22 @@ def test_model_xla_cannot_compile_runs_without_xla(monkeypatch):
     assert_weights_close(a, b)
 
 
+@pytest.mark.skipif(BACKEND != "jax", reason="XLA:CPU options of the JAX engine")
+def test_cpu_compiler_options_fall_back_when_xla_does_not_know_them(monkeypatch):
+    import jax
+
+    from skkeras import _engine_jax
+
+    monkeypatch.setattr(_engine_jax, "_OPTIONS", [])
+    options = _engine_jax._compiler_options()
+    if jax.default_backend() == "cpu":
+        assert options == _engine_jax._CPU_OPTIONS
+    monkeypatch.setattr(_engine_jax, "_OPTIONS", [])
+    monkeypatch.setattr(_engine_jax, "_CPU_OPTIONS", {"xla_no_such_option": True})
+    assert _engine_jax._compiler_options() is None
+    assert float(_engine_jax.jit(lambda a: a * 2)(2.0)) == 4.0
+
+
 # -- predict -------------------------------------------------------------------
 
 

@@ -175,6 +175,22 @@ def test_what_cannot_be_grouped_trains_alone(data):
     assert all(len(h["loss"]) == 8 for h in histories)
 
 
+def test_a_group_xla_cannot_compile_trains_one_fit_at_a_time(data, monkeypatch):
+    X, y = data
+
+    class Refused:
+        def lower(self, *args):
+            raise RuntimeError("XLA says no")
+
+    monkeypatch.setattr(_engine_group, "_vmapped", lambda entry, remainders: (Refused(), {}))
+    ests = _estimators(random_state=[0, 1])
+    calls = [est._prepare_fit(X, y, None, {}) for est in ests]
+    histories, report = _engine_group.train_many([c.train_kwargs for c in calls], grouped=True)
+    assert report["groups"] == [] and report["failed"] == {}
+    assert all("XLA says no" in r for r in report["alone"].values())
+    assert all(len(h["loss"]) == 8 for h in histories)
+
+
 def test_a_failing_callback_is_reported_not_raised(data):
     X, y = data
 
