@@ -568,6 +568,30 @@ def _terminate_on_nan(cb, model, batch, logs):
     model.stop_training = True
 
 
+def train_settings(x, y, sw, val, *, batch_size, val_batch_size, shuffle):
+    """``(settings, arrays)``: what a compiled loop is specialised for.
+
+    ``settings`` is ``(batch size, validation batch size, shuffle, sample
+    weights given, validation data given, validation weights given, the
+    shape past the first axis and dtype of every array)``; ``arrays`` is
+    ``(x, y, sw, x_val, y_val, sw_val)``.
+    """
+    arrays = (x, y, sw) + (tuple(val) if val is not None else (None, None, None))
+    shapes = tuple(
+        None if a is None else (tuple(a.shape[1:]), str(cast_dtype(a))) for a in arrays
+    )
+    settings = (
+        int(batch_size),
+        int(val_batch_size),
+        bool(shuffle),
+        sw is not None,
+        val is not None,
+        arrays[5] is not None,
+        shapes,
+    )
+    return settings, arrays
+
+
 def bucket(n):
     """Round ``n`` up to a size from a geometric ladder (<= 12.5% larger).
 

@@ -29,7 +29,9 @@ go on.  Everything else is trained one call at a time by
 
 Shared runs: fits that differ only in their number of epochs (a grid over
 ``max_iter`` or ``epochs``) train as one run, to the longest length, and
-each takes the weights of the epoch it ends at (see :func:`_runs`).
+each takes the weights of the epoch it ends at (see :func:`_runs`).  Where
+a group is not vectorized (TensorFlow; the CPU, below), its shared runs
+train one fit at a time (:func:`skkeras._engine_runs.train_run`).
 
 When: on an accelerator (GPU, TPU), every group.  On the CPU, only groups
 in which some fits share a run: XLA runs the vectorized step of small
@@ -60,6 +62,7 @@ import numpy as np
 from . import _engine
 from . import _engine_common as common
 from ._engine_common import Unsupported
+from ._engine_runs import Fits, train_run
 
 
 def _default_group_bytes():
@@ -84,27 +87,31 @@ MODE = os.environ.get("SKKERAS_GROUP", "auto").lower()
 
 
 def vectorized_reason():
-    """Why calls cannot be grouped in this process, or None if they can."""
+    """Why calls cannot be trained together in this process, or None."""
     if _engine.ENGINE == "keras":
         return "SKKERAS_ENGINE=keras"
     if MODE == "never":
         return "SKKERAS_GROUP=never"
+    backend = keras.backend.backend()
+    if backend not in ("jax", "tensorflow"):
+        return f"the {backend} backend has no compiled engine: fits train one at a time"
+    return None
+
+
+def _one_by_one_reason(mode, shared):
+    """Why a group trains one fit (or shared run) at a time, or None when it
+    trains as one vectorized program; ``shared``: some of its fits share a run."""
     backend = keras.backend.backend()
     if backend != "jax":
         return (
             f"the {backend} backend trains one fit at a time (vectorized "
             "training runs on the JAX backend)"
         )
-    return None
-
-
-def _unshared_reason(mode):
-    """Why a group whose fits share no run trains one fit at a time, or None."""
     if mode == "always":
         return None
     import jax
 
-    if jax.default_backend() != "cpu":
+    if jax.default_backend() != "cpu" or shared:
         return None
     return (
         "on the CPU, XLA runs a vectorized step about as fast as the steps of "
@@ -163,7 +170,8 @@ class _Member:
         bs = int(kw["batch_size"])
         vbs = int(kw["fit_kwargs"].get("validation_batch_size") or bs)
         self.engine = module
-        self.settings, self.arrays = module.train_settings(
+        self.val = val
+        self.settings, self.arrays = common.train_settings(
             kw["x"], kw["y"], kw["sample_weight"], val,
             batch_size=bs, val_batch_size=vbs, shuffle=bool(kw["shuffle"]),
         )
@@ -239,20 +247,25 @@ def train_many(calls, *, grouped=None, mode=None):
         else:
             groups.setdefault(key, []).append(member)
     alone = [m for m in members if m.index in report["alone"]]
-    plans = []
-    unshared = _unshared_reason(mode or MODE) if groups else None
+    plans, shared = [], []
     for key, group in groups.items():
         if len(group) == 1:
             report["alone"][group[0].index] = "no other fit shares its structure"
             alone += group
             continue
         runs = _runs(group)
-        if unshared and len(runs) == len(group):
-            report["alone"].update((m.index, unshared) for m in group)
-            alone += group
+        reason = _one_by_one_reason(mode or MODE, len(runs) < len(group))
+        if reason is None:
+            plans += [(chunk, key) for chunk in _split_by_memory(runs, key[1][0])]
             continue
-        plans += [(chunk, key) for chunk in _split_by_memory(runs, key[1][0])]
+        for run in runs:
+            if len(run) > 1:
+                shared.append(run)
+            else:
+                report["alone"][run[0].index] = reason
+                alone += run
     alone += _train_groups(plans, histories, report)
+    alone += _train_shared_runs(shared, histories, report)
     for member in sorted(alone, key=lambda m: m.index):
         start = time.perf_counter()
         try:
@@ -261,6 +274,34 @@ def train_many(calls, *, grouped=None, mode=None):
             report["failed"][member.index] = exc
         report["seconds"][member.index] = time.perf_counter() - start
     return histories, report
+
+
+def _train_shared_runs(runs, histories, report):
+    """Train each run of ``runs`` one fit at a time; return the members left
+    alone (those of a run the engine cannot train)."""
+    alone = []
+    for run in runs:
+        start = time.perf_counter()
+        try:
+            results = train_run(run)
+        except Unsupported as exc:
+            for m in run:
+                report["alone"][m.index] = f"its shared run could not be trained: {exc}"
+            alone += run
+            continue
+        except Exception as exc:  # noqa: BLE001 - e.g. a callback raised: refit each
+            for m in run:
+                report["failed"][m.index] = exc
+            continue
+        wall = time.perf_counter() - start
+        for member, history in zip(run, results):
+            histories[member.index] = history
+            report["seconds"][member.index] = wall / len(run)
+        report["groups"].append(
+            {"members": [m.index for m in run], "runs": 1, "vectorized": False,
+             "wall_s": wall}
+        )
+    return alone
 
 
 def _runs(group):
@@ -337,7 +378,8 @@ def _train_or_split(runs, key, histories, report, prepared=None):
         histories[member.index] = history
         report["seconds"][member.index] = wall / len(members)
     report["groups"].append(
-        {"members": [m.index for m in members], "runs": len(runs), "wall_s": wall}
+        {"members": [m.index for m in members], "runs": len(runs), "vectorized": True,
+         "wall_s": wall}
     )
     return []
 
@@ -553,7 +595,6 @@ class _GroupTrainer:
 
     def train(self):
         members, slot = self.members, self.slot
-        count = len(members)
         try:
             # Compile before any callback runs, so that a failure leaves every
             # member untouched for the one-by-one path.
@@ -562,73 +603,31 @@ class _GroupTrainer:
             raise
         except Exception as exc:  # noqa: BLE001 - untraceable: train alone
             raise Unsupported(repr(exc)) from exc
-        lists = []
-        for m in members:
-            m.model.stop_training = False
-            cbks = keras.callbacks.CallbackList(
-                m.kw["callbacks"],
-                add_history=True,
-                add_progbar=False,
-                verbose=0,
-                epochs=m.kw["initial_epoch"] + m.kw["epochs"],
-                steps=common.num_steps(m.n, self.batch_size),
-                model=m.model,
-            )
-            cbks.on_train_begin()
-            lists.append(cbks)
-        per_epoch = any(m.kw["callbacks"] for m in members)
-        chunk = 1 if per_epoch else common.EPOCH_CHUNK
-        epoch = [int(m.kw["initial_epoch"]) for m in members]
-        end = [e + int(m.kw["epochs"]) for e, m in zip(epoch, members)]
-        active = [e < stop for e, stop in zip(epoch, end)]
-        last_logs = [None] * count
-        nan_callbacks = [
-            [cb for cb in m.kw["callbacks"] if isinstance(cb, keras.callbacks.TerminateOnNaN)]
-            for m in members
-        ]
-        while any(active):
-            if per_epoch:
-                for i in range(count):
-                    if active[i]:
-                        lists[i].on_epoch_begin(epoch[i])
-                        if self.reads_model[i]:
-                            self._read_model(i)
-            # The members of a run that are still active are at one epoch; the
-            # run trains to the nearest end among them.
+        fits = Fits(members, self.batch_size, self.names, self.has_validation)
+
+        def read(i):
+            if self.reads_model[i]:
+                self._read_model(i)
+
+        while fits.running():
+            fits.begin_epoch(read)
+            # The active members of a run are at one epoch; the run trains to
+            # the nearest end among them.
             first, n_epochs = [0] * self.slots, [0] * self.slots
-            for i in range(count):
-                if active[i]:
-                    s = slot[i]
-                    want = min(chunk, end[i] - epoch[i])
-                    first[s] = epoch[i]
-                    n_epochs[s] = min(n_epochs[s], want) if n_epochs[s] else want
+            for s in range(self.slots):
+                indices = [i for i in fits.running() if slot[i] == s]
+                if indices:
+                    first[s], n_epochs[s] = fits.epoch[indices[0]], fits.span(indices)
             self._state, buf, done, stopped = self._call(first, n_epochs)
             self._host = None
             buf, done, stopped = np.asarray(buf), np.asarray(done), np.asarray(stopped)
-            for i, m in enumerate(members):
-                if not active[i]:
-                    continue
+            for i in fits.running():
                 s = slot[i]
                 if self.reads_model[i]:
                     self._write_model(i)
                 rows = buf[s, : int(done[s])].tolist()
-                epoch[i], logs = common.report_epochs(
-                    lists[i], m.model, self.names, rows, epoch[i],
-                    int(stopped[s]) if stopped[s] >= 0 else None,
-                    per_epoch=per_epoch, has_val=self.has_validation,
-                    nan_callbacks=nan_callbacks[i],
-                )
-                last_logs[i] = logs or last_logs[i]
-                if m.model.stop_training or epoch[i] >= end[i] or not rows:
-                    active[i] = False
+                if fits.report(i, rows, int(stopped[s]) if stopped[s] >= 0 else None):
                     if not self.reads_model[i]:
                         # The run may go on for others: take its state now.
                         self._write_model(i)
-        histories = []
-        for i, m in enumerate(members):
-            if epoch[i] > m.kw["initial_epoch"]:
-                m.model.optimizer.finalize_variable_values(m.model.trainable_weights)
-            lists[i].on_train_end(logs=last_logs[i])
-            history = m.model.history.history if m.model.history is not None else {}
-            histories.append({k: [float(v) for v in values] for k, values in history.items()})
-        return histories
+        return fits.finish()

@@ -382,24 +382,6 @@ class TrainRunner:
             self.model.optimizer.finalize_variable_values(self.model.trainable_weights)
 
 
-def train_settings(x, y, sw, val, *, batch_size, val_batch_size, shuffle):
-    """``(settings, arrays)``: what a compiled loop is specialised for."""
-    arrays = (x, y, sw) + (tuple(val) if val is not None else (None, None, None))
-    shapes = tuple(
-        None if a is None else (tuple(a.shape[1:]), str(common.cast_dtype(a))) for a in arrays
-    )
-    settings = (
-        int(batch_size),
-        int(val_batch_size),
-        bool(shuffle),
-        sw is not None,
-        val is not None,
-        arrays[5] is not None,
-        shapes,
-    )
-    return settings, arrays
-
-
 def train_entry(model, settings, arrays, *, shared_only=False):
     """The compiled-loop entry for ``model``; raises :class:`Unsupported`.
 
@@ -424,7 +406,7 @@ def make_train_runner(
     model, x, y, sw, val, *, batch_size, val_batch_size, shuffle, seed
 ):
     """Return a runner for this call, or raise :class:`Unsupported`."""
-    settings, arrays = train_settings(
+    settings, arrays = common.train_settings(
         x, y, sw, val, batch_size=batch_size, val_batch_size=val_batch_size,
         shuffle=shuffle,
     )

@@ -457,29 +457,14 @@ class TrainRunner:
             self.model.optimizer.finalize_variable_values(self.model.trainable_weights)
 
 
-def _train_settings(x, y, sw, val, batch_size, val_batch_size, shuffle):
-    xv, yv, swv = val if val is not None else (None, None, None)
-    shapes = tuple(
-        None if a is None else (tuple(a.shape[1:]), str(common.cast_dtype(a)))
-        for a in (x, y, sw, xv, yv, swv)
-    )
-    return (
-        int(batch_size),
-        int(val_batch_size),
-        bool(shuffle),
-        sw is not None,
-        val is not None,
-        swv is not None,
-        shapes,
-    )
-
-
 def make_train_runner(
     model, x, y, sw, val, *, batch_size, val_batch_size, shuffle, seed
 ):
     """Return a runner for this call, or raise :class:`Unsupported`."""
-    arrays = (x, y, sw) + (tuple(val) if val is not None else (None, None, None))
-    settings = _train_settings(x, y, sw, val, batch_size, val_batch_size, shuffle)
+    settings, arrays = common.train_settings(
+        x, y, sw, val, batch_size=batch_size, val_batch_size=val_batch_size,
+        shuffle=shuffle,
+    )
     if not model.optimizer.built:
         model.optimizer.build(model.trainable_variables)
     groups = common.state_groups(model)

@@ -88,7 +88,8 @@ def _pretrain_block(estimator, candidates, splits, X, y, params, pairs, mode):
     for group in trained["groups"]:
         fits = [prepared[i][:2] for i in group["members"]]
         report["groups"].append(
-            {"fits": fits, "runs": group["runs"], "wall_s": group["wall_s"]}
+            {"fits": fits, "runs": group["runs"], "vectorized": group["vectorized"],
+             "wall_s": group["wall_s"]}
         )
     for i, reason in trained["alone"].items():
         report["alone"][prepared[i][:2]] = reason
@@ -209,9 +210,10 @@ _GROUPING_DOC = """
     grouping_ : dict
         How the fits were trained: ``"groups"``, a list of
         ``{"fits": [(candidate index, split index), ...], "runs": count,
-        "wall_s": seconds}``, one per vectorized program (``runs`` counts the
-        distinct runs: fits that differ only in their number of epochs share
-        one); ``"alone"``, a dict from
+        "vectorized": bool, "wall_s": seconds}``, one per program trained
+        together: a vectorized group (JAX), or a run shared by fits that
+        differ only in their number of epochs, trained one fit at a time
+        (``runs`` counts the distinct runs of a group); ``"alone"``, a dict from
         ``(candidate index, split index)`` to the reason that fit was trained
         on its own; ``"reason"``, why nothing was grouped (None when
         grouping was tried); and ``"replayed"``, how many of scikit-learn's
@@ -233,16 +235,16 @@ class GridSearchCV(_GroupedSearch, sk_model_selection.GridSearchCV):
     candidates and splits that share an architecture (layer shapes,
     optimizer type, batch size; the number of epochs, the learning rate, the
     initializer and the seed may differ) are trained as one vectorized
-    program on the JAX backend, and candidates that differ only in their
-    number of epochs (``max_iter``, ``epochs``) share one run, each taking
-    the weights of the epoch it ends at.  On the CPU, where a vectorized
-    step costs about as much as its members' steps, only groups with such
-    shared runs are trained together.  A pipeline's earlier steps are
-    fitted per split as usual.  Fits that cannot be grouped, and every fit on other
-    backends, train one after another through the compiled engine, and
-    ``grouping_`` says why.  ``n_jobs`` workers each group and train a
-    contiguous block of the fits.  ``mean_fit_time`` includes each fit's
-    share of its group's training time.
+    program on the JAX backend.  Candidates that differ only in their
+    number of epochs (``max_iter``, ``epochs``) share one run, on the
+    TensorFlow backend too: it trains once, to the longest length, and each
+    takes the weights of the epoch it ends at.  On the CPU, where a
+    vectorized step costs about as much as its members' steps, only groups
+    with shared runs are vectorized.  A pipeline's earlier steps are fitted
+    per split as usual.  The other fits train one after another through the
+    compiled engine, and ``grouping_`` says why.  ``n_jobs`` workers each
+    group and train a contiguous block of the fits.  ``mean_fit_time``
+    includes each fit's share of its group's training time.
 
     See :class:`sklearn.model_selection.GridSearchCV` for the parameters
     and the other fitted attributes.

@@ -84,7 +84,11 @@ def test_grid_search_matches_scikit_learn(iris):
         assert report["alone"] == {}
         assert report["replayed"] == 24
     else:
-        assert "backend" in report["reason"] and report["groups"] == []
+        # One fit at a time, but the max_iter pairs share a run: 12 runs.
+        assert report["reason"] is None
+        assert [len(g["fits"]) for g in report["groups"]] == [2] * 12
+        assert not any(g["vectorized"] for g in report["groups"])
+        assert all("one fit at a time" in r for r in report["alone"].values())
     assert np.all(ours.cv_results_["mean_fit_time"] > 0)
 
 
