@@ -422,7 +422,7 @@ def case_workers(contender, cfg):
 
 def case_search(contender, cfg):
     """The pima 10-fold CV and the tutorial grid: scikit-learn's model selection
-    against skkeras.model_selection (fits grouped), both on the JAX backend."""
+    against skkeras.model_selection, on TensorFlow and on JAX."""
     from sklearn import model_selection as sk
     from sklearn.model_selection import StratifiedKFold
 
@@ -454,6 +454,7 @@ def case_search(contender, cfg):
         report = search.grouping_
         out.update(groups=len(report["groups"]), alone=len(report["alone"]),
                    runs=sum(g["runs"] for g in report["groups"]),
+                   vectorized=any(g["vectorized"] for g in report["groups"]),
                    replayed=report["replayed"], reason=report["reason"],
                    group_wall_s=sum(g["wall_s"] for g in report["groups"]))
     return out
@@ -475,7 +476,9 @@ def run(case, contender, *, quick=False):
 
     if contender != "sklearn":
         _keras()
-    if contender.startswith("skkeras") or contender.endswith(("-jax", "worker", "workers")):
+    if contender.startswith("skkeras") or contender.endswith(
+        ("-jax", "worker", "workers", "search")
+    ):
         import skkeras._mlp  # noqa: F401  (the estimators and their engine)
     if contender == "scikeras":
         import scikeras.wrappers  # noqa: F401

@@ -11,7 +11,8 @@ CONTENDERS = {
     "predict": ("skkeras", "sklearn", "keras-fit", "scikeras", "keras-wrappers"),
     "longrun": ("skkeras", "skkeras-jax"),
     "workers": ("1-worker", "2-workers"),
-    "search": ("sklearn-search-jax", "skkeras-search-jax", "skkeras-search-always-jax"),
+    "search": ("sklearn-search", "skkeras-search", "sklearn-search-jax", "skkeras-search-jax",
+               "skkeras-search-always-jax"),
 }
 LABELS = {
     "skkeras": "skkeras MLPClassifier",
@@ -23,6 +24,8 @@ LABELS = {
     "skkeras-jax": "skkeras MLPClassifier, JAX backend",
     "1-worker": "GridSearchCV(n_jobs=1)",
     "2-workers": "GridSearchCV(n_jobs=2), loky",
+    "sklearn-search": "scikit-learn GridSearchCV / cross_validate, TensorFlow",
+    "skkeras-search": "skkeras.model_selection, TensorFlow",
     "sklearn-search-jax": "scikit-learn GridSearchCV / cross_validate, JAX",
     "skkeras-search-jax": "skkeras.model_selection, JAX (default)",
     "skkeras-search-always-jax": "skkeras.model_selection, JAX, SKKERAS_GROUP=always",
