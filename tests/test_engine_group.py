@@ -54,15 +54,7 @@ def _train_both(make, X, y, fit_params=None, rows=None):
     return alone, grouped, report
 
 
-def _assert_same(alone, grouped):
-    for a, g in zip(alone, grouped):
-        assert a.n_iter_ == g.n_iter_
-        np.testing.assert_allclose(a.loss_curve_, g.loss_curve_, rtol=1e-4, atol=1e-6)
-        for wa, wg in zip(a.model_.get_weights(), g.model_.get_weights()):
-            np.testing.assert_allclose(wa, wg, rtol=1e-4, atol=1e-5)
-
-
-def test_members_differ_in_seed_initializer_rate_and_epochs(data):
+def test_members_differ_in_seed_initializer_rate_and_epochs(data, assert_same_fits):
     X, y = data
 
     def make():
@@ -76,10 +68,10 @@ def test_members_differ_in_seed_initializer_rate_and_epochs(data):
     alone, grouped, report = _train_both(make, X, y)
     assert [g["members"] for g in report["groups"]] == [[0, 1, 2, 3]]
     assert [g.n_iter_ for g in grouped] == [3, 8, 5, 8]
-    _assert_same(alone, grouped)
+    assert_same_fits(alone, grouped, rtol=1e-4, atol=1e-5)
 
 
-def test_fits_that_differ_only_in_epochs_share_one_run(data):
+def test_fits_that_differ_only_in_epochs_share_one_run(data, assert_same_fits):
     X, y = data
 
     def make():
@@ -89,10 +81,10 @@ def test_fits_that_differ_only_in_epochs_share_one_run(data):
     # Seed 0 at 2, 5 and 8 epochs is one run; seed 1 is another.
     assert [(g["members"], g["runs"]) for g in report["groups"]] == [([0, 1, 2, 3], 2)]
     assert [g.n_iter_ for g in grouped] == [2, 8, 5, 8]
-    _assert_same(alone, grouped)
+    assert_same_fits(alone, grouped, rtol=1e-4, atol=1e-5)
 
 
-def test_a_run_is_not_shared_when_callbacks_change_the_model(data):
+def test_a_run_is_not_shared_when_callbacks_change_the_model(data, assert_same_fits):
     X, y = data
 
     def make():
@@ -100,10 +92,10 @@ def test_a_run_is_not_shared_when_callbacks_change_the_model(data):
 
     alone, grouped, report = _train_both(make, X, y)
     assert report["groups"][0]["runs"] == 2
-    _assert_same(alone, grouped)
+    assert_same_fits(alone, grouped, rtol=1e-4, atol=1e-5)
 
 
-def test_folds_of_unequal_size_train_in_one_group(data):
+def test_folds_of_unequal_size_train_in_one_group(data, assert_same_fits):
     X, y = data
 
     def make():
@@ -114,10 +106,10 @@ def test_folds_of_unequal_size_train_in_one_group(data):
 
     alone, grouped, report = _train_both(make, X, y, rows=[150, 140, 130])
     assert [g["members"] for g in report["groups"]] == [[0, 1, 2]]
-    _assert_same(alone, grouped)
+    assert_same_fits(alone, grouped, rtol=1e-4, atol=1e-5)
 
 
-def test_each_member_stops_on_its_own(data):
+def test_each_member_stops_on_its_own(data, assert_same_fits):
     X, y = data
 
     def make():
@@ -128,10 +120,10 @@ def test_each_member_stops_on_its_own(data):
     alone, grouped, report = _train_both(make, X, y)
     assert len(report["groups"]) == 1
     assert len({g.n_iter_ for g in grouped}) > 1
-    _assert_same(alone, grouped)
+    assert_same_fits(alone, grouped, rtol=1e-4, atol=1e-5)
 
 
-def test_validation_split_and_restoring_callbacks(data):
+def test_validation_split_and_restoring_callbacks(data, assert_same_fits):
     X, y = data
 
     def make():
@@ -144,10 +136,10 @@ def test_validation_split_and_restoring_callbacks(data):
 
     alone, grouped, report = _train_both(make, X, y)
     assert len(report["groups"]) == 1
-    _assert_same(alone, grouped)
+    assert_same_fits(alone, grouped, rtol=1e-4, atol=1e-5)
 
 
-def test_sample_and_class_weights(data):
+def test_sample_and_class_weights(data, assert_same_fits):
     X, y = data
     w = np.random.RandomState(0).uniform(0.2, 3.0, len(y))
 
@@ -161,7 +153,7 @@ def test_sample_and_class_weights(data):
     for est, call, history in zip(grouped, calls, histories):
         est._finish_fit(call, history)
     assert len(report["groups"]) == 1
-    _assert_same(alone, grouped)
+    assert_same_fits(alone, grouped, rtol=1e-4, atol=1e-5)
 
 
 def test_what_cannot_be_grouped_trains_alone(data):

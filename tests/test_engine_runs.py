@@ -45,22 +45,14 @@ def _run_both(make, X, y):
     return alone, shared
 
 
-def _assert_same(alone, shared):
-    for a, s in zip(alone, shared):
-        assert a.n_iter_ == s.n_iter_
-        np.testing.assert_allclose(a.loss_curve_, s.loss_curve_, rtol=1e-5, atol=1e-6)
-        for wa, ws in zip(a.model_.get_weights(), s.model_.get_weights()):
-            np.testing.assert_allclose(wa, ws, rtol=1e-5, atol=1e-6)
-
-
-def test_each_fit_takes_the_weights_of_its_own_epoch(data):
+def test_each_fit_takes_the_weights_of_its_own_epoch(data, assert_same_fits):
     X, y = data
     alone, shared = _run_both(lambda: _estimators(max_iter=[2, 7, 4, 7]), X, y)
     assert [s.n_iter_ for s in shared] == [2, 7, 4, 7]
-    _assert_same(alone, shared)
+    assert_same_fits(alone, shared, rtol=1e-5, atol=1e-6)
 
 
-def test_the_run_goes_on_when_its_carrier_stops(data):
+def test_the_run_goes_on_when_its_carrier_stops(data, assert_same_fits):
     X, y = data
 
     def make():
@@ -71,7 +63,7 @@ def test_the_run_goes_on_when_its_carrier_stops(data):
 
     alone, shared = _run_both(make, X, y)
     assert shared[0].n_iter_ < 9 and shared[1].n_iter_ == 9
-    _assert_same(alone, shared)
+    assert_same_fits(alone, shared, rtol=1e-5, atol=1e-6)
 
 
 def test_search_over_epochs_shares_runs_on_every_engine(data):
