@@ -132,6 +132,9 @@ class BaseKerasEstimator(BaseEstimator):
 
     # Input dimensions beyond 2-D reach the model unchanged when True.
     _allow_nd = False
+    # The constructor parameter that sets the number of epochs of a fit
+    # (skkeras.model_selection shares the run of fits differing only in it).
+    _epochs_param = "epochs"
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "model_")

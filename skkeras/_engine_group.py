@@ -98,26 +98,35 @@ def vectorized_reason():
     return None
 
 
-def _one_by_one_reason(mode, shared):
-    """Why a group trains one fit (or shared run) at a time, or None when it
-    trains as one vectorized program; ``shared``: some of its fits share a run."""
+def unshared_reason(mode=None):
+    """Why fits that share no run train one at a time here, or None when
+    every group is vectorized (JAX on an accelerator, or ``mode`` "always")."""
     backend = keras.backend.backend()
     if backend != "jax":
         return (
             f"the {backend} backend trains one fit at a time (vectorized "
             "training runs on the JAX backend)"
         )
-    if mode == "always":
+    if (mode or MODE) == "always":
         return None
     import jax
 
-    if jax.default_backend() != "cpu" or shared:
+    if jax.default_backend() != "cpu":
         return None
     return (
         "on the CPU, XLA runs a vectorized step about as fast as the steps of "
         "its members one after another, and these fits share no run, so they "
         "train one at a time (SKKERAS_GROUP=always groups them anyway)"
     )
+
+
+def _one_by_one_reason(mode, shared):
+    """Why a group trains one fit (or shared run) at a time, or None when it
+    trains as one vectorized program; ``shared``: some of its fits share a run."""
+    reason = unshared_reason(mode)
+    if reason is not None and keras.backend.backend() == "jax" and shared:
+        return None  # the CPU vectorizes groups with shared runs
+    return reason
 
 
 def _reads_model(cb):

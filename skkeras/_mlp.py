@@ -62,6 +62,8 @@ class _LayerSeeds:
 class _BaseMLP(BaseKerasEstimator):
     """Parameters and network of the MLP estimators."""
 
+    _epochs_param = "max_iter"
+
     _parameter_constraints = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 0, None, closed="left")],
         "activation": [str],

@@ -23,16 +23,16 @@ _LOCK = threading.Lock()
 _STORES = []
 
 
-def _token(value):
+def token(value):
     """A picklable, repeatable stand-in for one parameter value."""
     if isinstance(value, (keras.Model, keras.layers.Layer, keras.optimizers.Optimizer)):
         return (type(value).__name__, keras.saving.serialize_keras_object(value))
     if isinstance(value, (keras.losses.Loss, keras.metrics.Metric, keras.callbacks.Callback)):
         return (type(value).__name__, repr(sorted(vars(value).items(), key=str)))
     if isinstance(value, dict):
-        return {k: _token(v) for k, v in value.items()}
+        return {k: token(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_token(v) for v in value)
+        return type(value)(token(v) for v in value)
     return value
 
 
@@ -42,7 +42,7 @@ def fingerprint(estimator, X, y, sample_weight, fit_params):
     Returns None when something cannot be fingerprinted.
     """
     try:
-        params = {k: _token(v) for k, v in estimator.get_params(deep=False).items()}
+        params = {k: token(v) for k, v in estimator.get_params(deep=False).items()}
         return joblib.hash(
             (type(estimator).__qualname__, params, X, y, sample_weight, fit_params)
         )

@@ -13,6 +13,7 @@ attributes are therefore scikit-learn's own.
 
 import time
 
+import joblib
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 from sklearn import model_selection as sk_model_selection
@@ -42,6 +43,34 @@ def why_not_grouped(estimator, fit_params):
     if piped and fit_params:
         return "fit parameters of a Pipeline go through scikit-learn's own path"
     return _engine_group.vectorized_reason()
+
+
+def why_not_shared(estimator, candidates):
+    """Why training the fits ahead of scikit-learn's search gains nothing, or None.
+
+    Where fits that share no run train one at a time anyway (TensorFlow, the
+    CPU), training ahead pays only when two candidates differ in nothing but
+    their number of epochs: otherwise scikit-learn's search runs as usual.
+    """
+    reason = _engine_group.unshared_reason()
+    if reason is None:
+        return None
+    final, piped = _final_step(estimator)
+    name = final._epochs_param
+    if piped:
+        name = f"{estimator.steps[-1][0]}__{name}"
+    seen = set()
+    for candidate in candidates:
+        try:
+            key = joblib.hash(
+                {k: _replay.token(v) for k, v in candidate.items() if k != name}
+            )
+        except Exception:  # noqa: BLE001 - unhashable: cannot tell, so no
+            continue
+        if key in seen:
+            return None
+        seen.add(key)
+    return f"no two candidates differ only in {name}, and {reason}"
 
 
 def _prepare(estimator, parameters, X, y, train, params):
@@ -178,15 +207,17 @@ class _GroupedSearch:
         """
         fit_params = {k: v for k, v in params.items() if k != "groups"}
         reason = why_not_grouped(self.estimator, fit_params)
+        if reason is None:
+            X, y = indexable(X, y)
+            cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
+            splits = list(cv.split(X, y, params.get("groups")))
+            inner = self._inner(splits)
+            candidates = inner._candidates()
+            reason = why_not_shared(self.estimator, candidates)
         if reason is not None:
             super().fit(X, y, **params)
             self.grouping_ = {"groups": [], "alone": {}, "reason": reason, "replayed": 0}
             return self
-        X, y = indexable(X, y)
-        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
-        splits = list(cv.split(X, y, params.get("groups")))
-        inner = self._inner(splits)
-        candidates = inner._candidates()
         store, report = pretrain(
             self.estimator, candidates, splits, X, y, fit_params, self.n_jobs
         )
@@ -240,8 +271,10 @@ class GridSearchCV(_GroupedSearch, sk_model_selection.GridSearchCV):
     TensorFlow backend too: it trains once, to the longest length, and each
     takes the weights of the epoch it ends at.  On the CPU, where a
     vectorized step costs about as much as its members' steps, only groups
-    with shared runs are vectorized.  A pipeline's earlier steps are fitted
-    per split as usual.  The other fits train one after another through the
+    with shared runs are vectorized, and where nothing would be shared or
+    vectorized (no two candidates differ only in their number of epochs,
+    on TensorFlow or the CPU) the search is scikit-learn's own, unchanged.
+    A pipeline's earlier steps are fitted per split as usual.  The other fits train one after another through the
     compiled engine, and ``grouping_`` says why.  ``n_jobs`` workers each
     group and train a contiguous block of the fits.  ``mean_fit_time``
     includes each fit's share of its group's training time.
@@ -338,8 +371,10 @@ def cross_validate(
     A drop-in for :func:`sklearn.model_selection.cross_validate` (same
     arguments, same result); the folds of an skkeras estimator (or of a
     Pipeline ending in one) are trained as one vectorized program on the
-    JAX backend, as :class:`GridSearchCV` describes (on an accelerator: the
-    folds share no run, so on the CPU they train one after another).
+    JAX backend, as :class:`GridSearchCV` describes.  The folds share no
+    run, so on TensorFlow and on the CPU this is scikit-learn's
+    ``cross_validate``, unchanged (``SKKERAS_GROUP=always`` vectorizes the
+    folds on the CPU too).
     ``fit_time`` includes each fold's share of that training.
 
     Examples
@@ -363,7 +398,10 @@ def cross_validate(
         return_indices=return_indices,
         error_score=error_score,
     )
-    if why_not_grouped(estimator, params) is not None:
+    if (
+        why_not_grouped(estimator, params) is not None
+        or why_not_shared(estimator, [{}]) is not None
+    ):
         return sk_model_selection.cross_validate(
             estimator, X, y, cv=cv, n_jobs=n_jobs, **kwargs
         )
