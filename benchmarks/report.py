@@ -472,9 +472,9 @@ def section_search(res, cfg):
         f"{_speed(g('skkeras-search-jax', 'grid_s'), g('sklearn-search-jax', 'grid_s'))} "
         "scikit-learn's search on JAX. The goal was 3x faster; it is not met on this CPU. "
         + _same_best(g)
-        + f"The {cfg['folds']} folds of the cross-validation share no run, so by default "
-        "they train one after another as in scikit-learn's cross_validate; with "
-        "`SKKERAS_GROUP=always` they are vectorized too, "
+        + f"The {cfg['folds']} folds of the cross-validation share no run, so on TensorFlow "
+        "and on the CPU skkeras' cross_validate is scikit-learn's, unchanged (their CV "
+        "times differ by noise only); with `SKKERAS_GROUP=always` the folds are vectorized, "
         f"{_speed(g('skkeras-search-always-jax', 'cv_s'), g('sklearn-search-jax', 'cv_s'))} "
         "scikit-learn's on JAX (and the grid "
         f"{_speed(g('skkeras-search-always-jax', 'grid_s'), g('sklearn-search-jax', 'grid_s'))}"
