@@ -239,7 +239,8 @@ def train_many(calls, *, grouped=None, mode=None):
     return it, or None when its training raised an exception (the model
     may then be half trained; the caller should fit it afresh).  ``report``
     has ``"groups"``, a list of ``{"members": [indices], "runs": count,
-    "wall_s": seconds}``, one per program trained; ``"alone"``, a dict mapping the
+    "vectorized": bool, "wall_s": seconds}``, one per vectorized program or
+    shared run trained one fit at a time; ``"alone"``, a dict mapping the
     index of each call trained on its own to the reason; ``"failed"``,
     index to the exception; and ``"seconds"``, each call's training time
     (its share of its group's).
