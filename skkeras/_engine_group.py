@@ -303,15 +303,20 @@ def _train_shared_runs(runs, histories, report):
             for m in run:
                 report["failed"][m.index] = exc
             continue
-        wall = time.perf_counter() - start
-        for member, history in zip(run, results):
-            histories[member.index] = history
-            report["seconds"][member.index] = wall / len(run)
-        report["groups"].append(
-            {"members": [m.index for m in run], "runs": 1, "vectorized": False,
-             "wall_s": wall}
-        )
+        _record(run, results, 1, False, start, histories, report)
     return alone
+
+
+def _record(members, results, runs, vectorized, start, histories, report):
+    """Record the histories of ``members`` trained together since ``start``."""
+    wall = time.perf_counter() - start
+    for member, history in zip(members, results):
+        histories[member.index] = history
+        report["seconds"][member.index] = wall / len(members)
+    report["groups"].append(
+        {"members": [m.index for m in members], "runs": runs, "vectorized": vectorized,
+         "wall_s": wall}
+    )
 
 
 def _runs(group):
@@ -383,14 +388,7 @@ def _train_or_split(runs, key, histories, report, prepared=None):
         for m in members:
             report["failed"][m.index] = exc
         return []
-    wall = time.perf_counter() - start
-    for member, history in zip(members, results):
-        histories[member.index] = history
-        report["seconds"][member.index] = wall / len(members)
-    report["groups"].append(
-        {"members": [m.index for m in members], "runs": len(runs), "vectorized": True,
-         "wall_s": wall}
-    )
+    _record(members, results, len(runs), True, start, histories, report)
     return []
 
 
