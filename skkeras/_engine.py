@@ -259,6 +259,7 @@ def train(
                 ),
                 shuffle=bool(shuffle),
                 seed=int(run_seed),
+                check_nan=bool(common.nan_checks(callbacks)),
             )
         except Exception as exc:  # noqa: BLE001 - anything untraceable: fit
             reason = f"the compiled engine could not trace this model: {exc!r}"

@@ -466,6 +466,13 @@ def _print_msg(message):
         logging.getLogger("keras").info(message)
 
 
+def nan_checks(callbacks):
+    """The callbacks among ``callbacks`` that stop on a non-finite loss
+    (``TerminateOnNaN``); the compiled loops check the loss after every batch
+    only when there are some."""
+    return [cb for cb in callbacks or () if isinstance(cb, keras.callbacks.TerminateOnNaN)]
+
+
 def drive(
     model,
     runner,
@@ -485,9 +492,7 @@ def drive(
     the end.  Returns the History dict of this call.
     """
     callbacks = list(callbacks or [])
-    nan_callbacks = [
-        cb for cb in callbacks if isinstance(cb, keras.callbacks.TerminateOnNaN)
-    ]
+    nan_callbacks = nan_checks(callbacks)
     cbks = keras.callbacks.CallbackList(
         callbacks,
         add_history=True,
@@ -504,7 +509,6 @@ def drive(
     names = runner.names
     has_val = runner.has_validation
     model.stop_training = False
-    runner.check_nan = bool(nan_callbacks)
     cbks.on_train_begin()
     training_logs = None
     epoch = initial_epoch

@@ -46,8 +46,8 @@ Memory: a group holds every member's data and state at once.  Groups are
 split so that one holds at most :data:`GROUP_BYTES` (environment variable
 ``SKKERAS_GROUP_BYTES``; by default 1 GiB, or a quarter of the
 accelerator's memory when that is smaller), and a group that the device
-cannot hold is halved and tried again.  While one group trains the next
-is built (:func:`_train_groups`), so two are held at once.
+cannot hold is halved and tried again.  Two worker threads each build and
+train a group (:func:`_train_groups`), so two are held at once.
 """
 
 import functools
@@ -204,9 +204,7 @@ class _Member:
         if kw["seed"] is None or any(_reads_model(cb) for cb in kw["callbacks"]):
             return None
         state = [np.asarray(v.value) for v in self.variables()]
-        check_nan = any(
-            isinstance(cb, keras.callbacks.TerminateOnNaN) for cb in kw["callbacks"]
-        )
+        check_nan = bool(common.nan_checks(kw["callbacks"]))
         return (kw["seed"], kw["initial_epoch"], check_nan, joblib.hash(state))
 
     def data_key(self):
@@ -353,11 +351,9 @@ def _split_by_memory(runs, batch_size):
     return [runs[i : i + size] for i in range(0, len(runs), size)]
 
 
-def _train_or_split(runs, key, histories, report, prepared=None):
+def _train_or_split(runs, key, histories, report):
     """Train the group of ``runs``; halve it when the device runs out of memory.
 
-    ``prepared`` is a future of what :func:`_prepared` returned for it, if
-    it was called.
     Returns the members that must be trained alone (the whole group when
     the vectorized loop cannot be built for it).
     """
@@ -367,10 +363,7 @@ def _train_or_split(runs, key, histories, report, prepared=None):
         return members
     start = time.perf_counter()
     try:
-        trainer = prepared.result() if prepared is not None else None
-        if isinstance(trainer, Exception):
-            raise trainer
-        results = (trainer or _GroupTrainer(runs, key)).train()
+        results = _GroupTrainer(runs, key).train()
     except _OutOfMemory:
         if len(runs) == 1:
             for m in members:
@@ -401,57 +394,68 @@ def _is_out_of_memory(exc):
     return "RESOURCE_EXHAUSTED" in text or "Out of memory" in text
 
 
-def _vmapped(entry, remainders):
+def _vmapped(entry, remainders, nan, same_rows):
     """The entry's epoch loop, vmapped over members and jitted (cached).
 
     ``remainders`` is ``(r, vr)``: the sizes of the last, partial training
     and validation batches that the group's members have; each member picks
-    its own by index.  Returns ``(function, executables)``, the latter a
-    dict of its compiled programs by argument shapes.
+    its own by index.  ``nan``: some member checks its loss for NaN.
+    ``same_rows``: every member has as many training and validation rows,
+    passed once (not per member), so that the loop over batches is one loop
+    rather than one per member (each masked once it is done).  Returns
+    ``(function, executables)``, the latter a dict of its compiled programs
+    by argument shapes.
     """
     import jax
 
     from ._engine_jax import jit
 
+    key = (remainders, nan, same_rows)
     cache = entry.__dict__.setdefault("vmapped", {})
-    if remainders not in cache:
+    if key not in cache:
         r, vr = remainders
-        fn = jit(jax.vmap(functools.partial(entry.raw, r=r, vr=vr)))
-        cache[remainders] = (fn, {})
-    return cache[remainders]
+        # run(state, x, y, sw, xv, yv, swv, n, nv, seed, epoch0, n_epochs,
+        #     check_nan, ri, vri): n and nv are shared when same_rows.
+        rows = (None, None) if same_rows else (0, 0)
+        fn = jit(
+            jax.vmap(
+                functools.partial(entry.raw, r=r, vr=vr, nan=nan),
+                in_axes=(0,) * 7 + rows + (0,) * 6,
+            )
+        )
+        cache[key] = (fn, {})
+    return cache[key]
+
+
+# Groups built and trained at once (each by its own thread).
+GROUP_THREADS = 2
 
 
 def _train_groups(plans, histories, report):
     """Train each ``(runs, key)`` of ``plans``; return the members left alone.
 
-    While one group trains, a worker thread builds the next one: puts its
-    arrays on the device, traces its program and compiles it (XLA compiles,
-    and the training loop runs, without holding the GIL).  On a machine
-    with a core to spare this hides the tracing and compiling of every
-    group but the first; two groups are held at once.
+    :data:`GROUP_THREADS` worker threads each take the next group, build it
+    (its arrays on the device, its program traced and compiled) and train
+    it.  XLA compiles, and runs the training loop, without holding the GIL,
+    so one group compiles while another trains (or both train, on a CPU
+    with a core for each).  Groups are recorded in the order of ``plans``;
+    at most :data:`GROUP_THREADS` groups are held at once.
     """
+    if not plans:
+        return []
+
+    def work(plan):
+        own = {"groups": [], "alone": {}, "failed": {}, "seconds": report["seconds"]}
+        return _train_or_split(*plan, histories, own), own
+
     alone = []
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        upcoming = pool.submit(_prepared, *plans[0]) if plans else None
-        for i, (runs, key) in enumerate(plans):
-            current = upcoming
-            if i + 1 < len(plans):
-                upcoming = pool.submit(_prepared, *plans[i + 1])
-            alone += _train_or_split(runs, key, histories, report, current)
+    with ThreadPoolExecutor(max_workers=min(GROUP_THREADS, len(plans))) as pool:
+        for left, own in pool.map(work, plans):
+            alone += left
+            report["groups"] += own["groups"]
+            report["alone"].update(own["alone"])
+            report["failed"].update(own["failed"])
     return alone
-
-
-def _prepared(runs, key):
-    """A compiled :class:`_GroupTrainer` for ``runs``, or the exception that
-    building it raised (None for a group of one fit)."""
-    if sum(len(run) for run in runs) == 1:
-        return None
-    try:
-        trainer = _GroupTrainer(runs, key)
-        trainer.compile()
-        return trainer
-    except Exception as exc:  # noqa: BLE001 - handled when the group's turn comes
-        return exc
 
 
 class _GroupTrainer:
@@ -483,7 +487,11 @@ class _GroupTrainer:
         self.has_validation = settings[4]
         self.batch_size = settings[0]
         sizes = [sorted({m.remainders[j] for m in leaders}) for j in (0, 1)]
-        self.fn, self._executables = _vmapped(entry, tuple(tuple(v) for v in sizes))
+        checks = [bool(common.nan_checks(m.kw["callbacks"])) for m in leaders]
+        same_rows = len({(m.n, m.nv) for m in leaders}) == 1
+        self.fn, self._executables = _vmapped(
+            entry, tuple(tuple(v) for v in sizes), any(checks), same_rows
+        )
         self._compiled = None
         self.remainder_index = [
             jnp.asarray([v.index(m.remainders[j]) for m in leaders], jnp.int32)
@@ -507,17 +515,15 @@ class _GroupTrainer:
             )
             for j in range(6)
         )
-        self.n = jnp.asarray([m.n for m in leaders], jnp.int32)
-        self.nv = jnp.asarray([m.nv for m in leaders], jnp.int32)
+        if same_rows:
+            self.n, self.nv = jnp.int32(first.n), jnp.int32(first.nv)
+        else:
+            self.n = jnp.asarray([m.n for m in leaders], jnp.int32)
+            self.nv = jnp.asarray([m.nv for m in leaders], jnp.int32)
         self.seeds = jnp.asarray(
             [_engine.shuffle_seed(m.kw["seed"]) for m in leaders], jnp.uint32
         )
-        self.check_nan = jnp.asarray(
-            [
-                any(isinstance(cb, keras.callbacks.TerminateOnNaN) for cb in m.kw["callbacks"])
-                for m in leaders
-            ]
-        )
+        self.check_nan = jnp.asarray(checks)
         # Only a run of one member may have callbacks that read its model.
         self.reads_model = [
             any(_reads_model(cb) for cb in m.kw["callbacks"]) for m in self.members

@@ -177,8 +177,10 @@ def _make_run(entry):
 
     def run(
         state, x, y, sw, xv, yv, swv, n, nv, seed, epoch0, n_epochs, check_nan, ri, vri,
-        r, vr,
+        r, vr, nan,
     ):
+        # ``nan`` (static): whether any fit checks its loss for NaN; without
+        # it the check, and the stop it may cause, are not traced at all.
         model = model_ref()
         bucket = x.shape[0]
         bs, vbs = batch_size, val_batch_size
@@ -190,6 +192,12 @@ def _make_run(entry):
         def test_batch(st, idx):
             _, st = model.test_step(st, data(xv, yv, swv, idx))
             return st
+
+        def mark(st, at, stop):
+            """``at`` if the loss just went bad (and NaN is checked), else ``stop``."""
+            if not nan:
+                return stop
+            return jnp.where(loss_is_bad(model, st[3], check_nan), at, stop)
 
         def one_epoch(k, carry):
             st, buf, _ = carry
@@ -206,16 +214,14 @@ def _make_run(entry):
 
             def cond(c):
                 i, _, stop = c
+                if not nan:
+                    return i < full
                 return jnp.logical_and(i < full, stop < 0)
 
             def body(c):
                 i, st, stop = c
                 st = train_batch(st, jax.lax.dynamic_slice(perm, (i * bs,), (bs,)))
-                return (
-                    i + 1,
-                    st,
-                    jnp.where(loss_is_bad(model, st[3], check_nan), i, stop),
-                )
+                return i + 1, st, mark(st, i, stop)
 
             _, st, stop = jax.lax.while_loop(
                 cond, body, (jnp.int32(0), st, jnp.int32(-1))
@@ -230,16 +236,15 @@ def _make_run(entry):
                         st = train_batch(
                             st, jax.lax.dynamic_slice(perm, (full * bs,), (size,))
                         )
-                        return st, jnp.where(
-                            loss_is_bad(model, st[3], check_nan), full, stop
-                        )
+                        return st, mark(st, full, stop)
 
                     return step
 
-                st, stop = jax.lax.cond(
-                    stop < 0, _select(ri, [last(size) for size in r]), lambda a: a,
-                    (st, stop),
-                )
+                step = _select(ri, [last(size) for size in r])
+                if nan:
+                    st, stop = jax.lax.cond(stop < 0, step, lambda a: a, (st, stop))
+                else:
+                    st, stop = step((st, stop))
             row = results(model, st[3])
             if has_val:
                 tst = (st[0], st[1], reset(model, st[3]))
@@ -270,6 +275,8 @@ def _make_run(entry):
 
         def cond(c):
             k, (_, _, stop) = c
+            if not nan:
+                return k < n_epochs
             return jnp.logical_and(k < n_epochs, stop < 0)
 
         def body(c):
@@ -304,19 +311,19 @@ def _build_train_entry(template, shared, settings, arrays):
     entry.names = names
     # ``raw`` is the loop before jit, which skkeras._engine_group vmaps.
     entry.raw = _make_run(entry)
-    entry.run = jit(entry.raw, static_argnames=("r", "vr"))
+    entry.run = jit(entry.raw, static_argnames=("r", "vr", "nan"))
     return entry
 
 
 class TrainRunner:
     """Runs chunks of epochs for :func:`skkeras._engine_common.drive`."""
 
-    def __init__(self, entry, model, arrays, n, nv, seed):
+    def __init__(self, entry, model, arrays, n, nv, seed, check_nan=False):
         self.entry = entry
         self.model = model
         self.names = entry.names
         self.has_validation = entry.settings[4]
-        self.check_nan = False
+        self.check_nan = check_nan
         batch_size, val_batch_size = entry.settings[:2]
         padded = [common.pad(a, common.rows_for(n, batch_size)) for a in arrays[:3]]
         padded += [
@@ -362,6 +369,7 @@ class TrainRunner:
             jnp.bool_(self.check_nan),
             jnp.int32(0),
             jnp.int32(0),
+            nan=bool(self.check_nan),
             **self._static,
         )
 
@@ -404,9 +412,12 @@ def train_entry(model, settings, arrays, *, shared_only=False):
 
 
 def make_train_runner(
-    model, x, y, sw, val, *, batch_size, val_batch_size, shuffle, seed
+    model, x, y, sw, val, *, batch_size, val_batch_size, shuffle, seed, check_nan=False
 ):
-    """Return a runner for this call, or raise :class:`Unsupported`."""
+    """Return a runner for this call, or raise :class:`Unsupported`.
+
+    ``check_nan``: stop an epoch at the batch whose loss is not finite.
+    """
     settings, arrays = common.train_settings(
         x, y, sw, val, batch_size=batch_size, val_batch_size=val_batch_size,
         shuffle=shuffle,
@@ -414,7 +425,7 @@ def make_train_runner(
     entry = train_entry(model, settings, arrays)
     nv = len(val[0]) if val is not None else 0
     try:
-        return TrainRunner(entry, model, arrays, len(x), nv, seed)
+        return TrainRunner(entry, model, arrays, len(x), nv, seed, check_nan)
     except Unsupported:
         raise
     except Exception as exc:  # noqa: BLE001 - XLA could not compile it

@@ -48,10 +48,7 @@ class Fits:
         self.end = [e + int(m.kw["epochs"]) for e, m in zip(self.epoch, members)]
         self.active = [e < stop for e, stop in zip(self.epoch, self.end)]
         self.last_logs = [None] * len(members)
-        self.nan_callbacks = [
-            [cb for cb in m.kw["callbacks"] if isinstance(cb, keras.callbacks.TerminateOnNaN)]
-            for m in members
-        ]
+        self.nan_callbacks = [common.nan_checks(m.kw["callbacks"]) for m in members]
 
     def running(self):
         """Indices of the members still training."""
@@ -113,6 +110,7 @@ def _runner(member):
         member.model, kw["x"], kw["y"], kw["sample_weight"], member.val,
         batch_size=settings[0], val_batch_size=settings[1], shuffle=settings[2],
         seed=_engine.shuffle_seed(kw["seed"]),
+        check_nan=bool(common.nan_checks(kw["callbacks"])),
     )
 
 
@@ -138,7 +136,6 @@ def train_run(run):
             previous, carrier = carrier, max(active, key=fits.end.__getitem__)
             copy_state(run[previous].model, run[carrier].model)
             runner = _runner(run[carrier])
-        runner.check_nan = bool(fits.nan_callbacks[carrier])
         fits.begin_epoch()
         rows, stopped_batch = runner.run(fits.epoch[carrier], fits.span(active))
         for i in active:

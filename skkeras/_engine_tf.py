@@ -407,12 +407,12 @@ def _xla_friendly(model):
 class TrainRunner:
     """Runs chunks of epochs for :func:`skkeras._engine_common.drive`."""
 
-    def __init__(self, entry, model, tensors, seed, arrays):
+    def __init__(self, entry, model, tensors, seed, arrays, check_nan=False):
         self.entry = entry
         self.model = model
         self.names = entry.names
         self.has_validation = entry.settings[4]
-        self.check_nan = False
+        self.check_nan = check_nan
         self._arrays = arrays
         self._variables = entry.variables_for(model)
         self._tensors = tensors
@@ -458,9 +458,12 @@ class TrainRunner:
 
 
 def make_train_runner(
-    model, x, y, sw, val, *, batch_size, val_batch_size, shuffle, seed
+    model, x, y, sw, val, *, batch_size, val_batch_size, shuffle, seed, check_nan=False
 ):
-    """Return a runner for this call, or raise :class:`Unsupported`."""
+    """Return a runner for this call, or raise :class:`Unsupported`.
+
+    ``check_nan``: stop an epoch at the batch whose loss is not finite.
+    """
     settings, arrays = common.train_settings(
         x, y, sw, val, batch_size=batch_size, val_batch_size=val_batch_size,
         shuffle=shuffle,
@@ -486,7 +489,7 @@ def make_train_runner(
         tf.constant(n, tf.int32),
         tf.constant(nv, tf.int32),
     )
-    return TrainRunner(entry, model, tensors, seed, arrays)
+    return TrainRunner(entry, model, tensors, seed, arrays, check_nan)
 
 
 # --------------------------------------------------------------------------

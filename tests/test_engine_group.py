@@ -156,6 +156,63 @@ def test_sample_and_class_weights(data, assert_same_fits):
     assert_same_fits(alone, grouped, rtol=1e-4, atol=1e-5)
 
 
+def _keras_twins(seeds):
+    """Pairs of identical small Keras models, one per seed."""
+    pairs = []
+    for seed in seeds:
+        models = []
+        for _ in range(2):
+            model = keras.Sequential(
+                [keras.Input((4,)), keras.layers.Dense(3, activation="softmax",
+                 kernel_initializer=keras.initializers.GlorotUniform(seed))]
+            )
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            models.append(model)
+        pairs.append(models)
+    return pairs
+
+
+def test_a_member_that_stops_on_nan_leaves_the_others_training(data):
+    X, y = data
+    # A NaN weight on row 40 makes the loss of batch 2 of epoch 0 NaN.
+    bad = np.ones(len(X), "float32")
+    bad[40] = np.nan
+    weights = [bad, np.ones(len(X), "float32"), np.ones(len(X), "float32")]
+    checks = [True, True, False]
+
+    def calls(models):
+        return [
+            dict(model=m, x=X, y=y, sample_weight=w, epochs=4, batch_size=16, shuffle=True,
+                 seed=0, callbacks=[keras.callbacks.TerminateOnNaN()] if check else [])
+            for m, w, check in zip(models, weights, checks)
+        ]
+
+    pairs = _keras_twins([0, 1, 2])
+    alone = [_engine_group._engine.train(**kw) for kw in calls([p[0] for p in pairs])]
+    together, report = _engine_group.train_many(calls([p[1] for p in pairs]), grouped=True)
+    assert [g["members"] for g in report["groups"]] == [[0, 1, 2]]
+    assert [len(h["loss"]) for h in together] == [1, 4, 4]
+    assert np.isnan(together[0]["loss"][0])
+    for a, t in zip(alone[1:], together[1:]):
+        np.testing.assert_allclose(a["loss"], t["loss"], rtol=1e-5)
+    for a, t in pairs[1:]:
+        for wa, wt in zip(a.get_weights(), t.get_weights()):
+            np.testing.assert_allclose(wa, wt, rtol=1e-5, atol=1e-6)
+
+
+def test_groups_train_two_at_a_time_and_report_in_order(data, assert_same_fits):
+    X, y = data
+
+    def make():
+        # Three groups (hidden sizes), two fits each.
+        return _estimators(hidden_layer_sizes=[(5,), (6,), (7,), (5,), (6,), (7,)],
+                           random_state=[0, 1, 2, 3, 4, 5])
+
+    alone, grouped, report = _train_both(make, X, y)
+    assert [g["members"] for g in report["groups"]] == [[0, 3], [1, 4], [2, 5]]
+    assert_same_fits(alone, grouped, rtol=1e-4, atol=1e-5)
+
+
 def test_what_cannot_be_grouped_trains_alone(data):
     X, y = data
     ests = _estimators(verbose=[0, 0, 1], hidden_layer_sizes=[(5,), (6,), (5,)])
@@ -174,7 +231,7 @@ def test_a_group_xla_cannot_compile_trains_one_fit_at_a_time(data, monkeypatch):
         def lower(self, *args):
             raise RuntimeError("XLA says no")
 
-    monkeypatch.setattr(_engine_group, "_vmapped", lambda entry, remainders: (Refused(), {}))
+    monkeypatch.setattr(_engine_group, "_vmapped", lambda entry, *options: (Refused(), {}))
     ests = _estimators(random_state=[0, 1])
     calls = [est._prepare_fit(X, y, None, {}) for est in ests]
     histories, report = _engine_group.train_many([c.train_kwargs for c in calls], grouped=True)
