@@ -489,8 +489,9 @@ class _GroupTrainer:
         sizes = [sorted({m.remainders[j] for m in leaders}) for j in (0, 1)]
         checks = [bool(common.nan_checks(m.kw["callbacks"])) for m in leaders]
         same_rows = len({(m.n, m.nv) for m in leaders}) == 1
+        self.nan = any(checks)
         self.fn, self._executables = _vmapped(
-            entry, tuple(tuple(v) for v in sizes), any(checks), same_rows
+            entry, tuple(tuple(v) for v in sizes), self.nan, same_rows
         )
         self._compiled = None
         self.remainder_index = [
@@ -558,8 +559,11 @@ class _GroupTrainer:
         return self._host
 
     def _write_model(self, i):
-        for v, stacked in zip(self.members[i].variables(), self._host_state()):
-            v.assign(stacked[self.slot[i]])
+        import jax
+
+        values = jax.device_put([stacked[self.slot[i]] for stacked in self._host_state()])
+        for v, value in zip(self.members[i].variables(), values):
+            v.assign(value)
 
     def _read_model(self, i):
         for v, stacked in zip(self.members[i].variables(), self._host_state()):
@@ -607,6 +611,19 @@ class _GroupTrainer:
                 raise _OutOfMemory() from exc
             raise
 
+    def _plan(self, fits, epochs):
+        """Each slot's first epoch and epoch count for the next call, given
+        every member's epoch (None for a member that is not training): the
+        members of a run are at one epoch, and it trains to the nearest end
+        among them."""
+        first, n_epochs = [0] * self.slots, [0] * self.slots
+        for s in range(self.slots):
+            indices = [i for i, e in enumerate(epochs) if e is not None and self.slot[i] == s]
+            if indices:
+                first[s] = epochs[indices[0]]
+                n_epochs[s] = min(min(fits.chunk, fits.end[i] - epochs[i]) for i in indices)
+        return first, n_epochs
+
     def train(self):
         members, slot = self.members, self.slot
         try:
@@ -618,6 +635,12 @@ class _GroupTrainer:
         except Exception as exc:  # noqa: BLE001 - untraceable: train alone
             raise Unsupported(repr(exc)) from exc
         fits = Fits(members, self.batch_size, self.names, self.has_validation)
+        # When no callback reads the model and no loss is checked for NaN,
+        # the next call is dispatched before this one's callbacks run (the
+        # device trains while Python reports), on the guess that no member
+        # stops; a member that does stop takes the state of this call.
+        ahead = not self.nan and not any(self.reads_model)
+        pending = None
 
         def read(i):
             if self.reads_model[i]:
@@ -625,15 +648,23 @@ class _GroupTrainer:
 
         while fits.running():
             fits.begin_epoch(read)
-            # The active members of a run are at one epoch; the run trains to
-            # the nearest end among them.
-            first, n_epochs = [0] * self.slots, [0] * self.slots
-            for s in range(self.slots):
-                indices = [i for i in fits.running() if slot[i] == s]
-                if indices:
-                    first[s], n_epochs[s] = fits.epoch[indices[0]], fits.span(indices)
-            self._state, buf, done, stopped = self._call(first, n_epochs)
+            plan = self._plan(fits, [e if a else None for e, a in zip(fits.epoch, fits.active)])
+            if pending is not None and all(
+                (g0, g1) == (p0, p1) for g0, g1, p0, p1 in zip(*pending[0], *plan) if p1
+            ):
+                out = pending[1]  # the guess held for every slot still training
+            else:
+                out = self._call(*plan)
+            pending = None
+            self._state, buf, done, stopped = out
             self._host = None
+            if ahead:
+                guess = self._plan(fits, [
+                    e + plan[1][slot[i]] if a and e + plan[1][slot[i]] < fits.end[i] else None
+                    for i, (e, a) in enumerate(zip(fits.epoch, fits.active))
+                ])
+                if any(guess[1]):
+                    pending = (guess, self._call(*guess))
             buf, done, stopped = np.asarray(buf), np.asarray(done), np.asarray(stopped)
             for i in fits.running():
                 s = slot[i]
