@@ -47,6 +47,28 @@ def median_time(fn, repeats, warmup=0):
     return statistics.median(times)
 
 
+def median_of_repeats(results):
+    """One result per (case, contender): the first run's, with every timing
+    (a number under a key ending in ``_s``) replaced by the median over the
+    runs that succeeded, whose values are kept under ``runs``."""
+    by_key = {}
+    for r in results:
+        by_key.setdefault((r["case"], r["contender"]), []).append(r)
+    merged = []
+    for runs in by_key.values():
+        ok = [r for r in runs if r.get("ok")] or runs[:1]
+        first = dict(ok[0])
+        if len(ok) > 1:
+            timings = [k for k, v in first.items()
+                       if k.endswith("_s") and isinstance(v, (int, float)) and k != "elapsed_s"]
+            first["runs"] = {k: [r.get(k) for r in ok] for k in timings}
+            for k in timings:
+                values = [r[k] for r in ok if isinstance(r.get(k), (int, float))]
+                first[k] = statistics.median(values)
+        merged.append(first)
+    return merged
+
+
 def repeat_until(fn, max_repeats, budget_s):
     """Call ``fn()`` up to ``max_repeats`` times, stopping once ``budget_s``
     seconds are spent (at least once); return ``(times, last_result)``."""

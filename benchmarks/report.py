@@ -76,7 +76,9 @@ def header(facts, command, total_s, quick):
         + ("children run one at a time" if facts.get("jobs", 1) == 1
            else f"{facts['jobs']} children at a time")
         + (", all contenders of a case in one child (quick mode: peak memory not measured)"
-           if facts.get("shared") else ", one child process per contender and case"),
+           if facts.get("shared") else ", one child process per contender and case")
+        + (f"; each child ran {facts['repeat']} times, in turn, and every time is the median"
+           if facts.get("repeat", 1) > 1 else ""),
         f"- **Load average (1/5/15 min) at start / end:** {facts['load_start']} ; "
         f"{facts.get('load_end', 'n/a')} (other work on the machine inflates times)",
         "",
@@ -467,8 +469,8 @@ def section_search(res, cfg):
         f"{epochs}. On TensorFlow the fits train one at a time, and the grid search is "
         f"{_speed(g('skkeras-search', 'grid_s'), g('sklearn-search', 'grid_s'))} "
         "scikit-learn's GridSearchCV over the same estimator. On JAX, groups with shared "
-        "runs are also vectorized, and while one group trains the next one compiles in a "
-        "worker thread: "
+        "runs are also vectorized, two worker threads each compiling and training a "
+        "group: "
         f"{_speed(g('skkeras-search-jax', 'grid_s'), g('sklearn-search-jax', 'grid_s'))} "
         "scikit-learn's search on JAX. The goal was 3x faster; it is not met on this CPU. "
         + _same_best(g)
@@ -478,9 +480,10 @@ def section_search(res, cfg):
         f"{_speed(g('skkeras-search-always-jax', 'cv_s'), g('sklearn-search-jax', 'cv_s'))} "
         "scikit-learn's on JAX (and the grid "
         f"{_speed(g('skkeras-search-always-jax', 'grid_s'), g('sklearn-search-jax', 'grid_s'))}"
-        " it). XLA's CPU backend runs a vmapped step of these small networks at about the "
-        "cost of its members' steps one after another, so vectorizing alone gains little on "
-        "the CPU; much of what is left of the grid's time is the same for every contender: "
+        " it). XLA's CPU backend runs a vmapped step of these small networks at about half "
+        "the cost of its members' steps one after another, but each group's program takes "
+        "about a second to compile, so vectorizing alone gains little on the CPU; much of "
+        "what is left of the grid's time is the same for every contender: "
         f"building and scoring {g('sklearn-search', 'fits') or g('sklearn-search-jax', 'fits')}"
         " Keras networks, and compiling one program per optimizer and batch size."
     )

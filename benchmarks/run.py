@@ -54,6 +54,9 @@ def parse_args(argv=None):
     parser.add_argument("--jobs", type=int, default=None,
                         help="children run at once (default 1; 2 with --quick). Above 1 the "
                              "children compete for the cores: timings are then meaningless")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run every child this many times, in turn (fresh processes), "
+                             "and report the median of each timing (default 1)")
     parser.add_argument("--isolate", action="store_true",
                         help="with --quick: still one child per contender (slower)")
     parser.add_argument("--timeout", type=float, default=None,
@@ -98,9 +101,11 @@ def main(argv=None):
         else:
             tasks += [(case, [c]) for c in chosen]
 
+    tasks = tasks * max(1, args.repeat)  # in turn: a slow spell hits every contender
     facts = harness.machine_facts()
     facts["git"] = _git_describe()
     facts["jobs"] = jobs
+    facts["repeat"] = max(1, args.repeat)
     pycache = Path(tempfile.gettempdir()) / "skkeras-bench-pycache"
     facts["shared"] = shared
     print(f"{len(tasks)} children, {jobs} at a time ({'quick' if args.quick else 'full'} mode); "
@@ -120,6 +125,7 @@ def main(argv=None):
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         results = [r for batch in pool.map(one, tasks) for r in batch]
+    results = harness.median_of_repeats(results)
     total = time.perf_counter() - start
     if args.merge:
         previous = json.loads(Path(args.merge).read_text())
