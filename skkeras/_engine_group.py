@@ -35,10 +35,12 @@ train one fit at a time (:func:`skkeras._engine_runs.train_run`).
 
 When: on an accelerator (GPU, TPU), every group.  On the CPU, only groups
 in which some fits share a run: XLA runs the vectorized step of small
-networks about as fast as their steps one after another (measured: the
-tutorial Pima network, 27 members, ~10 us per member and step against
-12 us alone), so a group gains on the CPU only from the epochs its shared
-runs save, and the others train one fit at a time.  The environment
+networks at about half the cost of their steps one after another
+(measured: the tutorial Pima network, ~6 us per member and step at 9 to 27
+members, against 10 to 15 us alone), but compiling a group's program takes
+about a second, which a group of short fits does not win back (a grid over
+two learning rates, 3 folds, 100 epochs: 8.7 s against 8.0 s one fit at a
+time); the epochs that shared runs save do win it back.  The environment
 variable ``SKKERAS_GROUP=always`` groups every group on the CPU too, and
 ``never`` turns grouping off everywhere.
 
@@ -114,9 +116,10 @@ def unshared_reason(mode=None):
     if jax.default_backend() != "cpu":
         return None
     return (
-        "on the CPU, XLA runs a vectorized step about as fast as the steps of "
-        "its members one after another, and these fits share no run, so they "
-        "train one at a time (SKKERAS_GROUP=always groups them anyway)"
+        "on the CPU, a vectorized step saves about half of its members' step "
+        "time, which short fits do not win back from compiling the group's "
+        "program, and these fits share no run, so they train one at a time "
+        "(SKKERAS_GROUP=always groups them anyway)"
     )
 
 

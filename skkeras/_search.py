@@ -270,8 +270,9 @@ class GridSearchCV(_GroupedSearch, sk_model_selection.GridSearchCV):
     number of epochs (``max_iter``, ``epochs``) share one run, on the
     TensorFlow backend too: it trains once, to the longest length, and each
     takes the weights of the epoch it ends at.  On the CPU, where a
-    vectorized step costs about as much as its members' steps, only groups
-    with shared runs are vectorized, and where nothing would be shared or
+    vectorized step saves about half of its members' step time but the
+    group's program takes about a second to compile, only groups with
+    shared runs are vectorized, and where nothing would be shared or
     vectorized (no two candidates differ only in their number of epochs,
     on TensorFlow or the CPU) the search is scikit-learn's own, unchanged.
     A pipeline's earlier steps are fitted per split as usual.  The other fits train one after another through the
