@@ -62,6 +62,20 @@ class Convergence(keras.callbacks.Callback):
         """Whether the model is read between epochs (see skkeras._engine_group)."""
         return bool(self.restore_best or self.adaptive)
 
+    def loss_rule(self):
+        """``(tol, n_iter_no_change, best_loss, no_improvement_count)`` when
+        this callback acts on the training loss alone (a compiled loop may
+        then run many epochs per call and stop where the rule might fire,
+        see :func:`skkeras._engine_common.stop_rule`), else None."""
+        if self.monitor_score or self.restore_best or self.adaptive:
+            return None
+        return (
+            float(self.tol),
+            float(self.n_iter_no_change),
+            float(getattr(self, "best_loss", math.inf)),  # before on_train_begin
+            int(getattr(self, "no_improvement_count", 0)),
+        )
+
     def on_train_begin(self, logs=None):
         self.no_improvement_count = 0
         self.best_loss = math.inf

@@ -466,6 +466,57 @@ def _print_msg(message):
         logging.getLogger("keras").info(message)
 
 
+# The loss rule of a loop with none: never stops.
+NO_RULE = (0.0, math.inf, math.inf, 0)
+
+
+def stop_rule(callbacks, verbose=0):
+    """``(chunk, rule)``: how many epochs one compiled call may run, and the
+    callback whose loss rule the loop evaluates (or None).
+
+    Callbacks see the model between epochs, so with any, a call runs one
+    epoch, except for a lone callback that stops on the training loss alone
+    (:meth:`skkeras._callbacks.Convergence.loss_rule`, scikit-learn's
+    ``tol`` and ``n_iter_no_change``).  The loop then evaluates that rule
+    after every epoch, conservatively (an epoch counts as an improvement
+    only if it improves by ``tol`` plus a margin that covers float32
+    rounding), and ends the call at the first epoch where the callback
+    might stop training; the callback, run on the logs afterwards, decides.
+    """
+    callbacks = list(callbacks or [])
+    if verbose != 0:
+        return 1, None
+    if not callbacks:
+        return EPOCH_CHUNK, None
+    rule = getattr(callbacks[0], "loss_rule", None)
+    if len(callbacks) == 1 and rule is not None and rule() is not None:
+        return EPOCH_CHUNK, callbacks[0]
+    return 1, None
+
+
+def rule_values(callback):
+    """The current ``(tol, patience, best loss, count)`` of ``callback``'s
+    loss rule, or :data:`NO_RULE`."""
+    return NO_RULE if callback is None else callback.loss_rule()
+
+
+def rule_update(loss, tol, best, count, *, where, isfinite, absolute):
+    """One epoch of the conservative loss rule (see :func:`stop_rule`), with
+    the backend's ``where``, ``isfinite`` and ``absolute``: the new ``(best,
+    count)``.  float32 ``loss``, ``tol`` and ``best``; int32 ``count``.
+
+    The callback counts an epoch without improvement unless ``loss <= best -
+    tol`` in float64; here it must count every such epoch (and may count
+    more), so an improvement needs ``tol`` plus a margin of 1e-6 of
+    ``|best| + tol``, well above float32's rounding of the subtraction.
+    """
+    margin = where(isfinite(best), 1e-6 * (absolute(best) + tol), 0.0 * tol)
+    improved = loss <= best - tol - margin
+    count = where(improved, count * 0, count + 1)
+    best = where(loss < best, loss, best)
+    return best, count
+
+
 def nan_checks(callbacks):
     """The callbacks among ``callbacks`` that stop on a non-finite loss
     (``TerminateOnNaN``); the compiled loops check the loss after every batch
@@ -504,8 +555,8 @@ def drive(
     )
     # One epoch per compiled call whenever something may look at, or act on,
     # the model between epochs; otherwise whole chunks of epochs per call.
-    per_epoch = bool(callbacks) or verbose != 0
-    chunk = 1 if per_epoch else EPOCH_CHUNK
+    chunk, rule = stop_rule(callbacks, verbose)
+    per_epoch = chunk == 1
     names = runner.names
     has_val = runner.has_validation
     model.stop_training = False
@@ -517,7 +568,9 @@ def drive(
         while epoch < end and not model.stop_training:
             if per_epoch:
                 cbks.on_epoch_begin(epoch)
-            rows, stopped_batch = runner.run(epoch, min(chunk, end - epoch))
+            rows, stopped_batch = runner.run(
+                epoch, min(chunk, end - epoch), rule_values(rule)
+            )
             epoch, logs = report_epochs(
                 cbks, model, names, rows, epoch, stopped_batch,
                 per_epoch=per_epoch, has_val=has_val, nan_callbacks=nan_callbacks,

@@ -418,12 +418,13 @@ def _vmapped(entry, remainders, nan, same_rows):
     if key not in cache:
         r, vr = remainders
         # run(state, x, y, sw, xv, yv, swv, n, nv, seed, epoch0, n_epochs,
-        #     check_nan, ri, vri): n and nv are shared when same_rows.
+        #     check_nan, ri, vri, tol, patience, best, count): n and nv are
+        #     shared when same_rows.
         rows = (None, None) if same_rows else (0, 0)
         fn = jit(
             jax.vmap(
                 functools.partial(entry.raw, r=r, vr=vr, nan=nan),
-                in_axes=(0,) * 7 + rows + (0,) * 6,
+                in_axes=(0,) * 7 + rows + (0,) * 10,
             )
         )
         cache[key] = (fn, {})
@@ -573,8 +574,11 @@ class _GroupTrainer:
             stacked[self.slot[i]] = np.asarray(v.value)
         self._dirty = True
 
-    def _args(self, epoch, n_epochs):
+    def _args(self, epoch, n_epochs, rules=None):
+        from ._engine_jax import _rule_arrays
+
         jnp = self.jnp
+        rules = rules or [common.NO_RULE] * self.slots
         return (
             self._device_state(),
             *self.data,
@@ -585,6 +589,7 @@ class _GroupTrainer:
             jnp.asarray(n_epochs, jnp.int32),
             self.check_nan,
             *self.remainder_index,
+            *_rule_arrays(list(zip(*rules))),
         )
 
     def compile(self):
@@ -606,26 +611,28 @@ class _GroupTrainer:
                 self._executables[shapes] = self._compiled
         return self._compiled
 
-    def _call(self, epoch, n_epochs):
+    def _call(self, epoch, n_epochs, rules=None):
         try:
-            return self.compile()(*self._args(epoch, n_epochs))
+            return self.compile()(*self._args(epoch, n_epochs, rules))
         except Exception as exc:  # noqa: BLE001 - sorted out below
             if _is_out_of_memory(exc):
                 raise _OutOfMemory() from exc
             raise
 
     def _plan(self, fits, epochs):
-        """Each slot's first epoch and epoch count for the next call, given
-        every member's epoch (None for a member that is not training): the
-        members of a run are at one epoch, and it trains to the nearest end
-        among them."""
+        """``(first epochs, epoch counts, loss rules)`` per slot for the next
+        call, given every member's epoch (None for a member that is not
+        training): the members of a run are at one epoch, and it trains to
+        the nearest end among them (see :meth:`Fits.span`)."""
         first, n_epochs = [0] * self.slots, [0] * self.slots
+        rules = [common.NO_RULE] * self.slots
         for s in range(self.slots):
             indices = [i for i, e in enumerate(epochs) if e is not None and self.slot[i] == s]
             if indices:
                 first[s] = epochs[indices[0]]
-                n_epochs[s] = min(min(fits.chunk, fits.end[i] - epochs[i]) for i in indices)
-        return first, n_epochs
+                n_epochs[s] = fits.span(indices, epochs)
+                rules[s] = fits.rule(indices)
+        return first, n_epochs, rules
 
     def train(self):
         members, slot = self.members, self.slot
@@ -638,11 +645,12 @@ class _GroupTrainer:
         except Exception as exc:  # noqa: BLE001 - untraceable: train alone
             raise Unsupported(repr(exc)) from exc
         fits = Fits(members, self.batch_size, self.names, self.has_validation)
-        # When no callback reads the model and no loss is checked for NaN,
-        # the next call is dispatched before this one's callbacks run (the
-        # device trains while Python reports), on the guess that no member
-        # stops; a member that does stop takes the state of this call.
-        ahead = not self.nan and not any(self.reads_model)
+        # When calls run one epoch each, no callback reads the model and no
+        # loss is checked for NaN, the next call is dispatched before this
+        # one's callbacks run (the device trains while Python reports), on
+        # the guess that no member stops; a member that does stop takes the
+        # state of this call.
+        ahead = fits.chunk == 1 and not self.nan and not any(self.reads_model)
         pending = None
 
         def read(i):
@@ -653,7 +661,7 @@ class _GroupTrainer:
             fits.begin_epoch(read)
             plan = self._plan(fits, [e if a else None for e, a in zip(fits.epoch, fits.active)])
             if pending is not None and all(
-                (g0, g1) == (p0, p1) for g0, g1, p0, p1 in zip(*pending[0], *plan) if p1
+                (g0, g1) == (p0, p1) for g0, g1, p0, p1 in zip(*pending[0][:2], *plan[:2]) if p1
             ):
                 out = pending[1]  # the guess held for every slot still training
             else:

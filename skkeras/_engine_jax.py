@@ -8,9 +8,10 @@ The engine jits a loop around them: up to
 the metrics (statelessly), drawing a permutation from a key folded from
 ``(seed, epoch)``, running the full mini-batches in a ``lax.while_loop`` and
 the last, partial batch after it, reading the epoch's metric results and
-evaluating the validation data.  After each call the new state is assigned
-to the model's variables, so callbacks see (and may change, e.g. the
-learning rate) the model between calls.
+evaluating the validation data, and ending early where the loss rule of
+:func:`skkeras._engine_common.stop_rule` might stop training.  After each
+call the new state is assigned to the model's variables, so callbacks see
+(and may change, e.g. the learning rate) the model between calls.
 
 Arrays are padded to a bucket size (:func:`skkeras._engine_common.bucket`)
 and the size of the partial batch is a static argument, so XLA compiles once
@@ -177,10 +178,12 @@ def _make_run(entry):
 
     def run(
         state, x, y, sw, xv, yv, swv, n, nv, seed, epoch0, n_epochs, check_nan, ri, vri,
-        r, vr, nan,
+        tol, patience, best, count, r, vr, nan,
     ):
         # ``nan`` (static): whether any fit checks its loss for NaN; without
         # it the check, and the stop it may cause, are not traced at all.
+        # ``tol, patience, best, count``: the loss rule that may end the call
+        # early (skkeras._engine_common.stop_rule).
         model = model_ref()
         bucket = x.shape[0]
         bs, vbs = batch_size, val_batch_size
@@ -273,23 +276,43 @@ def _make_run(entry):
             buf = buf.at[k].set(jnp.stack([v for _, v in row]))
             return st, buf, stop
 
+        iloss = names.index("loss")
+
         def cond(c):
-            k, (_, _, stop) = c
+            k, (_, _, stop), _, count = c
+            go = jnp.logical_and(k < n_epochs, count.astype(jnp.float32) <= patience)
             if not nan:
-                return k < n_epochs
-            return jnp.logical_and(k < n_epochs, stop < 0)
+                return go
+            return jnp.logical_and(go, stop < 0)
 
         def body(c):
-            k, carry = c
-            return k + 1, one_epoch(k, carry)
+            k, carry, best, count = c
+            carry = one_epoch(k, carry)
+            best, count = common.rule_update(
+                carry[1][k, iloss], tol, best, count,
+                where=jnp.where, isfinite=jnp.isfinite, absolute=jnp.abs,
+            )
+            return k + 1, carry, best, count
 
         buf = jnp.zeros((common.EPOCH_CHUNK, width), jnp.float32)
-        k, (state, buf, stop) = jax.lax.while_loop(
-            cond, body, (jnp.int32(0), (state, buf, jnp.int32(-1)))
+        k, (state, buf, stop), _, _ = jax.lax.while_loop(
+            cond, body, (jnp.int32(0), (state, buf, jnp.int32(-1)), best, count)
         )
         return state, buf, k, stop
 
     return run
+
+
+def _rule_arrays(rule):
+    """The loss rule ``(tol, patience, best, count)`` as the loop's arguments
+    (one of each, or stacked per member)."""
+    tol, patience, best, count = (np.asarray(v) for v in rule)
+    return (
+        jnp.asarray(tol, jnp.float32),
+        jnp.asarray(patience, jnp.float32),
+        jnp.asarray(best, jnp.float32),
+        jnp.asarray(count, jnp.int32),
+    )
 
 
 def _select(index, branches):
@@ -357,7 +380,7 @@ class TrainRunner:
             metrics = [jnp.zeros(s, d) for s, d in self.entry.metric_specs]
         return tuple([v.value for v in g] for g in groups) + (metrics,)
 
-    def _call(self, first_epoch, n_epochs):
+    def _call(self, first_epoch, n_epochs, rule=common.NO_RULE):
         return self.entry.run(
             self._state(),
             *self._data,
@@ -369,12 +392,13 @@ class TrainRunner:
             jnp.bool_(self.check_nan),
             jnp.int32(0),
             jnp.int32(0),
+            *_rule_arrays(rule),
             nan=bool(self.check_nan),
             **self._static,
         )
 
-    def run(self, first_epoch, n_epochs):
-        state, buf, done, stopped = self._call(first_epoch, n_epochs)
+    def run(self, first_epoch, n_epochs, rule=common.NO_RULE):
+        state, buf, done, stopped = self._call(first_epoch, n_epochs, rule)
         model = self.model
         for group, values in zip(common.state_groups(model), state[:3]):
             for v, value in zip(group, values):

@@ -42,8 +42,10 @@ class Fits:
             )
             cbks.on_train_begin()
             self.lists.append(cbks)
-        self.per_epoch = any(m.kw["callbacks"] for m in members)
-        self.chunk = 1 if self.per_epoch else common.EPOCH_CHUNK
+        plans = [common.stop_rule(m.kw["callbacks"]) for m in members]
+        self.chunk = min(chunk for chunk, _ in plans)
+        self.per_epoch = self.chunk == 1
+        self.rules = [rule for _, rule in plans]
         self.epoch = [int(m.kw["initial_epoch"]) for m in members]
         self.end = [e + int(m.kw["epochs"]) for e, m in zip(self.epoch, members)]
         self.active = [e < stop for e, stop in zip(self.epoch, self.end)]
@@ -63,9 +65,21 @@ class Fits:
                 if then is not None:
                     then(i)
 
-    def span(self, indices):
-        """How many epochs the run of active members ``indices`` trains next."""
-        return min(min(self.chunk, self.end[i] - self.epoch[i]) for i in indices)
+    def span(self, indices, epochs=None):
+        """How many epochs the run of active members ``indices`` trains next
+        (from ``epochs``, by default their own): to the nearest end among
+        them, and one at a time where their loss rules differ (a call can
+        stop on one rule only, see :meth:`rule`)."""
+        epochs = self.epoch if epochs is None else epochs
+        span = min(min(self.chunk, self.end[i] - epochs[i]) for i in indices)
+        if span > 1 and len({common.rule_values(self.rules[i]) for i in indices}) > 1:
+            return 1
+        return span
+
+    def rule(self, indices):
+        """The loss rule that may end the next call of the run of active
+        members ``indices`` (:func:`skkeras._engine_common.stop_rule`)."""
+        return common.rule_values(self.rules[indices[0]]) if self.chunk > 1 else common.NO_RULE
 
     def report(self, i, rows, stopped_batch):
         """Hand member ``i`` the logs of the epochs its run trained; return
@@ -137,7 +151,9 @@ def train_run(run):
             copy_state(run[previous].model, run[carrier].model)
             runner = _runner(run[carrier])
         fits.begin_epoch()
-        rows, stopped_batch = runner.run(fits.epoch[carrier], fits.span(active))
+        rows, stopped_batch = runner.run(
+            fits.epoch[carrier], fits.span(active), fits.rule(active)
+        )
         for i in active:
             if fits.report(i, rows, stopped_batch) and i != carrier:
                 copy_state(run[carrier].model, run[i].model)

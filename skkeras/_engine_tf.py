@@ -7,7 +7,9 @@ the rows from a stateless generator seeded by ``(seed, epoch)``, runs
 then over the last, partial batch (as ``Model.fit`` does), reads the
 epoch's metrics, and evaluates the validation data with
 ``model.test_step``.  The learning rate and every other piece of state live
-in variables, so callbacks that change them between calls are honoured.
+in variables, so callbacks that change them between calls are honoured.  A
+call also ends early where the loss rule of
+:func:`skkeras._engine_common.stop_rule` might stop training.
 
 The full mini-batches run in an XLA-compiled inner function; the arrays are
 padded to a bucket size so that XLA compiles once per architecture, batch
@@ -261,7 +263,10 @@ def _make_train_function(entry, jit):
     )
     full_test_batches = tf.function(full_test_batches, jit_compile=jit, autograph=False)
 
-    def fn(variables, x, y, sw, xv, yv, swv, n, nv, seed, epoch0, n_epochs, check_nan):
+    def fn(
+        variables, x, y, sw, xv, yv, swv, n, nv, seed, epoch0, n_epochs, check_nan,
+        tol, patience, best, count,
+    ):
         # ``variables`` are not read here by name: the model's own variable
         # objects are, and TensorFlow binds each of them to the argument it
         # was passed as, so the traced function runs on whichever model's
@@ -307,19 +312,28 @@ def _make_train_function(entry, jit):
                 raise Unsupported("metric names differ between eager and graph")
             return tf.stack([v for _, v in logs]), stop
 
-        def cond(k, buf, stopped):
-            return tf.logical_and(k < n_epochs, stopped < 0)
+        iloss = names.index("loss")
 
-        def body(k, buf, stopped):
+        # The loss rule (tol, patience, best, count) may end the call early
+        # (skkeras._engine_common.stop_rule).
+        def cond(k, buf, stopped, best, count):
+            go = tf.logical_and(k < n_epochs, stopped < 0)
+            return tf.logical_and(go, tf.cast(count, tf.float32) <= patience)
+
+        def body(k, buf, stopped, best, count):
             row, stopped = one_epoch(epoch0 + tf.cast(k, tf.int64))
             buf = tf.tensor_scatter_nd_update(buf, [[k]], row[None])
-            return k + 1, buf, stopped
+            best, count = common.rule_update(
+                row[iloss], tol, best, count,
+                where=tf.where, isfinite=tf.math.is_finite, absolute=tf.abs,
+            )
+            return k + 1, buf, stopped, best, count
 
         buf = tf.zeros([common.EPOCH_CHUNK, width], tf.float32)
-        k, buf, stopped = tf.while_loop(
+        k, buf, stopped, _, _ = tf.while_loop(
             cond,
             body,
-            (tf.constant(0), buf, tf.constant(-1)),
+            (tf.constant(0), buf, tf.constant(-1), best, count),
             parallel_iterations=1,
         )
         return buf, k, stopped
@@ -340,6 +354,10 @@ def _trace(entry, arrays, jit):
         tf.TensorSpec([], tf.int64, name="epoch0"),
         tf.TensorSpec([], tf.int32, name="n_epochs"),
         tf.TensorSpec([], tf.bool, name="check_nan"),
+        tf.TensorSpec([], tf.float32, name="tol"),
+        tf.TensorSpec([], tf.float32, name="patience"),
+        tf.TensorSpec([], tf.float32, name="best"),
+        tf.TensorSpec([], tf.int32, name="count"),
     )
 
 
@@ -418,8 +436,9 @@ class TrainRunner:
         self._tensors = tensors
         self._seed = tf.constant(seed, tf.int64)
 
-    def run(self, first_epoch, n_epochs):
+    def run(self, first_epoch, n_epochs, rule=common.NO_RULE):
         entry = self.entry
+        tol, patience, best, count = rule
         args = (
             self._variables,
             *self._tensors,
@@ -427,6 +446,10 @@ class TrainRunner:
             tf.constant(first_epoch, tf.int64),
             tf.constant(n_epochs, tf.int32),
             tf.constant(self.check_nan),
+            tf.constant(tol, tf.float32),
+            tf.constant(patience, tf.float32),
+            tf.constant(best, tf.float32),
+            tf.constant(count, tf.int32),
         )
         # The first XLA run of an entry may fail to compile part-way through
         # (the validation step after the training steps, say): keep a copy

@@ -320,8 +320,9 @@ class _BaseMLP(BaseKerasEstimator):
             or self.learning_rate == "adaptive"
         ):
             # With n_iter_no_change=inf and nothing else to do per epoch the
-            # rule never acts; leaving it out lets the engine run whole
-            # chunks of epochs per compiled call.
+            # rule never acts and is left out.  On the training loss alone
+            # the engine evaluates it inside its loop and still runs chunks
+            # of epochs per compiled call (_engine_common.stop_rule).
             callbacks.append(convergence)
         schedule = make_schedule(
             self.lr_schedule, self._initial_learning_rate, self.max_iter
