@@ -50,7 +50,7 @@ def median_time(fn, repeats, warmup=0):
 def median_of_repeats(results):
     """One result per (case, contender): the first run's, with every timing
     (a number under a key ending in ``_s``) replaced by the median over the
-    runs that succeeded, whose values are kept under ``runs``."""
+    runs that succeeded, whose values are kept under ``repeats``."""
     by_key = {}
     for r in results:
         by_key.setdefault((r["case"], r["contender"]), []).append(r)
@@ -61,7 +61,7 @@ def median_of_repeats(results):
         if len(ok) > 1:
             timings = [k for k, v in first.items()
                        if k.endswith("_s") and isinstance(v, (int, float)) and k != "elapsed_s"]
-            first["runs"] = {k: [r.get(k) for r in ok] for k in timings}
+            first["repeats"] = {k: [r.get(k) for r in ok] for k in timings}
             for k in timings:
                 values = [r[k] for r in ok if isinstance(r.get(k), (int, float))]
                 first[k] = statistics.median(values)
