@@ -275,9 +275,10 @@ class GridSearchCV(_GroupedSearch, sk_model_selection.GridSearchCV):
     shared runs are vectorized, and where nothing would be shared or
     vectorized (no two candidates differ only in their number of epochs,
     on TensorFlow or the CPU) the search is scikit-learn's own, unchanged.
-    A pipeline's earlier steps are fitted per split as usual.  The other fits train one after another through the
-    compiled engine, and ``grouping_`` says why.  ``n_jobs`` workers each
-    group and train a contiguous block of the fits.  ``mean_fit_time``
+    A pipeline's earlier steps are fitted per split as usual.  The other
+    fits train one after another through the compiled engine, and
+    ``grouping_`` says why.  ``n_jobs`` workers each group and train a
+    contiguous block of the fits.  ``mean_fit_time``
     includes each fit's share of its group's training time.
 
     See :class:`sklearn.model_selection.GridSearchCV` for the parameters
