@@ -16,7 +16,7 @@ Grouping rule
 -------------
 Calls go into one group when the compiled engine accepts them, the backend
 is JAX, ``verbose`` is 0 and they agree on the
-:func:`~skkeras._engine_common.structure_key` of the model (layers, shapes,
+:func:`~skkeras._structure.structure_key` of the model (layers, shapes,
 optimizer type and settings other than the learning rate, loss, metrics;
 initializers excluded), the batch sizes, ``shuffle``, the presence of
 sample weights and validation data, and the array shapes past the first
@@ -65,6 +65,7 @@ from . import _engine
 from . import _engine_common as common
 from ._engine_common import Unsupported
 from ._engine_runs import Fits, train_run
+from ._structure import structure_key
 
 
 def _default_group_bytes():
@@ -189,7 +190,7 @@ class _Member:
         )
         if not self.model.optimizer.built:
             self.model.optimizer.build(self.model.trainable_variables)
-        shared = common.structure_key(self.model, common.state_groups(self.model))
+        shared = structure_key(self.model, common.state_groups(self.model))
         if shared is None:
             return None, "the model's configuration does not describe it fully"
         self.n = len(kw["x"])

@@ -17,7 +17,7 @@ Arrays are padded to a bucket size (:func:`skkeras._engine_common.bucket`)
 and the size of the partial batch is a static argument, so XLA compiles once
 per architecture, batch size, bucket and remainder size.  The state is
 passed explicitly, so a function traced with one model serves every model
-with the same :func:`~skkeras._engine_common.structure_key`; models whose
+with the same :func:`~skkeras._structure.structure_key`; models whose
 configuration does not describe them fully get functions of their own.
 """
 
@@ -33,6 +33,7 @@ import keras
 
 from . import _engine_common as common
 from ._engine_common import Unsupported
+from ._structure import structure_key
 
 _SHARED = common.FunctionCache(maxsize=16)
 _PER_MODEL = weakref.WeakKeyDictionary()
@@ -419,13 +420,13 @@ def train_entry(model, settings, arrays, *, shared_only=False):
     """The compiled-loop entry for ``model``; raises :class:`Unsupported`.
 
     With ``shared_only``, a model without a
-    :func:`~skkeras._engine_common.structure_key` is refused instead of
+    :func:`~skkeras._structure.structure_key` is refused instead of
     getting a function of its own.
     """
     if not model.optimizer.built:
         model.optimizer.build(model.trainable_variables)
     groups = common.state_groups(model)
-    shared_key = common.structure_key(model, groups)
+    shared_key = structure_key(model, groups)
     if shared_only and shared_key is None:
         raise Unsupported("the model's configuration does not describe it fully")
 
@@ -484,7 +485,7 @@ def predict(model, x, batch_size=None):
         chunks, size = common.bucket(-(-n // bs)), bs
     settings = ("predict", tuple(x.shape[1:]), str(common.cast_dtype(x)))
     groups = [list(model.trainable_variables), list(model.non_trainable_variables)]
-    shared_key = common.structure_key(model, groups, with_compile=False)
+    shared_key = structure_key(model, groups, with_compile=False)
     local_key = ("predict",) + tuple(id(v) for g in groups for v in g)
 
     def build(template, shared):

@@ -24,7 +24,7 @@ the argument it was passed as.  A function traced with one model therefore
 runs unchanged on the variables of any other model with the same
 architecture and compile settings, which is what makes cross-validation
 folds and grid-search candidates after the first skip tracing and XLA
-compilation.  The key (:func:`skkeras._engine_common.structure_key`) is
+compilation.  The key (:func:`skkeras._structure.structure_key`) is
 only formed for Sequential/Functional models of built-in layers with
 built-in losses and metrics, whose configuration describes them fully; a
 traced function that captured anything beyond its arguments is kept for its
@@ -46,6 +46,7 @@ import keras
 
 from . import _engine_common as common
 from ._engine_common import Unsupported
+from ._structure import iter_layers, structure_key
 
 _SHARED = common.FunctionCache(maxsize=16)
 _PER_MODEL = weakref.WeakKeyDictionary()
@@ -418,7 +419,7 @@ def _xla_friendly(model):
     """True if every layer of ``model`` is one XLA runs fast on (above)."""
     return all(
         isinstance(layer, (keras.Model,) + _XLA_LAYERS)
-        for layer in common.iter_layers(model)
+        for layer in iter_layers(model)
     )
 
 
@@ -494,7 +495,7 @@ def make_train_runner(
     if not model.optimizer.built:
         model.optimizer.build(model.trainable_variables)
     groups = common.state_groups(model)
-    shared_key = common.structure_key(model, groups)
+    shared_key = structure_key(model, groups)
     local_key = _per_model_key(model, _flat(groups))
 
     def build(template, shared):
@@ -562,7 +563,7 @@ def predict(model, x, batch_size=None):
     settings = ("predict", bs, tuple(x.shape[1:]), str(common.cast_dtype(x)))
     groups = [list(model.trainable_variables), list(model.non_trainable_variables)]
     variables = [_native(v) for v in _flat(groups)]
-    shared_key = common.structure_key(model, groups, with_compile=False)
+    shared_key = structure_key(model, groups, with_compile=False)
     local_key = ("predict",) + tuple(id(v) for v in variables)
 
     def build(template, shared):

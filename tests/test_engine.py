@@ -483,7 +483,7 @@ def test_compiled_functions_are_shared_between_models():
 
 
 def _check_sharing(module):
-    from skkeras import _engine_common
+    from skkeras import _structure
 
     a = make_model(units=5)
     b = twin(a, units=5)
@@ -501,36 +501,12 @@ def _check_sharing(module):
     compiled_train(b_fresh, X, Y, epochs=2, batch_size=16, seed=0)
     for wb, wf in zip(b.get_weights(), b_fresh.get_weights()):
         np.testing.assert_array_equal(wb, wf)
-    keys = [_engine_common.structure_key(m, [m.trainable_variables]) for m in (a, b)]
+    keys = [_structure.structure_key(m, [m.trainable_variables]) for m in (a, b)]
     assert keys[0] is not None and keys[0] == keys[1]
     assert (
-        _engine_common.structure_key(make_model(units=6), [a.trainable_variables])
+        _structure.structure_key(make_model(units=6), [a.trainable_variables])
         != keys[0]
     )
-
-
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")
-def test_structure_key_trusts_only_keras_objects():
-    from skkeras import _engine_common
-
-    def key(loss, metrics=("accuracy",)):
-        random.seed(0)
-        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
-        model.compile(optimizer="adam", loss=loss, metrics=list(metrics))
-        return _engine_common.structure_key(model, [model.trainable_variables])
-
-    def my_loss(y_true, y_pred):
-        return keras.losses.sparse_categorical_crossentropy(y_true, y_pred)
-
-    builtin = key(keras.losses.sparse_categorical_crossentropy)
-    assert builtin is not None and builtin == key(
-        keras.losses.sparse_categorical_crossentropy
-    )
-    assert builtin != key("mse")
-    assert key(keras.losses.SparseCategoricalCrossentropy(from_logits=True)) is not None
-    assert key(my_loss) is None
-    with pytest.warns(UserWarning, match="lambda"):
-        assert key("mse", metrics=[lambda y, p: p]) is None
 
 
 def _engine_tf_or_jax():
@@ -549,14 +525,14 @@ class Doubler(keras.layers.Layer):
 
 
 def test_custom_layer_model_is_compiled_but_not_shared():
-    from skkeras import _engine_common
+    from skkeras import _structure
 
     random.seed(0)
     model = keras.Sequential(
         [keras.Input((4,)), Doubler(), keras.layers.Dense(3, activation="softmax")]
     )
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-    assert _engine_common.structure_key(model, [model.trainable_variables]) is None
+    assert _structure.structure_key(model, [model.trainable_variables]) is None
     other = keras.models.clone_model(model)
     other.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     other.set_weights(model.get_weights())
@@ -668,22 +644,3 @@ def test_predict_fallbacks():
     out = _engine.predict(model, X[:5], predict_kwargs={"verbose": 0, "steps": 1})
     assert _engine.last_dispatch()[0] == "keras"
     assert out.shape == (5, 3)
-
-
-def test_models_differing_only_in_initializers_share_a_trace():
-    from skkeras import _engine_common as common
-
-    def build(init):
-        model = keras.Sequential(
-            [keras.Input((4,)), keras.layers.Dense(3, kernel_initializer=init)]
-        )
-        model.compile(optimizer="adam", loss="mse")
-        model.optimizer.build(model.trainable_variables)
-        return model
-
-    a, b, c = build("glorot_uniform"), build("random_normal"), build("zeros")
-    keys = {common.structure_key(m, [m.trainable_variables]) for m in (a, b, c)}
-    assert len(keys) == 1 and None not in keys
-    d = keras.Sequential([keras.Input((4,)), keras.layers.Dense(5)])
-    d.compile(optimizer="adam", loss="mse")
-    assert common.structure_key(d, [d.trainable_variables]) not in keys
