@@ -60,8 +60,6 @@ def _is_trusted_module(module):
 
 def _public_keras_path(obj):
     """Return ``"keras.x:Name"`` under which Keras exports ``obj``, or None."""
-    import keras
-
     name = getattr(obj, "__name__", None)
     candidates = []
     exported = getattr(obj, "_api_export_path", None)
