@@ -104,8 +104,11 @@ def child_env(pycache):
     env["TF_CPP_MIN_LOG_LEVEL"] = "3"
     env.setdefault("KERAS_BACKEND", "tensorflow")
     env["PYTHONWARNINGS"] = "ignore"
-    # skkeras must run its default (compiled) engine, whatever the caller set.
+    # skkeras must run its default (compiled) engine, whatever the caller set,
+    # and compile cold: only the "-cache" contenders get a warm compilation
+    # cache (cases.warm_compilation_cache).
     env.pop("SKKERAS_ENGINE", None)
+    env.pop("JAX_COMPILATION_CACHE_DIR", None)
     # Cache bytecode outside the source tree and the venv, so that the 25
     # children do not each recompile TensorFlow's Python modules when the
     # caller sets PYTHONDONTWRITEBYTECODE.  Import time is not what we time.

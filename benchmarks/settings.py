@@ -12,7 +12,8 @@ CONTENDERS = {
     "longrun": ("skkeras", "skkeras-jax"),
     "workers": ("1-worker", "2-workers"),
     "search": ("sklearn-search", "skkeras-search", "sklearn-search-jax", "skkeras-search-jax",
-               "skkeras-search-always-jax"),
+               "skkeras-search-always-jax", "sklearn-search-cache-jax",
+               "skkeras-search-cache-jax"),
 }
 LABELS = {
     "skkeras": "skkeras MLPClassifier",
@@ -29,6 +30,8 @@ LABELS = {
     "sklearn-search-jax": "scikit-learn GridSearchCV / cross_validate, JAX",
     "skkeras-search-jax": "skkeras.model_selection, JAX (default)",
     "skkeras-search-always-jax": "skkeras.model_selection, JAX, SKKERAS_GROUP=always",
+    "sklearn-search-cache-jax": "scikit-learn GridSearchCV / cross_validate, JAX, warm cache",
+    "skkeras-search-cache-jax": "skkeras.model_selection, JAX, warm cache",
 }
 
 FULL = {
