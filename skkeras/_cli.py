@@ -383,11 +383,13 @@ def _grid(task, pipe, args):
 def _cmd_grid(args):
     from .reports._plots import has_matplotlib
     from .reports._text import Progress, best_text, duration, search_text
-    from .tasks._run import make_progress_search, validation_history, warm_workers
+    from .tasks._run import validation_history, warm_workers
 
     task = _task(args.task)
     report = _check_report_path(args.report)
     pipe, overrides = _pipeline(task, args)
+    from .tasks._progress import make_progress_search  # Keras is started now
+
     grid = _grid(task, pipe, args)
     X, y = task.load()
     cv = task.cv(seed=args.seed, n_splits=args.folds)

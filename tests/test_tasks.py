@@ -16,6 +16,7 @@ from sklearn.model_selection import (
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+import skkeras.model_selection
 from skkeras import MLPClassifier, MLPRegressor
 from skkeras.tasks import Task, get_task, list_tasks, resolve_param_names
 
@@ -224,6 +225,32 @@ def test_make_search_configuration():
     assert search.estimator[-1].max_iter == 4
     assert search.error_score == "raise"
     assert task.make_search().param_grid == task.param_grid
+    # The fits of the search are trained together where they can be.
+    assert isinstance(search, skkeras.model_selection.GridSearchCV)
+
+
+def test_progress_search_trains_ahead_and_reports_each_candidate():
+    from skkeras.tasks._progress import make_progress_search
+
+    task = get_task("iris")
+    X, y = task.load()
+    pipe = task.make_pipeline(random_state=0, hidden_layer_sizes=(4,), batch_size=50)
+    grid = {"mlpclassifier__max_iter": [2, 3]}
+    kwargs = dict(cv=task.cv(seed=0, n_splits=2), scoring=task.scoring, refit=task.refit)
+    calls = []
+    search = make_progress_search(
+        pipe, grid, callback=lambda n, status="": calls.append((n, status)), **kwargs
+    )
+    search.fit(X, y)
+    assert calls[0] == (0, "training")
+    assert [n for n, _ in calls[1:]] == [1, 2]
+    assert calls[-1][1] == "refitting the best on all data"
+    # Both candidates differ only in max_iter: each fold trains one run for
+    # both, ahead of scikit-learn's search, which takes the four fits over.
+    assert search.grouping_["replayed"] == 4
+    reference = GridSearchCV(pipe, grid, **kwargs).fit(X, y)
+    for key in ("mean_test_accuracy", "rank_test_accuracy"):
+        np.testing.assert_allclose(search.cv_results_[key], reference.cv_results_[key])
 
 
 @pytest.mark.parametrize("name", ["bank", "boston"])

@@ -551,8 +551,10 @@ class Task:
 
         Returns
         -------
-        search : sklearn.model_selection.GridSearchCV
-            Scored with :attr:`scoring`, refit on :attr:`refit`, with
+        search : skkeras.model_selection.GridSearchCV
+            Scikit-learn's search, with the fits that share an architecture
+            trained together (see :class:`skkeras.model_selection.GridSearchCV`);
+            scored with :attr:`scoring`, refit on :attr:`refit`, with
             ``error_score="raise"``.
 
         Examples
@@ -562,7 +564,7 @@ class Task:
         >>> len(search.param_grid["mlpclassifier__max_iter"])
         2
         """
-        from sklearn.model_selection import GridSearchCV
+        from ..model_selection import GridSearchCV
 
         params = {"random_state": seed, **params}
         return GridSearchCV(

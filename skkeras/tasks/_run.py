@@ -2,8 +2,6 @@
 
 * :func:`cross_validate_with_progress`: ``cross_validate`` that calls back
   after each fold (folds finish in any order when run in parallel).
-* :func:`make_progress_search`: a ``GridSearchCV`` that calls back after
-  each batch of candidates; its results are those of ``GridSearchCV``.
 * :func:`validation_history`: retrain a network with held-out data, to
   draw its ``loss`` and ``val_loss`` curves.
 * :func:`import_keras_quietly`, :func:`warm_workers`: start Keras in this
@@ -23,7 +21,6 @@ import numpy as np
 from joblib import effective_n_jobs
 from sklearn.base import clone
 from sklearn.metrics import check_scoring
-from sklearn.model_selection import GridSearchCV, ParameterGrid
 from sklearn.utils.parallel import Parallel, delayed
 
 
@@ -72,47 +69,6 @@ def cross_validate_with_progress(
     for name in scoring:
         result[f"test_{name}"] = np.array([o[1][name] for o in outputs], dtype=float)
     return result
-
-
-class ProgressGridSearchCV(GridSearchCV):
-    """GridSearchCV that calls ``self.progress_callback(n_done, status)``.
-
-    ``_run_search`` is scikit-learn's documented hook for scheduling the
-    candidates of a search: candidates are evaluated in batches just large
-    enough to keep ``n_jobs`` workers busy, and the callback runs after
-    each batch. ``cv_results_`` is the same as GridSearchCV's.
-    """
-
-    progress_callback = None
-
-    def _run_search(self, evaluate_candidates):
-        candidates = list(ParameterGrid(self.param_grid))
-        n_splits = self.cv.get_n_splits()
-        batch = max(1, math.ceil(effective_n_jobs(self.n_jobs) / n_splits))
-        for start in range(0, len(candidates), batch):
-            done = min(start + batch, len(candidates))
-            evaluate_candidates(candidates[start:done])
-            if self.progress_callback is not None:
-                last = done == len(candidates) and self.refit
-                status = "refitting the best on all data" if last else ""
-                self.progress_callback(done, status=status)
-
-
-def make_progress_search(
-    estimator, param_grid, *, cv, scoring, refit, n_jobs=None, callback=None
-):
-    """Return a :class:`ProgressGridSearchCV` with ``error_score="raise"``."""
-    search = ProgressGridSearchCV(
-        estimator,
-        param_grid,
-        scoring=scoring,
-        refit=refit,
-        cv=cv,
-        n_jobs=n_jobs,
-        error_score="raise",
-    )
-    search.progress_callback = callback
-    return search
 
 
 def validation_history(estimator, X, y, *, fraction=0.2):
