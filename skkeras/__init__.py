@@ -35,6 +35,7 @@ _LAZY = {
     "PlateauDecay": "._schedules",
     "save": "._saving",
     "load": "._saving",
+    "get_untrusted_types": "._saving",
 }
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "PlateauDecay",
     "save",
     "load",
+    "get_untrusted_types",
     "__version__",
 ]
 

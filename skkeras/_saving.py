@@ -4,12 +4,15 @@
 version, estimator class, library versions), the constructor parameters and
 the fitted attributes as JSON, and the trained network in Keras' own
 ``.keras`` format (weights, architecture, compile configuration and
-optimizer state).  :func:`load` reads it back without executing code from
-the file: values are plain JSON data, numpy arrays are raw bytes with a
-dtype and a shape, Keras objects go through Keras' safe-mode
-deserialization, and a function or class named in the file is imported only
-from ``keras``, ``sklearn`` or ``skkeras``, or taken from the caller's
-``custom_objects``.
+optimizer state).  :func:`load` reads it back, trusting nothing in it:
+values are plain JSON data, numpy arrays are raw bytes with a dtype and a
+shape, a function or class named in the file is resolved only from an
+allow-list (:mod:`skkeras._saving_trust`) or the caller's
+``custom_objects`` / ``trusted``, Keras objects go through Keras' safe-mode
+deserialization after the same check, fitted attributes are only those the
+estimator declares, with their types (:mod:`skkeras._saving_schema`), and
+everything is decompressed within a size budget
+(:mod:`skkeras._saving_archive`).
 
 Layout of the archive (format version 1)::
 
@@ -36,7 +39,31 @@ import zlib
 
 import numpy as np
 
-__all__ = ["save", "load"]
+from ._keras_compat import safe_mode_scope
+from ._saving_archive import (
+    BoundedArchive,
+    Limits,
+    TooLarge,
+    _check,
+    _Damaged,
+    default_max_bytes,
+)
+from ._saving_codec import (
+    _ATTRIBUTES,
+    _MANIFEST,
+    _MODEL,
+    _PARAMS,
+    _TAG,
+    DROPPED,
+    _Decoder,
+    _Encoder,
+    _keras_bytes,
+    load_keras_model,
+)
+from ._saving_schema import attribute_problem, declared_attributes
+from ._saving_trust import ALLOWED, Trust
+
+__all__ = ["save", "load", "get_untrusted_types"]
 
 FORMAT = "skkeras"
 VERSION = 1
@@ -48,32 +75,9 @@ _ESTIMATORS = {
     "KerasClassifier": "skkeras._wrappers",
     "KerasRegressor": "skkeras._wrappers",
 }
-# Private attributes that the estimators need after fit: saving fails rather
-# than drop one of them.  Other private attributes are kept when they can be
-# encoded and skipped with a warning otherwise.
-_REQUIRED_PRIVATE = (
-    "_weight_scale",
-    "_initial_learning_rate",
-    "_fit_batch_size",
-    "_n_train_samples",
-)
-# Instance entries that are not state of their own: routed parameters live in
-# ``_extra`` and come back through the constructor.
-_NOT_STATE = ("_extra",)
+# Parameters that name files the estimator writes: never restored from a file.
+_PATH_PARAMS = ("checkpoint",)
 
-
-from ._saving_codec import (
-    _ATTRIBUTES,
-    _MANIFEST,
-    _MODEL,
-    _PARAMS,
-    _check,
-    _Damaged,
-    _Decoder,
-    _Encoder,
-    _keras_bytes,
-    _load_keras_model,
-)
 
 # ----------------------------------------------------------------------
 # Public functions
@@ -155,22 +159,16 @@ def save(estimator, path):
     fitted = estimator.__sklearn_is_fitted__()
     entries = {_PARAMS: _dumps(params)}
     if fitted:
+        declared = declared_attributes(type(estimator))
         attributes, private = {}, {}
         for key, value in vars(estimator).items():
-            if key in _NOT_STATE or key == "model_" or key.startswith("__"):
-                continue
-            if not key.startswith("_"):
-                if key.endswith("_"):
-                    attributes[key] = encoder.encode(value, f"attribute {key!r}")
-                continue
-            try:
-                private[key] = encoder.encode(value, f"attribute {key!r}")
-            except TypeError:
-                if key in _REQUIRED_PRIVATE:
-                    raise
+            if key in declared:
+                section = private if key.startswith("_") else attributes
+                section[key] = encoder.encode(value, f"attribute {key!r}")
+            elif key.endswith("_") and not key.startswith("_") and key != "model_":
                 warnings.warn(
-                    f"skkeras.save: the private attribute {key!r} of type "
-                    f"{type(value).__name__} is not saved.",
+                    f"skkeras.save: the attribute {key!r} is not a fitted "
+                    f"attribute {name} declares; it is not saved.",
                     UserWarning,
                     stacklevel=2,
                 )
@@ -217,23 +215,6 @@ def _write_atomically(path, entries):
         raise
 
 
-def _read_json(archive, name):
-    try:
-        text = archive.read(name)
-    except KeyError:
-        raise _Damaged(f"it has no {name}") from None
-    try:
-        return json.loads(
-            text.decode("utf-8"), parse_constant=lambda c: _raise_damaged(name, c)
-        )
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _Damaged(f"{name} is not valid JSON ({exc})") from exc
-
-
-def _raise_damaged(name, constant):
-    raise _Damaged(f"{name} holds {constant}, which is not JSON")
-
-
 def _check_manifest(manifest):
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         found = manifest.get("format") if isinstance(manifest, dict) else None
@@ -263,67 +244,27 @@ def _check_manifest(manifest):
     return name
 
 
-def load(path, *, custom_objects=None):
-    """Load an estimator saved by :func:`save`.
-
-    Nothing in the file is executed: parameters and attributes are JSON
-    data, the network is read by ``keras.saving.load_model`` in safe mode,
-    and functions or classes named in the file are imported only from
-    ``keras``, ``sklearn`` or ``skkeras``; any other (a build function, a
-    custom loss ...) must be given in ``custom_objects``.
-
-    Parameters
-    ----------
-    path : str or path-like
-        A file written by :func:`save`.
-    custom_objects : dict of str to object, default=None
-        Functions and classes the file names but that are not imported from
-        it, keyed by qualified name (``"build"``), or by module and
-        qualified name (``"my_project.models:build"``).  Also passed to
-        ``keras.saving.load_model`` for custom layers, losses and metrics,
-        keyed as Keras names them.
-
-    Returns
-    -------
-    estimator : MLPClassifier, MLPRegressor, KerasClassifier or KerasRegressor
-        The estimator, with its parameters, fitted attributes and network
-        (optimizer state included, so ``partial_fit`` continues training).
-
-    Raises
-    ------
-    ValueError
-        If the file is not an skkeras file, is damaged or truncated, was
-        written by a newer skkeras, names a class that is not an skkeras
-        estimator, or names a function or class that is neither importable
-        from ``keras``, ``sklearn`` or ``skkeras`` nor in ``custom_objects``.
-
-    See Also
-    --------
-    save : Write the file.
-
-    Examples
-    --------
-    >>> import os, tempfile
-    >>> from skkeras import MLPRegressor, load, save
-    >>> path = os.path.join(tempfile.mkdtemp(), "reg.skkeras")
-    >>> save(MLPRegressor(hidden_layer_sizes=(4,), alpha=0.01), path)
-    >>> load(path).alpha
-    0.01
-    """
-    path = os.fspath(path)
-    if custom_objects is None:
-        custom_objects = {}
-    elif not isinstance(custom_objects, dict):
-        raise TypeError(
-            f"custom_objects must be a dict of name to object; got "
-            f"{type(custom_objects).__name__}."
+def _open_archive(path, max_bytes, read):
+    """Run ``read(BoundedArchive)`` on the file at ``path``, turning damage
+    and excess into ValueErrors that name the file."""
+    if max_bytes is None:
+        max_bytes = default_max_bytes(os.path.getsize(path))
+    elif isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+        raise ValueError(
+            f"max_bytes must be a positive int or None; got {max_bytes!r}."
         )
     try:
         with zipfile.ZipFile(path) as archive:
-            return _load_archive(archive, path, custom_objects)
+            return read(BoundedArchive(archive, Limits(max_bytes)))
     except _Damaged as exc:
         raise ValueError(
             f"{path!r} is not a valid skkeras file or is damaged: {exc}."
+        ) from None
+    except TooLarge as exc:
+        raise ValueError(
+            f"{path!r} is refused: {exc}. Load reads at most 20 times the file's "
+            "size (at least 1 MiB); if you trust this file, pass a larger "
+            "max_bytes."
         ) from None
     except (
         zipfile.BadZipFile,
@@ -343,62 +284,240 @@ def load(path, *, custom_objects=None):
         ) from None
 
 
-def _load_archive(archive, path, custom_objects):
-    manifest = _read_json(archive, _MANIFEST)
+def load(path, *, custom_objects=None, trusted=None, max_bytes=None):
+    """Load an estimator saved by :func:`save`.
+
+    Nothing in the file is executed, and nothing it names acts later, at
+    ``fit`` or ``predict``: parameters and attributes are JSON data; a
+    function or class the file names is resolved only from an allow-list
+    (Keras' optimizers, losses, metrics, activations, initializers,
+    constraints, regularizers, layers and callbacks, by their public names,
+    and skkeras' schedules), from ``custom_objects``, or from ``trusted``;
+    the networks are read by ``keras.saving.load_model`` in safe mode after
+    the same check of their configuration; the file may set only the fitted
+    attributes the estimator declares, with their types.  What would touch
+    files (the ``checkpoint`` parameter; ``ModelCheckpoint``,
+    ``BackupAndRestore``, ``CSVLogger``, ``TensorBoard``) or the network
+    (``RemoteMonitor``), or run arbitrary functions (``LambdaCallback``), is
+    left out, with a warning, unless trusted.  See :ref:`saving` for the
+    whole trust model.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file written by :func:`save`.
+    custom_objects : dict of str to object, default=None
+        Functions and classes the file names, given by the caller, keyed by
+        qualified name (``"build"``), or by module and qualified name
+        (``"my_project.models:build"``).  Also passed to
+        ``keras.saving.load_model`` for custom layers, losses and metrics,
+        keyed as Keras names them.
+    trusted : list of str or object, default=None
+        Further functions and classes to resolve from the file: names as
+        :func:`get_untrusted_types` lists them (``"module:qualname"``), or
+        the objects themselves.  Trusting a file-writing callback restores
+        it with its paths.  Functions that load, save or deserialize, run
+        code or change global settings are never resolved by name, trusted
+        or not.
+    max_bytes : int, default=None
+        The most bytes load decompresses from the file, nested ``.keras``
+        archives included.  None means 20 times the file's size, at least
+        1 MiB and at most 4 GiB.
+
+    Returns
+    -------
+    estimator : MLPClassifier, MLPRegressor, KerasClassifier or KerasRegressor
+        The estimator, with its parameters, fitted attributes and network
+        (optimizer state included, so ``partial_fit`` continues training).
+
+    Raises
+    ------
+    ValueError
+        If the file is not an skkeras file, is damaged or truncated, was
+        written by a newer skkeras, is larger than ``max_bytes`` allows,
+        names a class that is not an skkeras estimator, names a function
+        or class that is neither allowed, in ``custom_objects`` nor
+        trusted, or sets an attribute the estimator does not declare or of
+        the wrong type.
+
+    Warns
+    -----
+    UserWarning
+        When parameters or callbacks that would touch files or the network
+        are left out.
+
+    See Also
+    --------
+    save : Write the file.
+    get_untrusted_types : What a file names that load does not resolve.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from skkeras import MLPRegressor, load, save
+    >>> path = os.path.join(tempfile.mkdtemp(), "reg.skkeras")
+    >>> save(MLPRegressor(hidden_layer_sizes=(4,), alpha=0.01), path)
+    >>> load(path).alpha
+    0.01
+    """
+    path = os.fspath(path)
+    if custom_objects is None:
+        custom_objects = {}
+    elif not isinstance(custom_objects, dict):
+        raise TypeError(
+            f"custom_objects must be a dict of name to object; got "
+            f"{type(custom_objects).__name__}."
+        )
+    if isinstance(trusted, (str, bytes)):
+        raise TypeError(
+            f"trusted must be a list of names or objects; got the string "
+            f"{trusted!r}. Write trusted=[{trusted!r}]."
+        )
+    trust = Trust(custom_objects, trusted or ())
+    with safe_mode_scope():
+        return _open_archive(
+            path, max_bytes, lambda archive: _load_archive(archive, path, trust)
+        )
+
+
+def _load_archive(archive, path, trust):
+    manifest = archive.read_json(_MANIFEST)
     try:
         name = _check_manifest(manifest)
     except ValueError as exc:
         raise ValueError(f"{path!r} cannot be loaded: {exc}.") from None
-
-    def read_entry(entry):
-        _check(isinstance(entry, str), "an entry name is not a string")
-        try:
-            return archive.read(entry)
-        except KeyError:
-            raise _Damaged(f"it has no {entry}") from None
-
-    decoder = _Decoder(custom_objects, read_entry)
-    params = _read_json(archive, _PARAMS)
+    decoder = _Decoder(trust, archive)
+    params = archive.read_json(_PARAMS)
     _check(isinstance(params, dict), "params.json is not a dict of parameters")
     params = {k: decoder.decode(v, f"the parameter {k!r}") for k, v in params.items()}
+    params = {k: (None if v is DROPPED else v) for k, v in params.items()}
+    for key in _PATH_PARAMS:
+        if params.get(key) is not None:
+            where = f"the parameter {key!r}"
+            decoder.dropped.append((where, repr(params[key]), "it names a file"))
+            params[key] = None
     cls = _estimator_class(name)
     try:
         estimator = cls(**params)
     except TypeError as exc:
         raise _Damaged(f"params.json does not fit {name} ({exc})") from exc
-    if not manifest["fitted"]:
-        return estimator
-    state = _read_json(archive, _ATTRIBUTES)
+    if manifest["fitted"]:
+        _set_fitted_state(estimator, archive, decoder, trust)
+    if decoder.dropped:
+        _warn_dropped(path, decoder.dropped)
+    return estimator
+
+
+def _set_fitted_state(estimator, archive, decoder, trust):
+    state = archive.read_json(_ATTRIBUTES)
     _check(
         isinstance(state, dict)
-        and isinstance(state.get("fitted"), dict)
-        and isinstance(state.get("private"), dict),
+        and set(state) == {"fitted", "private"}
+        and all(isinstance(state[s], dict) for s in state),
         "attributes.json lacks its 'fitted' and 'private' sections",
     )
-    state = {
-        section: {
-            k: decoder.decode(v, f"the attribute {k!r}")
-            for k, v in state[section].items()
-        }
-        for section in ("fitted", "private")
-    }
-    for key, value in state["fitted"].items():
-        _check(
-            key.isidentifier()
-            and key.endswith("_")
-            and not key.startswith("_")
-            and key != "model_",
-            f"attributes.json holds the invalid attribute name {key!r}",
-        )
-        setattr(estimator, key, value)
-    for key, value in state["private"].items():
-        _check(
-            key.isidentifier()
-            and key.startswith("_")
-            and not key.startswith("__")
-            and key not in _NOT_STATE,
-            f"attributes.json holds the invalid private attribute name {key!r}",
-        )
-        setattr(estimator, key, value)
-    estimator.model_ = _load_keras_model(read_entry(_MODEL), custom_objects, "model_")
-    return estimator
+    attributes = {}
+    for section, private in (("fitted", False), ("private", True)):
+        for key, value in state[section].items():
+            _check(
+                isinstance(key, str) and key.startswith("_") == private,
+                f"attributes.json has {key!r} in its {section!r} section",
+            )
+            attributes[key] = decoder.decode(value, f"the attribute {key!r}")
+    problem = attribute_problem(type(estimator), attributes)
+    _check(problem is None, f"attributes.json: {problem}")
+    data, config = archive.read_keras(_MODEL)
+    decoder.check_config(config, "model_")
+    model = load_keras_model(data, trust, "model_")
+    vars(estimator).update(attributes)
+    estimator.model_ = model
+
+
+def _warn_dropped(path, dropped):
+    lines = "; ".join(f"{where} ({name}: {reason})" for where, name, reason in dropped)
+    warnings.warn(
+        f"skkeras.load left out of {path!r} what would act outside the "
+        f"estimator: {lines}. Set such parameters again with set_params after "
+        "checking them, or, if you trust this file, name the callback classes in "
+        "load(path, trusted=[...]).",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
+def get_untrusted_types(path, *, max_bytes=None):
+    """List what a file names that :func:`load` would not resolve by default.
+
+    Review the list before loading a file from elsewhere; pass the names
+    you trust to ``load(path, trusted=...)``, as with
+    ``skops.io.get_untrusted_types``.  Nothing is imported or executed:
+    the file is read as data, within the same limits as :func:`load`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file written by :func:`save`.
+    max_bytes : int, default=None
+        As for :func:`load`.
+
+    Returns
+    -------
+    names : list of str
+        Sorted ``"module:qualname"`` names (and Keras registered names)
+        that load would refuse (a build function, a custom class, a
+        block-listed function) or leave out (file-writing callbacks).
+
+    See Also
+    --------
+    load : Load the file, with ``trusted=`` these names.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import keras
+    >>> from skkeras import KerasClassifier, get_untrusted_types, save
+    >>> path = os.path.join(tempfile.mkdtemp(), "clf.skkeras")
+    >>> save(KerasClassifier(callbacks=[keras.callbacks.CSVLogger("log.csv")]), path)
+    >>> get_untrusted_types(path)
+    ['keras.callbacks:CSVLogger']
+    """
+    path = os.fspath(path)
+    trust = Trust()
+
+    def read(archive):
+        names = set()
+        manifest = archive.read_json(_MANIFEST)
+        try:
+            _check_manifest(manifest)
+        except ValueError as exc:
+            raise ValueError(f"{path!r} cannot be read: {exc}.") from None
+        values = [archive.read_json(_PARAMS)]
+        configs = []
+        if manifest["fitted"]:
+            values.append(archive.read_json(_ATTRIBUTES))
+            configs.append(archive.read_keras(_MODEL)[1])
+        stack = values
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                tag = node.get(_TAG)
+                if tag in ("import", "object"):
+                    name = node.get("path" if tag == "import" else "class")
+                    if trust.verdict(name).decision != ALLOWED:
+                        names.add(str(name))
+                elif tag == "keras":
+                    configs.append(node.get("config"))
+                elif tag == "keras_model":
+                    configs.append(archive.read_keras(node.get("entry"))[1])
+                stack.extend(node.values())
+        for config in configs:
+            names.update(
+                name
+                for name, verdict in trust.config_names(config)
+                if verdict.decision != ALLOWED
+            )
+        return sorted(names)
+
+    return _open_archive(path, max_bytes, read)

@@ -2,28 +2,30 @@
 
 :class:`_Encoder` turns parameters and fitted attributes into JSON data,
 with tagged objects ``{"__skkeras__": tag, ...}`` for what JSON lacks;
-:class:`_Decoder` turns them back without executing code from the file
-(functions and classes are imported only from trusted packages or taken
-from the caller's ``custom_objects``).  Keras models travel as bytes of
-Keras' ``.keras`` format.
+:class:`_Decoder` turns them back without executing code from the file:
+functions and classes are resolved only as :mod:`skkeras._saving_trust`
+allows, Keras configurations are checked the same way before Keras reads
+them, and ``.keras`` entries are read within the archive's size budget.
+Keras models travel as bytes of Keras' ``.keras`` format.
 """
 
 import base64
+import binascii
 import importlib
 import inspect
-import io
 import math
 import os
 import tempfile
 import warnings
-import zipfile
+from collections.abc import Hashable
 
 import numpy as np
 
+from ._saving_archive import _check, _Damaged
+from ._saving_schema import target_problem
+from ._saving_trust import ALLOWED, blocked
+from ._saving_trust import DROPPED as DROPPED_VERDICT
 
-_TARGETS = ("ClassifierTarget", "RegressorTarget")
-# Functions and classes named in a file are imported from these packages only.
-_TRUSTED = ("keras", "skkeras", "sklearn")
 _KERAS_NAMESPACES = (
     "activations",
     "callbacks",
@@ -47,17 +49,9 @@ _ATTRIBUTES = "attributes.json"
 _MODEL = "model.keras"
 
 
-class _Damaged(Exception):
-    """Raised inside :func:`load` for a file that is not what it claims."""
-
-
 # ----------------------------------------------------------------------
 # Encoding
 # ----------------------------------------------------------------------
-def _is_trusted_module(module):
-    return isinstance(module, str) and module.split(".", 1)[0] in _TRUSTED
-
-
 def _public_keras_path(obj):
     """Return ``"keras.x:Name"`` under which Keras exports ``obj``, or None."""
     name = getattr(obj, "__name__", None)
@@ -271,26 +265,62 @@ def _cap(text):
     return text[:1].upper() + text[1:]
 
 
-def _check(condition, message):
-    if not condition:
-        raise _Damaged(message)
+class _Dropped:
+    """A value :class:`_Decoder` leaves out of the loaded estimator."""
+
+    def __repr__(self):
+        return "<dropped>"
+
+
+DROPPED = _Dropped()
+
+
+def refusal(where, path, verdict):
+    """The error for a name that :class:`~skkeras._saving_trust.Trust` refused."""
+    split = path.split(":", 1)[-1] if isinstance(path, str) else str(path)
+    name = split.rpartition(".")[2] or "obj"
+    message = (
+        f"{_cap(where)} is {path!r}, which skkeras.load does not resolve from a "
+        f"file: {verdict.reason}."
+    )
+    module = path.split(":", 1)[0] if isinstance(path, str) else None
+    if blocked(module):
+        hint = (
+            " If you mean it, pass the object itself: load(path, "
+            f"custom_objects={{{split!r}: {name}}})."
+        )
+    else:
+        hint = (
+            " If you trust this file, pass it in: load(path, custom_objects="
+            f"{{{split!r}: {name}}}), or load(path, trusted=[{path!r}])."
+        )
+    return ValueError(message + hint)
 
 
 class _Decoder:
-    """Turns encoded data back into values, trusting nothing in the file."""
+    """Turns encoded data back into values, trusting nothing in the file.
 
-    def __init__(self, custom_objects, read_entry):
-        self.custom_objects = custom_objects
-        self.read_entry = read_entry
+    Names are resolved by ``trust`` (a :class:`~skkeras._saving_trust.Trust`);
+    ``.keras`` entries are read from ``archive`` (a
+    :class:`~skkeras._saving_archive.BoundedArchive`).  What ``trust`` drops
+    is recorded in ``dropped`` as ``(where, name, reason)``.
+    """
+
+    def __init__(self, trust, archive):
+        self.trust = trust
+        self.archive = archive
+        self.dropped = []
 
     def decode(self, value, where):
         if value is None or isinstance(value, (bool, int, float, str)):
             return value
         if isinstance(value, list):
-            return [self.decode(v, f"{where}[{i}]") for i, v in enumerate(value)]
+            items = (self.decode(v, f"{where}[{i}]") for i, v in enumerate(value))
+            return [item for item in items if item is not DROPPED]
         _check(isinstance(value, dict), f"{where} holds {type(value).__name__}")
         if _TAG not in value:
-            return {k: self.decode(v, f"{where}[{k!r}]") for k, v in value.items()}
+            out = {k: self.decode(v, f"{where}[{k!r}]") for k, v in value.items()}
+            return {k: v for k, v in out.items() if v is not DROPPED}
         tag = value[_TAG]
         method = getattr(self, f"_tag_{tag}", None) if isinstance(tag, str) else None
         _check(method is not None, f"{where} has the unknown tag {tag!r}")
@@ -313,11 +343,17 @@ class _Decoder:
         out = {}
         for pair in items:
             _check(isinstance(pair, list) and len(pair) == 2, f"{where} is not a dict")
-            out[self.decode(pair[0], where)] = self.decode(pair[1], where)
+            key, item = self.decode(pair[0], where), self.decode(pair[1], where)
+            _check(isinstance(key, Hashable), f"{where} has an unhashable key")
+            if key is not DROPPED and item is not DROPPED:
+                out[key] = item
         return out
 
     def _tag_bytes(self, value, where):
-        return base64.b64decode(value["data"], validate=True)
+        try:
+            return base64.b64decode(value["data"], validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise _Damaged(f"{where} holds invalid base64 data ({exc})") from exc
 
     def _tag_ndarray(self, value, where):
         shape = value["shape"]
@@ -328,13 +364,13 @@ class _Decoder:
         )
         size = math.prod(shape)
         if value["dtype"] == "object":
-            items = self.decode(value["items"], where)
+            items = value["items"]
             _check(
                 isinstance(items, list) and len(items) == size,
                 f"{where} has the wrong number of items",
             )
             array = np.empty(size, dtype=object)
-            for i, item in enumerate(items):
+            for i, item in enumerate(self.decode(items, where)):
                 array[i] = item
             return array.reshape(shape)
         try:
@@ -347,7 +383,7 @@ class _Decoder:
         )
         try:
             data = base64.b64decode(value["data"], validate=True)
-        except ValueError as exc:
+        except (binascii.Error, ValueError) as exc:
             raise _Damaged(f"{where} holds invalid base64 data") from exc
         _check(len(data) == size * dtype.itemsize, f"{where} has the wrong data size")
         return np.frombuffer(data, dtype=dtype).reshape(shape).copy()
@@ -366,11 +402,28 @@ class _Decoder:
             raise _Damaged(f"{where} is not a random state") from exc
         return random_state
 
+    def _resolve(self, path, where):
+        """The object ``path`` names, or DROPPED; refused names raise."""
+        verdict = self.trust.verdict(path)
+        if verdict.decision == ALLOWED:
+            return verdict.obj
+        if verdict.decision == DROPPED_VERDICT:
+            self.dropped.append((where, path, verdict.reason))
+            return DROPPED
+        raise refusal(where, path, verdict)
+
+    def check_config(self, config, where):
+        """Refuse a Keras config that names anything ``trust`` does not allow."""
+        for name, verdict in self.trust.config_names(config):
+            if verdict.decision != ALLOWED:
+                raise refusal(where, name, verdict)
+
     def _tag_import(self, value, where):
-        return self.resolve(value["path"], where)
+        return self._resolve(value["path"], where)
 
     def _tag_keras_model(self, value, where):
-        data = self.read_entry(value["entry"])
+        data, config = self.archive.read_keras(value["entry"])
+        self.check_config(config, where)
         with warnings.catch_warnings():
             # A model given as a parameter is cloned and recompiled for every
             # fit; Keras' note that its unbuilt optimizer had no state to
@@ -378,16 +431,17 @@ class _Decoder:
             warnings.filterwarnings(
                 "ignore", message="Skipping variable loading for optimizer"
             )
-            return _load_keras_model(data, self.custom_objects, where)
+            return load_keras_model(data, self.trust, where)
 
     def _tag_keras(self, value, where):
         import keras
 
         config = self.decode(value["config"], where)
         _check(isinstance(config, (dict, str)), f"{where} is not a Keras object")
+        self.check_config(config, where)
         try:
             return keras.saving.deserialize_keras_object(
-                config, custom_objects=self.custom_objects, safe_mode=True
+                config, custom_objects=self.trust.custom_objects, safe_mode=True
             )
         except Exception as exc:  # Keras raises several types
             name = config.get("class_name") if isinstance(config, dict) else config
@@ -401,7 +455,9 @@ class _Decoder:
         import keras
         from sklearn.base import BaseEstimator
 
-        cls = self.resolve(value["class"], f"the class of {where}")
+        cls = self._resolve(value["class"], f"the class of {where}")
+        if cls is DROPPED:
+            return DROPPED
         _check(
             inspect.isclass(cls)
             and issubclass(cls, (BaseEstimator, keras.callbacks.Callback)),
@@ -409,70 +465,23 @@ class _Decoder:
             "style object nor a Keras callback",
         )
         args = self.decode(value["args"], where)
-        _check(isinstance(args, dict), f"{where} has no argument dict")
+        _check(
+            isinstance(args, dict) and all(isinstance(k, str) for k in args),
+            f"{where} has no argument dict",
+        )
         return cls(**args)
 
     def _tag_target(self, value, where):
         from . import _targets
 
         name = value["class"]
-        _check(name in _TARGETS, f"{where} names the target class {name!r}")
         attrs = self.decode(value["attributes"], where)
-        _check(
-            isinstance(attrs, dict)
-            and all(isinstance(k, str) and not k.startswith("__") for k in attrs),
-            f"{where} has invalid attributes",
-        )
+        problem = target_problem(name, attrs)
+        _check(problem is None, f"{where}: {problem}")
         cls = getattr(_targets, name)
         target = cls.__new__(cls)
         target.__dict__.update(attrs)
         return target
-
-    def resolve(self, path, where):
-        """Return the function or class named ``module:qualname``."""
-        _check(isinstance(path, str) and path.count(":") == 1, f"{where}: bad name")
-        module_name, qualname = path.split(":")
-        name = qualname.rpartition(".")[2]
-        custom = self.custom_objects
-        for key in (path, qualname, name):
-            if key in custom:
-                return custom[key]
-        parts = qualname.split(".")
-        trusted = (
-            _is_trusted_module(module_name)
-            and all(p.isidentifier() for p in module_name.split("."))
-            and not any(p.startswith("__") for p in module_name.split("."))
-            and all(p.isidentifier() and not p.startswith("__") for p in parts)
-        )
-        if not trusted:
-            raise ValueError(
-                f"{_cap(where)} is {path!r}, which skkeras.load does not import "
-                f"from a file (only from {', '.join(_TRUSTED)}). Pass it in: "
-                f"load(path, custom_objects={{{qualname!r}: {name}}})."
-            )
-        try:
-            obj = importlib.import_module(module_name)
-            for part in parts:
-                obj = getattr(obj, part)
-        except (ImportError, AttributeError) as exc:
-            raise ValueError(
-                f"{_cap(where)} is {path!r}, which cannot be imported ({exc}). "
-                f"Pass it in: load(path, custom_objects={{{qualname!r}: {name}}})."
-            ) from exc
-        # The path must lead to a function or class of a trusted package, not
-        # to something that a trusted module merely imported (os.system ...).
-        if not (
-            _is_named(obj)
-            and _is_trusted_module(getattr(obj, "__module__", None))
-            and getattr(obj, "__name__", None) == name
-        ):
-            raise ValueError(
-                f"{_cap(where)} is {path!r}, which is not a function or class "
-                f"defined in {', '.join(_TRUSTED)}; skkeras.load does not import "
-                f"it. Pass the intended object in custom_objects={{{qualname!r}: "
-                "...}."
-            )
-        return obj
 
 
 # ----------------------------------------------------------------------
@@ -486,11 +495,9 @@ def _keras_bytes(model):
             return f.read()
 
 
-def _load_keras_model(data, custom_objects, where):
+def load_keras_model(data, trust, where):
+    """Load a ``.keras`` archive whose entries and config were checked."""
     import keras
-
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise _Damaged(f"the entry of {where} is not a .keras archive")
 
     with tempfile.TemporaryDirectory(prefix="skkeras-load-") as folder:
         file = os.path.join(folder, "model.keras")
@@ -498,7 +505,7 @@ def _load_keras_model(data, custom_objects, where):
             f.write(data)
         try:
             return keras.saving.load_model(
-                file, custom_objects=custom_objects or None, safe_mode=True
+                file, custom_objects=trust.custom_objects or None, safe_mode=True
             )
         except Exception as exc:  # Keras raises several types
             raise ValueError(
@@ -506,5 +513,3 @@ def _load_keras_model(data, custom_objects, where):
                 "uses custom layers, losses, metrics or functions, pass them in "
                 "custom_objects={name: object}."
             ) from exc
-
-

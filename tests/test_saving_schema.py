@@ -1,0 +1,126 @@
+"""The fitted attributes a file may set, and their types (B6)."""
+
+import json
+import warnings
+import zipfile
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+
+from skkeras import (
+    KerasClassifier,
+    KerasRegressor,
+    MLPClassifier,
+    MLPRegressor,
+    load,
+    save,
+)
+from skkeras._saving_schema import declared_attributes
+
+X = np.random.RandomState(0).normal(size=(40, 3)).astype(np.float32)
+Y = np.arange(40) % 2
+
+
+def build(meta):
+    return keras.Sequential(
+        [keras.Input((3,)), keras.layers.Dense(meta["n_outputs_expected_"])]
+    )
+
+
+@pytest.mark.parametrize(
+    "est, y",
+    [
+        (MLPClassifier(hidden_layer_sizes=(2,), max_iter=2), Y),
+        (MLPClassifier(hidden_layer_sizes=(2,), max_iter=2, early_stopping=True), Y),
+        (MLPRegressor(hidden_layer_sizes=(2,), max_iter=2), X[:, 0]),
+        (KerasClassifier(build, epochs=1, loss="binary_crossentropy"), Y),
+        (KerasRegressor(build, epochs=1), X[:, :2]),
+    ],
+)
+def test_every_fitted_attribute_is_declared(est, y):
+    frame = pd.DataFrame(X, columns=["a", "b", "c"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est.fit(frame, y)
+    declared = declared_attributes(type(est))
+    state = {
+        k
+        for k in vars(est)
+        if (k.endswith("_") or k.startswith("_")) and k not in ("model_", "_extra")
+    }
+    assert state <= set(declared), state - set(declared)
+    assert not any(hasattr(type(est), name) for name in declared)
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    path = tmp_path_factory.mktemp("schema") / "clf.skkeras"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        save(MLPClassifier(hidden_layer_sizes=(2,), max_iter=2).fit(X, Y), path)
+    return path
+
+
+def _edited(path, tmp_path, change):
+    with zipfile.ZipFile(path) as archive:
+        entries = {n: archive.read(n) for n in archive.namelist()}
+    state = json.loads(entries["attributes.json"])
+    change(state)
+    entries["attributes.json"] = json.dumps(state).encode()
+    target = tmp_path / "edited.skkeras"
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return target
+
+
+def _regressor_target(state):
+    target = state["fitted"]["target_encoder_"]
+    target["class"] = "RegressorTarget"
+    target["attributes"] = {"ndim": 1, "n_outputs": 1, "target_type": "continuous"}
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda s: s["fitted"].update(classes_=5), "'classes_' must be a 1-D array"),
+        (lambda s: s["fitted"].update(n_iter_=-1), "'n_iter_' must be an int >= 0"),
+        (lambda s: s["fitted"].update(history_=[1]), "'history_' must be a dict"),
+        (lambda s: s["private"].update(_weight_scale=0.0), "positive finite float"),
+        (lambda s: s["fitted"].pop("n_iter_"), "lacks the fitted attribute"),
+        (
+            lambda s: s["fitted"].update(
+                classes_={
+                    "__skkeras__": "ndarray",
+                    "dtype": "<i8",
+                    "shape": [2],
+                    "data": "!!",
+                }
+            ),
+            "invalid base64",
+        ),
+        (_regressor_target, "must be a ClassifierTarget"),
+        (
+            lambda s: s["fitted"]["target_encoder_"]["attributes"].update(mode="evil"),
+            "invalid mode",
+        ),
+        (
+            lambda s: s["fitted"]["target_encoder_"]["attributes"].update(proba=1),
+            "has the attributes",
+        ),
+        (lambda s: s["fitted"].update(_weight_scale=1.0), "in its 'fitted' section"),
+    ],
+)
+def test_wrong_attributes_are_refused_naming_file_and_entry(
+    saved, tmp_path, change, message
+):
+    path = _edited(saved, tmp_path, change)
+    with pytest.raises(ValueError, match=message) as info:
+        load(path)
+    assert "edited.skkeras" in str(info.value)
+
+
+def test_unchanged_file_passes_the_schema(saved):
+    assert load(saved).predict(X).shape == (40,)
