@@ -278,7 +278,8 @@ DROPPED = _Dropped()
 def refusal(where, path, verdict):
     """The error for a name that :class:`~skkeras._saving_trust.Trust` refused."""
     split = path.split(":", 1)[-1] if isinstance(path, str) else str(path)
-    name = split.rpartition(".")[2] or "obj"
+    # "package>Name" is how Keras registers custom objects.
+    name = split.rpartition(".")[2].rpartition(">")[2] or "obj"
     message = (
         f"{_cap(where)} is {path!r}, which skkeras.load does not resolve from a "
         f"file: {verdict.reason}."
@@ -358,8 +359,7 @@ class _Decoder:
     def _tag_ndarray(self, value, where):
         shape = value["shape"]
         _check(
-            isinstance(shape, list)
-            and all(type(n) is int and n >= 0 for n in shape),
+            isinstance(shape, list) and all(type(n) is int and n >= 0 for n in shape),
             f"{where} has an invalid array shape",
         )
         size = math.prod(shape)

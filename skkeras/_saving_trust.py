@@ -246,9 +246,14 @@ class Trust:
                 )
 
     def custom(self, *keys):
+        """The caller's object for the first of ``keys`` it has, or None;
+        Keras' registered names (``"package>name"``) match by name too."""
         for key in keys:
-            if isinstance(key, str) and key in self.custom_objects:
-                return self.custom_objects[key]
+            if not isinstance(key, str):
+                continue
+            for candidate in (key, key.rpartition(">")[2]):
+                if candidate in self.custom_objects:
+                    return self.custom_objects[candidate]
         return None
 
     # ------------------------------------------------------------------

@@ -502,3 +502,79 @@ def test_unmutated_legitimate_files_load_and_predict(legitimate):
             warnings.simplefilter("error")
             est = load(legitimate / which, custom_objects={"build": build})
         assert est.predict(X).shape == (30,)
+
+
+# ----------------------------------------------------------------------
+# Legitimate files the docs show still round-trip
+# ----------------------------------------------------------------------
+@keras.saving.register_keras_serializable(package="skkeras_tests")
+class Scale(keras.layers.Layer):
+    """A custom layer, registered with Keras as users do."""
+
+    def __init__(self, factor=2.0, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = factor
+
+    def call(self, x):
+        return x * self.factor
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor}
+
+
+@keras.saving.register_keras_serializable(package="skkeras_tests")
+def scaled_crossentropy(y_true, y_pred):
+    return 0.5 * keras.losses.sparse_categorical_crossentropy(y_true, y_pred)
+
+
+def build_custom(meta):
+    return keras.Sequential(
+        [
+            keras.Input((4,)),
+            Scale(0.5),
+            keras.layers.Dense(3, activation="softmax"),
+        ]
+    )
+
+
+def test_documented_estimators_round_trip_identically(tmp_path):
+    mlp = MLPClassifier(
+        hidden_layer_sizes=(5,),
+        max_iter=3,
+        lr_schedule=skkeras.StepDecay(drop=0.5, epochs_drop=1),
+        kernel_constraint=2.0,
+        kernel_initializer=keras.initializers.HeNormal(seed=1),
+        random_state=0,
+    )
+    wrapper = KerasClassifier(
+        build_custom,
+        loss=scaled_crossentropy,
+        optimizer=keras.optimizers.Adam,
+        optimizer__learning_rate=0.01,
+        callbacks=[keras.callbacks.EarlyStopping(monitor="loss", patience=2)],
+        epochs=2,
+        random_state=0,
+    )
+    custom = {
+        "build_custom": build_custom,
+        "Scale": Scale,
+        "scaled_crossentropy": scaled_crossentropy,
+    }
+    for est in (mlp, wrapper):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            est.fit(X, Y)
+        path = tmp_path / f"{type(est).__name__}.skkeras"
+        save(est, path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # nothing left out, no noise
+            loaded = load(path, custom_objects=custom)
+        np.testing.assert_array_equal(loaded.predict_proba(X), est.predict_proba(X))
+        assert loaded.get_params().keys() == est.get_params().keys()
+    # Without the custom objects, the error says what to pass.
+    partial = {k: v for k, v in custom.items() if k != "build_custom"}
+    with pytest.raises(ValueError, match=r"custom_objects=\{'build_custom'"):
+        load(tmp_path / "KerasClassifier.skkeras", custom_objects=partial)
+    names = get_untrusted_types(tmp_path / "KerasClassifier.skkeras")
+    assert f"{__name__}:build_custom" in names
+    assert any("Scale" in name for name in names)
