@@ -140,6 +140,7 @@ def _unsupported_models():
         "Dense subclass": _sequential(_MyDense(3)),
         "mixed_float16": _sequential(keras.layers.Dense(3, dtype="mixed_float16")),
         "functional": _functional(),
+        "not built": keras.Sequential([keras.layers.Dense(3)]),
     }
 
 
