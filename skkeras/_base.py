@@ -469,7 +469,7 @@ class BaseKerasEstimator(BaseEstimator):
         check_is_fitted(self)
         limit_framework_threads()
         X, _ = self._validate_X(X, reset=False)
-        out = _engine.predict(self.model_, X, **self._predict_options())
+        out = self._network_output(X)
         if isinstance(out, np.ndarray) and out.dtype.kind == "f" and not np.all(
             np.isfinite(out)
         ):
@@ -479,6 +479,10 @@ class BaseKerasEstimator(BaseEstimator):
                 "features (e.g. with StandardScaler)."
             )
         return out
+
+    def _network_output(self, X):
+        """The network's output for the validated ``X`` (the MLPs override)."""
+        return _engine.predict(self.model_, X, **self._predict_options())
 
     def _predict_options(self):
         return {"batch_size": None}

@@ -18,6 +18,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ._base import BaseKerasEstimator, RandomSplit
 from ._callbacks import Convergence, InverseScaling
+from ._forward import numpy_forward
 from ._keras_objects import make_callbacks, make_loss
 from ._predictors import ClassifierBase, RegressorBase
 from ._schedules import EpochSchedule, make_schedule
@@ -291,6 +292,20 @@ class _BaseMLP(BaseKerasEstimator):
             loss=make_loss(self._loss(default_loss), {}),
             metrics=[self._score_metric()] if self.early_stopping else None,
         )
+
+    # ------------------------------------------------------------------
+    # Prediction
+    # ------------------------------------------------------------------
+    def _network_output(self, X):
+        # The network is evaluated in float64 with NumPy, from its current
+        # weights: each row's output then depends on that row alone, not on
+        # the batch around it as Keras' float32 products do, and a small
+        # call skips Keras' dispatch.  A model it cannot evaluate exactly
+        # (a replaced model_, a float16 policy ...) goes to Keras.
+        forward = numpy_forward(self.model_)
+        if forward is None:
+            return super()._network_output(X)
+        return forward(X)
 
     # ------------------------------------------------------------------
     # Training

@@ -1,7 +1,8 @@
 """scikit-learn's estimator checks over every public skkeras estimator.
 
 Estimators are discovered from ``skkeras.__all__``; each gets a tiny network
-so that the checks run quickly.  There are no expected failures.
+so that the checks run quickly.  The few expected failures, by backend, are
+stated with their reasons in ``_expected_failures``.
 """
 
 import contextlib
@@ -84,12 +85,15 @@ def _expected_failures(estimator):
             "(measured), not to float64 resolution; the check compares at 1e-7"
         )
         return {name: reason for name in _FLOAT64_CHECKS}
-    if keras.backend.backend() == "jax" and type(estimator).__name__.endswith("Regressor"):
+    if keras.backend.backend() == "jax" and type(estimator).__name__ == "KerasRegressor":
+        # The MLPs predict through skkeras._forward, in float64 row by row;
+        # KerasRegressor keeps Keras' compiled float32 prediction.
         return {
             "check_methods_sample_order_invariance": (
                 "XLA's CPU matrix product rounds a float32 row differently "
-                "(by 1 ulp, ~1.2e-7) depending on its position in the batch; "
-                "the check compares at rtol=1e-7"
+                "(by an ulp or two, ~1.2e-7 each) depending on the rows in its "
+                "batch and its position among them; the check compares at "
+                "rtol=1e-7"
             )
         }
     return {}

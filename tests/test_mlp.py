@@ -143,6 +143,9 @@ def test_multilabel_classification():
     X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
     clf = MLPClassifier(hidden_layer_sizes=(16,), max_iter=30, learning_rate_init=0.01, random_state=0).fit(X, Y)
     assert clf.predict(X).shape == Y.shape
+    proba = clf.predict_proba(X)
+    assert proba.dtype == np.float64
+    np.testing.assert_allclose(clf.predict_proba(X[::-1]), proba[::-1], rtol=1e-12, atol=1e-15)
     assert clf.out_activation_ == "logistic"
     assert clf.score(X, Y) > 0.3
 
@@ -159,7 +162,13 @@ def test_regressor_learns(regression):
     X, y = regression
     reg = MLPRegressor(hidden_layer_sizes=(32,), max_iter=200, learning_rate_init=0.01, random_state=0).fit(X, y)
     assert reg.score(X, y) > 0.9
-    assert reg.predict(X).shape == y.shape
+    pred = reg.predict(X)
+    assert pred.shape == y.shape
+    # Float64, as scikit-learn's MLP, and a row's prediction does not depend
+    # on the rows predicted with it.
+    assert pred.dtype == np.float64
+    np.testing.assert_allclose(reg.predict(X[::-1]), pred[::-1], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(reg.predict(X[5:6]), pred[5:6], rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("schedule", ["invscaling", "adaptive"])
