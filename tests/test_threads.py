@@ -92,3 +92,30 @@ def test_dask_local_cluster_gives_the_serial_result(iris, serial):
     np.testing.assert_allclose(
         search.cv_results_["mean_test_score"], serial.cv_results_["mean_test_score"], atol=1e-6
     )
+
+
+def _warm_start_in_worker():
+    from skkeras.tasks._run import import_keras_quietly
+
+    import_keras_quietly()
+    if keras.backend.backend() != "tensorflow":
+        return os.environ.get("OMP_NUM_THREADS"), None
+    import tensorflow as tf
+
+    budget = os.environ.get("OMP_NUM_THREADS")
+    return budget, tf.config.threading.get_intra_op_parallelism_threads()
+
+
+def test_cli_worker_warm_up_sizes_the_pools_first():
+    """The CLI starts Keras in its workers before any fit; the pools must
+    still get the worker's share of the cores, not every core."""
+    from joblib.externals.loky import get_reusable_executor
+
+    get_reusable_executor().shutdown(wait=True)  # fresh workers
+    results = joblib.Parallel(n_jobs=2)(
+        joblib.delayed(_warm_start_in_worker)() for _ in range(2)
+    )
+    for budget, threads in results:
+        assert budget is not None
+        if threads is not None:
+            assert threads == int(budget)

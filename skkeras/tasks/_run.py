@@ -150,12 +150,17 @@ def import_keras_quietly():
 
     Creating one tensor makes TensorFlow look for devices now, under the
     filter, rather than print "failed call to cuInit" during the first fit.
+    It also starts the backend's thread pools, so they are sized first to
+    the process's share of the cores (a worker's ``OMP_NUM_THREADS``).
     """
     if _KERAS_READY:
         return
     with filtered_stderr():
         import keras
 
+        from .._threads import limit_framework_threads
+
+        limit_framework_threads()
         keras.ops.convert_to_tensor([0.0])
     _KERAS_READY.append(True)
 
