@@ -75,9 +75,9 @@ def mean_one(sample_weight):
     """
     if sample_weight is None:
         return None
-    return (sample_weight * (sample_weight.size / sample_weight.sum())).astype(
-        np.float32
-    )
+    # The sum in float64: float32 weights near its largest value overflow it.
+    scale = sample_weight.size / np.sum(sample_weight, dtype=np.float64)
+    return (sample_weight.astype(np.float64) * scale).astype(np.float32)
 
 
 class TrainingCall:
@@ -305,7 +305,9 @@ class BaseKerasEstimator(BaseEstimator):
             # penalty that scikit-learn divides by the sum of the weights
             # needs the original mean to stay equivalent.
             self._weight_scale = (
-                1.0 if sample_weight is None else float(np.mean(sample_weight))
+                1.0
+                if sample_weight is None
+                else float(np.mean(sample_weight, dtype=np.float64))
             )
             self._initialize(X, y, seed, classes=classes)
         options = self._train_options(dict(fit_params), X)

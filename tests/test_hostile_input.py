@@ -9,6 +9,7 @@ and train for one epoch, so each example costs milliseconds once the first
 fit has traced.
 """
 
+import keras
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from skkeras import MLPClassifier, MLPRegressor
+from skkeras import KerasClassifier, MLPClassifier, MLPRegressor
 
 SETTINGS = settings(
     max_examples=12,
@@ -114,6 +115,27 @@ def test_sample_weights(weights):
 def test_sample_weight_of_the_wrong_kind(weights):
     with pytest.raises(CLEAR_ERRORS):
         _tiny().fit(np.random.rand(4, 2), [0, 1, 0, 1], sample_weight=weights)
+
+
+def _softmax_wrapper():
+    def build(meta):
+        return keras.Sequential([
+            keras.Input((meta["n_features_in_"],)),
+            keras.layers.Dense(meta["n_classes_"], activation="softmax"),
+        ])
+
+    return KerasClassifier(build, random_state=0)
+
+
+@pytest.mark.parametrize("scale, problem", [(1e-46, "round to zero"), (1e39, "infinite")])
+@pytest.mark.parametrize("make", [_tiny, _softmax_wrapper], ids=["mlp", "wrapper"])
+def test_sample_weights_beyond_float32_are_refused_before_training(make, scale, problem):
+    # float32 turns them into zeros (a division by zero) or infinities (a
+    # "diverged" network): refuse them, saying so and how to rescale.
+    est = make()
+    with pytest.raises(ValueError, match=f"sample_weight has values .*{problem}.*Rescale"):
+        est.fit(np.random.RandomState(0).rand(6, 2), [0, 1] * 3, sample_weight=np.full(6, scale))
+    assert not hasattr(est, "model_")
 
 
 def test_one_row_and_one_class():
