@@ -25,7 +25,7 @@ from sklearn.utils.validation import (
 )
 
 from . import _engine, _replay
-from ._callbacks import BestCheckpoint
+from ._callbacks import BestCheckpoint, check_checkpoint
 from ._seeding import resolve_seed, seeded
 from ._sklearn_compat import check_sample_weight
 from ._threads import limit_framework_threads
@@ -267,23 +267,34 @@ class BaseKerasEstimator(BaseEstimator):
         return self._fit(X, y, sample_weight, fit_params, warm=warm)
 
     def _fit(self, X, y, sample_weight, fit_params, *, warm, epochs=None, classes=None):
-        call = self._prepare_fit(
-            X, y, sample_weight, fit_params, warm=warm, epochs=epochs, classes=classes
-        )
+        # A fit that fails leaves the estimator as it was: unfitted, or with
+        # the model of its previous fit (a new fit builds a new model, so the
+        # old one is untouched).  A warm fit continues the same model, whose
+        # weights a failure part-way through may have moved.
+        before = None if warm else dict(vars(self))
         try:
-            history = _engine.train(**call.train_kwargs)
-        except KeyboardInterrupt:
-            # As scikit-learn's MLP: keep what was learned, and say so.
-            history = _history_so_far(self.model_, call.previous_history)
-            n = len(next(iter(history.values()), []))
-            warnings.warn(
-                f"Training interrupted by the user after {n} epoch(s) of this "
-                f"call; {type(self).__name__} keeps the weights reached so far "
-                "and can predict or continue training (warm_start, partial_fit).",
-                UserWarning,
-                stacklevel=3,
+            call = self._prepare_fit(
+                X, y, sample_weight, fit_params, warm=warm, epochs=epochs, classes=classes
             )
-        return self._finish_fit(call, history)
+            try:
+                history = _engine.train(**call.train_kwargs)
+            except KeyboardInterrupt:
+                # As scikit-learn's MLP: keep what was learned, and say so.
+                history = _history_so_far(self.model_, call.previous_history)
+                n = len(next(iter(history.values()), []))
+                warnings.warn(
+                    f"Training interrupted by the user after {n} epoch(s) of this "
+                    f"call; {type(self).__name__} keeps the weights reached so far "
+                    "and can predict or continue training (warm_start, partial_fit).",
+                    UserWarning,
+                    stacklevel=3,
+                )
+            return self._finish_fit(call, history)
+        except BaseException:
+            if before is not None:
+                vars(self).clear()
+                vars(self).update(before)
+            raise
 
     def _prepare_fit(
         self, X, y, sample_weight, fit_params, *, warm=False, epochs=None, classes=None
@@ -296,6 +307,9 @@ class BaseKerasEstimator(BaseEstimator):
         returns; :mod:`skkeras._engine_group` trains many calls at once.
         """
         self._check_params()
+        checkpoint = (
+            None if self.checkpoint is None else check_checkpoint(self, self.checkpoint)
+        )
         limit_framework_threads()
         X, y = self._validate_X(X, reset=not warm, y=y, fit=True)
         sample_weight = check_sample_weight(sample_weight, X)
@@ -311,9 +325,9 @@ class BaseKerasEstimator(BaseEstimator):
             )
             self._initialize(X, y, seed, classes=classes)
         options = self._train_options(dict(fit_params), X)
-        if self.checkpoint is not None:
+        if checkpoint is not None:
             options["callbacks"] = list(options["callbacks"]) + [
-                BestCheckpoint(self, self.checkpoint)
+                BestCheckpoint(self, checkpoint)
             ]
         if epochs is not None:
             options["epochs"] = epochs

@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import cross_val_score
 
 from skkeras import KerasClassifier, KerasRegressor, MLPClassifier
@@ -138,3 +139,37 @@ def test_interrupted_fit_keeps_the_weights_reached_and_says_so(interrupt_at):
     with pytest.warns(Warning):
         clf.fit(X, y)
     assert clf.n_iter_ == 5
+
+
+class _FailAt(keras.callbacks.Callback):
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == self.epoch:
+            raise RuntimeError("failed on purpose")
+
+
+def test_a_fit_that_fails_leaves_the_estimator_as_it_was():
+    # B2: a failure during training left a fresh estimator looking fitted
+    # (n_iter_=0, predict working) and a fitted one with a new, half-trained
+    # model.
+    rng = np.random.RandomState(0)
+    X = rng.rand(40, 3)
+    y = (X[:, 0] > 0.5).astype(int)
+    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=5, callbacks=[_FailAt(2)], random_state=0)
+    with pytest.raises(RuntimeError, match="on purpose"):
+        clf.fit(X, y)
+    assert vars(clf) == vars(MLPClassifier(**clf.get_params()))
+    with pytest.raises(NotFittedError):
+        clf.predict(X)
+    clf.set_params(callbacks=None).fit(X, y)
+    state, proba = dict(vars(clf)), clf.predict_proba(X)
+    clf.set_params(callbacks=[_FailAt(2)])
+    with pytest.raises(RuntimeError, match="on purpose"):
+        clf.fit(X[::-1], y[::-1])
+    assert {k: v for k, v in vars(clf).items() if k != "callbacks"} == {
+        k: v for k, v in state.items() if k != "callbacks"
+    }
+    np.testing.assert_array_equal(clf.predict_proba(X), proba)
