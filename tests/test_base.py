@@ -1,12 +1,14 @@
 """The shared fit chain: inputs that reach the model unchanged, weights."""
 
+import importlib
+
 import keras
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import cross_val_score
 
-from skkeras import KerasClassifier, KerasRegressor, MLPClassifier
+from skkeras import KerasClassifier, KerasRegressor, MLPClassifier, _engine
 
 POS = ["good", "great", "fine", "lovely"]
 NEG = ["bad", "awful", "poor", "ugly"]
@@ -139,6 +141,107 @@ def test_interrupted_fit_keeps_the_weights_reached_and_says_so(interrupt_at):
     with pytest.warns(Warning):
         clf.fit(X, y)
     assert clf.n_iter_ == 5
+
+
+def _trained_epochs(clf):
+    """Epochs the weights were trained for (one batch per epoch here)."""
+    return int(keras.ops.convert_to_numpy(clf.model_.optimizer.iterations))
+
+
+class _InterruptAfter(keras.callbacks.Callback):
+    """A Ctrl-C in the callbacks of epoch ``epoch``, which has trained."""
+
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == self.epoch:
+            raise KeyboardInterrupt
+
+
+COMPILED = pytest.mark.skipif(
+    _engine.ENGINE == "keras" or keras.backend.backend() not in ("tensorflow", "jax"),
+    reason="the compiled engine's epochs (Model.fit's record what its callbacks saw)",
+)
+
+
+@COMPILED
+def test_an_interrupt_in_the_callbacks_of_an_epoch_records_that_epoch():
+    # B3: the epoch was trained, but its History entry came after the
+    # interrupted callback, so n_iter_ was one short of the weights.
+    rng = np.random.RandomState(0)
+    X = rng.rand(40, 3)
+    y = (X[:, 0] > 0.5).astype(int)
+    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=50, callbacks=[_InterruptAfter(3)], random_state=0)
+    with pytest.warns(UserWarning, match="interrupted by the user after 4 epoch"):
+        clf.fit(X, y)
+    assert clf.n_iter_ == 4 == len(clf.loss_curve_) == _trained_epochs(clf)
+
+
+class _InterruptWhenAwaited:
+    """A compiled call's epoch count that a Ctrl-C interrupts once while it
+    is awaited (where one lands on JAX, whose calls run asynchronously)."""
+
+    def __init__(self, value):
+        self.value = value
+        self.raised = False
+
+    def __int__(self):
+        if not self.raised:
+            self.raised = True
+            raise KeyboardInterrupt
+        return int(self.value)
+
+
+def _interrupt_the_second_compiled_call(monkeypatch):
+    """A Ctrl-C as the second compiled training call ends, after it trained."""
+    backend = keras.backend.backend()
+    module = importlib.import_module(
+        "skkeras._engine_tf" if backend == "tensorflow" else "skkeras._engine_jax"
+    )
+    make = module.make_train_runner
+    calls = []
+
+    def make_runner(*args, **kwargs):
+        runner = make(*args, **kwargs)
+        name = "function" if backend == "tensorflow" else "run"
+        compiled = getattr(runner.entry, name)
+
+        def call(*a, **k):
+            out = compiled(*a, **k)
+            calls.append(1)
+            if len(calls) == 2:
+                if backend == "tensorflow":  # raised as the call returns
+                    raise KeyboardInterrupt
+                state, buf, done, stopped = out
+                return state, buf, _InterruptWhenAwaited(done), stopped
+            return out
+
+        monkeypatch.setattr(runner.entry, name, call)
+        return runner
+
+    monkeypatch.setattr(module, "make_train_runner", make_runner)
+
+
+@COMPILED
+def test_an_interrupt_as_a_compiled_call_ends_keeps_the_epochs_it_trained(monkeypatch):
+    # B3: with no callbacks a compiled call trains 32 epochs; a Ctrl-C
+    # during one reaches Python after the weights were trained, and its 32
+    # epochs were missing from n_iter_ and history_.
+    rng = np.random.RandomState(0)
+    X = rng.rand(40, 3)
+    y = (X[:, 0] > 0.5).astype(int)
+    _interrupt_the_second_compiled_call(monkeypatch)
+    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=100, n_iter_no_change=np.inf, random_state=0)
+    with pytest.warns(UserWarning, match="interrupted by the user after 64 epoch"):
+        clf.fit(X, y)
+    assert clf.n_iter_ == 64 == len(clf.loss_curve_) == _trained_epochs(clf)
+    # The loss curve is the one an uninterrupted fit records.
+    full = MLPClassifier(hidden_layer_sizes=(4,), max_iter=64, n_iter_no_change=np.inf, random_state=0)
+    with pytest.warns(Warning):
+        full.fit(X, y)
+    np.testing.assert_array_equal(clf.loss_curve_, full.loss_curve_)
 
 
 class _FailAt(keras.callbacks.Callback):
