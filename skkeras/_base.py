@@ -100,8 +100,8 @@ class RandomSplit:
         self.fraction = fraction
 
 
-def output_units(model, X):
-    """Return the size of the last axis of a single-output model's output."""
+def output_shape(model, X):
+    """Return the shape of a single-output model's output, batch axis first."""
     try:
         shape = model.output_shape
     except (AttributeError, ValueError):
@@ -119,7 +119,38 @@ def output_units(model, X):
             "The model has several outputs; skkeras estimators train "
             "single-output models. Concatenate the outputs in the model."
         )
+    return tuple(shape)
+
+
+def output_units(model, X):
+    """Return the size of the last axis of a single-output model's output."""
+    return _units(output_shape(model, X))
+
+
+def _units(shape):
     return int(shape[-1]) if len(shape) > 1 else 1
+
+
+def check_output_shape(shape, y, units):
+    """Refuse a model whose output is not one vector per sample.
+
+    Targets are at most 2-D (one row of ``units`` values per sample), so an
+    output of more axes (a value per time step or pixel) cannot match them:
+    Keras' losses would broadcast it against the target and train silently,
+    and predictions would come out with the extra axes.
+    """
+    if len(shape) <= 2:
+        return
+    dims = ", ".join(["n_samples"] + ["None" if d is None else str(d) for d in shape[1:]])
+    raise ValueError(
+        f"The model's output has shape ({dims}), but the target y has shape "
+        f"{np.shape(y)}: the estimator needs one output vector per sample, of "
+        f"shape (n_samples, {units}) here. End the model with a layer that "
+        "reduces the other axes, e.g. keras.layers.Flatten() or "
+        "keras.layers.GlobalAveragePooling1D() (then a Dense layer of "
+        f"{units} unit(s)), or, for one target per position, reshape y to "
+        "(n_samples, n_targets) and flatten the output to match."
+    )
 
 
 class BaseKerasEstimator(BaseEstimator):
@@ -363,7 +394,9 @@ class BaseKerasEstimator(BaseEstimator):
         meta = self._meta(X, y, seed)
         with seeded(seed, tensorflow=False):
             model = self._build_model(meta, X)
-            units = output_units(model, X)
+            shape = output_shape(model, X)
+            check_output_shape(shape, y, target.output_units())
+            units = _units(shape)
             if not model.compiled:
                 self._compile_model(model, target.default_loss(units))
         target.choose_mode(model.loss, units)
