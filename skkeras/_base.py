@@ -31,18 +31,27 @@ from ._sklearn_compat import check_sample_weight
 from ._threads import limit_framework_threads
 
 
-def _check_float_range(X):
-    """Refuse values that overflow Keras' float type (float32: ~3.4e38)."""
+def _check_float_range(X, name="X"):
+    """Refuse values that overflow Keras' float type (float32: ~3.4e38).
+
+    ``name`` is "X" for features, or names a target ("y" ...).
+    """
     floatx = keras.config.floatx()
     if X.dtype.kind != "f" or X.size == 0 or np.dtype(floatx).itemsize >= X.dtype.itemsize:
         return
     limit = float(np.finfo(floatx).max)
     largest = float(np.max(np.abs(X)))
     if largest > limit:
+        fix = (
+            "Scale the features (e.g. with StandardScaler)"
+            if name == "X"
+            else "Scale the target (e.g. with sklearn.compose.TransformedTargetRegressor "
+            "and a StandardScaler as its transformer)"
+        )
         raise ValueError(
-            f"X has values up to {largest:.3g}, beyond the range of Keras' float "
-            f"type {floatx} (about {limit:.3g}). Scale the features (e.g. with "
-            "StandardScaler), or call keras.config.set_floatx('float64') first."
+            f"{name} has values up to {largest:.3g}, beyond the range of Keras' float "
+            f"type {floatx} (about {limit:.3g}). {fix}, or call "
+            "keras.config.set_floatx('float64') first."
         )
 
 
@@ -343,6 +352,8 @@ class BaseKerasEstimator(BaseEstimator):
         )
         limit_framework_threads()
         X, y = self._validate_X(X, reset=not warm, y=y, fit=True)
+        if self._y_numeric:
+            _check_float_range(np.asarray(y), "y")
         sample_weight = check_sample_weight(sample_weight, X)
         seed = resolve_seed(self.random_state)
         if not warm:
@@ -473,6 +484,8 @@ class BaseKerasEstimator(BaseEstimator):
             )
         X_val, _ = self._validate_X(validation[0], reset=False)
         y_val = np.asarray(validation[1])
+        if self._y_numeric:
+            _check_float_range(y_val, "y of validation_data")
         if len(y_val) != X_val.shape[0]:
             raise ValueError(
                 f"validation_data has {X_val.shape[0]} samples in X but "

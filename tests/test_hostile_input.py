@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from skkeras import KerasClassifier, MLPClassifier, MLPRegressor
+from skkeras import KerasClassifier, KerasRegressor, MLPClassifier, MLPRegressor
 
 SETTINGS = settings(
     max_examples=12,
@@ -135,6 +135,27 @@ def test_sample_weights_beyond_float32_are_refused_before_training(make, scale, 
     est = make()
     with pytest.raises(ValueError, match=f"sample_weight has values .*{problem}.*Rescale"):
         est.fit(np.random.RandomState(0).rand(6, 2), [0, 1] * 3, sample_weight=np.full(6, scale))
+    assert not hasattr(est, "model_")
+
+
+def _linear_wrapper():
+    def build(meta):
+        return keras.Sequential([keras.Input((meta["n_features_in_"],)), keras.layers.Dense(1)])
+
+    return KerasRegressor(build, random_state=0)
+
+
+def test_targets_beyond_the_float_type_are_refused_naming_y():
+    # B7: the fit diverged and the message blamed large values in X.
+    X = np.random.RandomState(0).rand(10, 2)
+    huge = np.r_[1e39, np.ones(9)]
+    with pytest.raises(ValueError, match=r"^y has values up to 1e\+39, beyond .*float32.*Scale the target"):
+        _tiny(MLPRegressor).fit(X, huge)
+    est = _linear_wrapper()
+    with pytest.raises(ValueError, match=r"^y has values up to 1e\+39"):
+        est.fit(X, huge)
+    with pytest.raises(ValueError, match=r"^y of validation_data has values up to 1e\+39"):
+        est.fit(X, np.ones(10), validation_data=(X, huge))
     assert not hasattr(est, "model_")
 
 
