@@ -12,6 +12,8 @@ small methods so that each estimator overrides only what differs:
     -> ``_engine.train`` -> ``_record``: history and fitted attributes
 """
 
+import contextlib
+import threading
 import warnings
 
 import keras
@@ -87,6 +89,47 @@ def mean_one(sample_weight):
     # The sum in float64: float32 weights near its largest value overflow it.
     scale = sample_weight.size / np.sum(sample_weight, dtype=np.float64)
     return (sample_weight.astype(np.float64) * scale).astype(np.float32)
+
+
+# The estimators whose fit is running, by id, with the thread running it.  An
+# entry lives only while its fit runs, which holds the estimator (so its id
+# cannot be reused meanwhile); the estimator itself stores nothing, so
+# clone, get_params, pickling, copy.deepcopy and skkeras.save never see it.
+_FITTING = {}
+_FITTING_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def one_fit_at_a_time(estimator):
+    """Run the block as the only fit of ``estimator``; refuse a second one.
+
+    Two fits of one estimator object at once (``fit`` or ``partial_fit``
+    from two threads) would train one network with both and mix their
+    fitted attributes; the second raises :class:`RuntimeError` at once
+    instead of waiting, since the first one's result would be lost anyway.
+    """
+    key, me = id(estimator), threading.get_ident()
+    with _FITTING_LOCK:
+        owner = _FITTING.get(key)
+        if owner is None:
+            _FITTING[key] = me
+    if owner is not None:
+        name = type(estimator).__name__
+        if owner == me:
+            raise RuntimeError(
+                f"This {name} is being fitted, and its fit was called again from "
+                "within (by a callback?); fit a clone of it instead "
+                "(sklearn.base.clone)."
+            )
+        raise RuntimeError(
+            f"This {name} is already being fitted in another thread; clone it "
+            "(sklearn.base.clone) and fit each clone in its own thread."
+        )
+    try:
+        yield
+    finally:
+        with _FITTING_LOCK:
+            del _FITTING[key]
 
 
 class TrainingCall:
@@ -302,11 +345,19 @@ class BaseKerasEstimator(BaseEstimator):
             # A fit skkeras.model_selection trained ahead of time, if any.
             fitted = _replay.take(self, X, y, sample_weight, fit_params)
             if fitted is not None:
-                vars(self).update(vars(fitted))
+                with one_fit_at_a_time(self):
+                    vars(self).update(vars(fitted))
                 return self
         return self._fit(X, y, sample_weight, fit_params, warm=warm)
 
     def _fit(self, X, y, sample_weight, fit_params, *, warm, epochs=None, classes=None):
+        """``fit`` and ``partial_fit``: one at a time (:func:`one_fit_at_a_time`)."""
+        with one_fit_at_a_time(self):
+            return self._fit_alone(
+                X, y, sample_weight, fit_params, warm=warm, epochs=epochs, classes=classes
+            )
+
+    def _fit_alone(self, X, y, sample_weight, fit_params, *, warm, epochs, classes):
         # A fit that fails leaves the estimator as it was: unfitted, or with
         # the model of its previous fit (a new fit builds a new model, so the
         # old one is untouched).  A warm fit continues the same model, whose
@@ -327,7 +378,7 @@ class BaseKerasEstimator(BaseEstimator):
                     f"call; {type(self).__name__} keeps the weights reached so far "
                     "and can predict or continue training (warm_start, partial_fit).",
                     UserWarning,
-                    stacklevel=3,
+                    stacklevel=4,
                 )
             return self._finish_fit(call, history)
         except BaseException:

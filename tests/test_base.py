@@ -1,13 +1,19 @@
 """The shared fit chain: inputs that reach the model unchanged, weights."""
 
+import copy
 import importlib
+import pickle
+import threading
+import warnings
 
 import keras
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import cross_val_score
 
+import skkeras
 from skkeras import KerasClassifier, KerasRegressor, MLPClassifier, _engine
 
 POS = ["good", "great", "fine", "lovely"]
@@ -276,3 +282,78 @@ def test_a_fit_that_fails_leaves_the_estimator_as_it_was():
         k: v for k, v in state.items() if k != "callbacks"
     }
     np.testing.assert_array_equal(clf.predict_proba(X), proba)
+
+
+# Events a fit's callback waits on (the estimators deep-copy callbacks, and
+# an Event cannot be copied).
+_HELD = {}
+
+
+class _HoldFirstEpoch(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == 0:
+            _HELD["started"].set()
+            _HELD["release"].wait(20)
+
+
+def test_fitting_one_estimator_in_two_threads_at_once_is_refused(tmp_path):
+    # B8: both fits trained the same network: n_iter_ reached 100 with
+    # max_iter=50.
+    rng = np.random.RandomState(0)
+    X = rng.rand(40, 3)
+    y = (X[:, 0] > 0.5).astype(int)
+    _HELD.update(started=threading.Event(), release=threading.Event())
+    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=5, n_iter_no_change=np.inf,
+                        callbacks=[_HoldFirstEpoch()], random_state=0)
+    errors = []
+
+    def fit():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                clf.fit(X, y)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=fit)
+    thread.start()
+    try:
+        assert _HELD["started"].wait(60)
+        with pytest.raises(RuntimeError, match="already being fitted in another thread; clone it"):
+            clf.fit(X, y)
+        with pytest.raises(RuntimeError, match="already being fitted in another thread"):
+            clf.partial_fit(X, y)
+    finally:
+        _HELD["release"].set()
+        thread.join(60)
+    assert errors == []
+    assert clf.n_iter_ == 5 == len(clf.loss_curve_)
+    # Once a fit ends (or fails) the estimator fits again, and keeps no trace
+    # of the guard: it clones, copies, pickles and saves as before.
+    clf.set_params(callbacks=None, max_iter=2)
+    with pytest.raises(ValueError):
+        clf.fit(X, y[:5])
+    with pytest.warns(Warning):
+        clf.partial_fit(X, y)
+    assert set(vars(clf)) == set(vars(copy.deepcopy(clf))) == set(vars(pickle.loads(pickle.dumps(clf))))
+    assert clone(clf).get_params() == clf.get_params()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        skkeras.save(clf, tmp_path / "clf.skkeras")
+    assert not [w for w in caught if "skkeras.save" in str(w.message)]
+    assert skkeras.load(tmp_path / "clf.skkeras").n_iter_ == clf.n_iter_
+
+
+def test_fit_called_from_within_its_own_fit_is_refused():
+    rng = np.random.RandomState(0)
+    X = rng.rand(20, 3)
+    y = (X[:, 0] > 0.5).astype(int)
+
+    class Refit(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            _HELD["clf"].fit(X, y)
+
+    clf = _HELD["clf"] = MLPClassifier(hidden_layer_sizes=(4,), max_iter=2, callbacks=[Refit()])
+    with pytest.raises(RuntimeError, match="called again from within"):
+        clf.fit(X, y)
+    assert not hasattr(clf, "model_")
