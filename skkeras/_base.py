@@ -12,6 +12,8 @@ small methods so that each estimator overrides only what differs:
     -> ``_engine.train`` -> ``_record``: history and fitted attributes
 """
 
+import contextlib
+import threading
 import warnings
 
 import keras
@@ -25,24 +27,33 @@ from sklearn.utils.validation import (
 )
 
 from . import _engine, _replay
-from ._callbacks import BestCheckpoint
+from ._callbacks import BestCheckpoint, check_checkpoint
 from ._seeding import resolve_seed, seeded
 from ._sklearn_compat import check_sample_weight
 from ._threads import limit_framework_threads
 
 
-def _check_float_range(X):
-    """Refuse values that overflow Keras' float type (float32: ~3.4e38)."""
+def _check_float_range(X, name="X"):
+    """Refuse values that overflow Keras' float type (float32: ~3.4e38).
+
+    ``name`` is "X" for features, or names a target ("y" ...).
+    """
     floatx = keras.config.floatx()
     if X.dtype.kind != "f" or X.size == 0 or np.dtype(floatx).itemsize >= X.dtype.itemsize:
         return
     limit = float(np.finfo(floatx).max)
     largest = float(np.max(np.abs(X)))
     if largest > limit:
+        fix = (
+            "Scale the features (e.g. with StandardScaler)"
+            if name == "X"
+            else "Scale the target (e.g. with sklearn.compose.TransformedTargetRegressor "
+            "and a StandardScaler as its transformer)"
+        )
         raise ValueError(
-            f"X has values up to {largest:.3g}, beyond the range of Keras' float "
-            f"type {floatx} (about {limit:.3g}). Scale the features (e.g. with "
-            "StandardScaler), or call keras.config.set_floatx('float64') first."
+            f"{name} has values up to {largest:.3g}, beyond the range of Keras' float "
+            f"type {floatx} (about {limit:.3g}). {fix}, or call "
+            "keras.config.set_floatx('float64') first."
         )
 
 
@@ -75,9 +86,50 @@ def mean_one(sample_weight):
     """
     if sample_weight is None:
         return None
-    return (sample_weight * (sample_weight.size / sample_weight.sum())).astype(
-        np.float32
-    )
+    # The sum in float64: float32 weights near its largest value overflow it.
+    scale = sample_weight.size / np.sum(sample_weight, dtype=np.float64)
+    return (sample_weight.astype(np.float64) * scale).astype(np.float32)
+
+
+# The estimators whose fit is running, by id, with the thread running it.  An
+# entry lives only while its fit runs, which holds the estimator (so its id
+# cannot be reused meanwhile); the estimator itself stores nothing, so
+# clone, get_params, pickling, copy.deepcopy and skkeras.save never see it.
+_FITTING = {}
+_FITTING_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def one_fit_at_a_time(estimator):
+    """Run the block as the only fit of ``estimator``; refuse a second one.
+
+    Two fits of one estimator object at once (``fit`` or ``partial_fit``
+    from two threads) would train one network with both and mix their
+    fitted attributes; the second raises :class:`RuntimeError` at once
+    instead of waiting, since the first one's result would be lost anyway.
+    """
+    key, me = id(estimator), threading.get_ident()
+    with _FITTING_LOCK:
+        owner = _FITTING.get(key)
+        if owner is None:
+            _FITTING[key] = me
+    if owner is not None:
+        name = type(estimator).__name__
+        if owner == me:
+            raise RuntimeError(
+                f"This {name} is being fitted, and its fit was called again from "
+                "within (by a callback?); fit a clone of it instead "
+                "(sklearn.base.clone)."
+            )
+        raise RuntimeError(
+            f"This {name} is already being fitted in another thread; clone it "
+            "(sklearn.base.clone) and fit each clone in its own thread."
+        )
+    try:
+        yield
+    finally:
+        with _FITTING_LOCK:
+            del _FITTING[key]
 
 
 class TrainingCall:
@@ -100,8 +152,8 @@ class RandomSplit:
         self.fraction = fraction
 
 
-def output_units(model, X):
-    """Return the size of the last axis of a single-output model's output."""
+def output_shape(model, X):
+    """Return the shape of a single-output model's output, batch axis first."""
     try:
         shape = model.output_shape
     except (AttributeError, ValueError):
@@ -119,7 +171,38 @@ def output_units(model, X):
             "The model has several outputs; skkeras estimators train "
             "single-output models. Concatenate the outputs in the model."
         )
+    return tuple(shape)
+
+
+def output_units(model, X):
+    """Return the size of the last axis of a single-output model's output."""
+    return _units(output_shape(model, X))
+
+
+def _units(shape):
     return int(shape[-1]) if len(shape) > 1 else 1
+
+
+def check_output_shape(shape, y, units):
+    """Refuse a model whose output is not one vector per sample.
+
+    Targets are at most 2-D (one row of ``units`` values per sample), so an
+    output of more axes (a value per time step or pixel) cannot match them:
+    Keras' losses would broadcast it against the target and train silently,
+    and predictions would come out with the extra axes.
+    """
+    if len(shape) <= 2:
+        return
+    dims = ", ".join(["n_samples"] + ["None" if d is None else str(d) for d in shape[1:]])
+    raise ValueError(
+        f"The model's output has shape ({dims}), but the target y has shape "
+        f"{np.shape(y)}: the estimator needs one output vector per sample, of "
+        f"shape (n_samples, {units}) here. End the model with a layer that "
+        "reduces the other axes, e.g. keras.layers.Flatten() or "
+        "keras.layers.GlobalAveragePooling1D() (then a Dense layer of "
+        f"{units} unit(s)), or, for one target per position, reshape y to "
+        "(n_samples, n_targets) and flatten the output to match."
+    )
 
 
 class BaseKerasEstimator(BaseEstimator):
@@ -262,28 +345,47 @@ class BaseKerasEstimator(BaseEstimator):
             # A fit skkeras.model_selection trained ahead of time, if any.
             fitted = _replay.take(self, X, y, sample_weight, fit_params)
             if fitted is not None:
-                vars(self).update(vars(fitted))
+                with one_fit_at_a_time(self):
+                    vars(self).update(vars(fitted))
                 return self
         return self._fit(X, y, sample_weight, fit_params, warm=warm)
 
     def _fit(self, X, y, sample_weight, fit_params, *, warm, epochs=None, classes=None):
-        call = self._prepare_fit(
-            X, y, sample_weight, fit_params, warm=warm, epochs=epochs, classes=classes
-        )
-        try:
-            history = _engine.train(**call.train_kwargs)
-        except KeyboardInterrupt:
-            # As scikit-learn's MLP: keep what was learned, and say so.
-            history = _history_so_far(self.model_, call.previous_history)
-            n = len(next(iter(history.values()), []))
-            warnings.warn(
-                f"Training interrupted by the user after {n} epoch(s) of this "
-                f"call; {type(self).__name__} keeps the weights reached so far "
-                "and can predict or continue training (warm_start, partial_fit).",
-                UserWarning,
-                stacklevel=3,
+        """``fit`` and ``partial_fit``: one at a time (:func:`one_fit_at_a_time`)."""
+        with one_fit_at_a_time(self):
+            return self._fit_alone(
+                X, y, sample_weight, fit_params, warm=warm, epochs=epochs, classes=classes
             )
-        return self._finish_fit(call, history)
+
+    def _fit_alone(self, X, y, sample_weight, fit_params, *, warm, epochs, classes):
+        # A fit that fails leaves the estimator as it was: unfitted, or with
+        # the model of its previous fit (a new fit builds a new model, so the
+        # old one is untouched).  A warm fit continues the same model, whose
+        # weights a failure part-way through may have moved.
+        before = None if warm else dict(vars(self))
+        try:
+            call = self._prepare_fit(
+                X, y, sample_weight, fit_params, warm=warm, epochs=epochs, classes=classes
+            )
+            try:
+                history = _engine.train(**call.train_kwargs)
+            except KeyboardInterrupt:
+                # As scikit-learn's MLP: keep what was learned, and say so.
+                history = _history_so_far(self.model_, call.previous_history)
+                n = len(next(iter(history.values()), []))
+                warnings.warn(
+                    f"Training interrupted by the user after {n} epoch(s) of this "
+                    f"call; {type(self).__name__} keeps the weights reached so far "
+                    "and can predict or continue training (warm_start, partial_fit).",
+                    UserWarning,
+                    stacklevel=4,
+                )
+            return self._finish_fit(call, history)
+        except BaseException:
+            if before is not None:
+                vars(self).clear()
+                vars(self).update(before)
+            raise
 
     def _prepare_fit(
         self, X, y, sample_weight, fit_params, *, warm=False, epochs=None, classes=None
@@ -296,8 +398,13 @@ class BaseKerasEstimator(BaseEstimator):
         returns; :mod:`skkeras._engine_group` trains many calls at once.
         """
         self._check_params()
+        checkpoint = (
+            None if self.checkpoint is None else check_checkpoint(self, self.checkpoint)
+        )
         limit_framework_threads()
         X, y = self._validate_X(X, reset=not warm, y=y, fit=True)
+        if self._y_numeric:
+            _check_float_range(np.asarray(y), "y")
         sample_weight = check_sample_weight(sample_weight, X)
         seed = resolve_seed(self.random_state)
         if not warm:
@@ -305,13 +412,15 @@ class BaseKerasEstimator(BaseEstimator):
             # penalty that scikit-learn divides by the sum of the weights
             # needs the original mean to stay equivalent.
             self._weight_scale = (
-                1.0 if sample_weight is None else float(np.mean(sample_weight))
+                1.0
+                if sample_weight is None
+                else float(np.mean(sample_weight, dtype=np.float64))
             )
             self._initialize(X, y, seed, classes=classes)
         options = self._train_options(dict(fit_params), X)
-        if self.checkpoint is not None:
+        if checkpoint is not None:
             options["callbacks"] = list(options["callbacks"]) + [
-                BestCheckpoint(self, self.checkpoint)
+                BestCheckpoint(self, checkpoint)
             ]
         if epochs is not None:
             options["epochs"] = epochs
@@ -347,7 +456,9 @@ class BaseKerasEstimator(BaseEstimator):
         meta = self._meta(X, y, seed)
         with seeded(seed, tensorflow=False):
             model = self._build_model(meta, X)
-            units = output_units(model, X)
+            shape = output_shape(model, X)
+            check_output_shape(shape, y, target.output_units())
+            units = _units(shape)
             if not model.compiled:
                 self._compile_model(model, target.default_loss(units))
         target.choose_mode(model.loss, units)
@@ -424,6 +535,8 @@ class BaseKerasEstimator(BaseEstimator):
             )
         X_val, _ = self._validate_X(validation[0], reset=False)
         y_val = np.asarray(validation[1])
+        if self._y_numeric:
+            _check_float_range(y_val, "y of validation_data")
         if len(y_val) != X_val.shape[0]:
             raise ValueError(
                 f"validation_data has {X_val.shape[0]} samples in X but "

@@ -10,6 +10,9 @@
 
 import copy
 import math
+import os
+import re
+import tempfile
 
 import keras
 import numpy as np
@@ -133,6 +136,99 @@ class InverseScaling(keras.callbacks.Callback):
         _set_learning_rate(self.model.optimizer, rate)
 
 
+def check_checkpoint(estimator, path):
+    """Check, before training, that ``estimator`` can keep a checkpoint at ``path``.
+
+    The folder must exist and be writable, ``path`` must name a file (not
+    a directory, not empty), and the estimator's parameters must be ones
+    :func:`skkeras.save` can store (checked by saving an unfitted twin to a
+    temporary folder), so that a fit does not fail only after its first
+    epoch.
+
+    Parameters
+    ----------
+    estimator : skkeras estimator
+        The estimator about to be fitted (read, never changed).
+    path : str or path-like
+        The ``checkpoint`` parameter.
+
+    Returns
+    -------
+    path : str
+        ``path`` as a string.
+
+    Raises
+    ------
+    ValueError
+        If no file can be written at ``path``.
+    TypeError
+        If ``path`` is not a path, or a parameter cannot be saved.
+    """
+    try:
+        path = os.fsdecode(path)
+    except TypeError:
+        raise TypeError(
+            "checkpoint must be a file path (a str or path-like object) or None; "
+            f"got {type(path).__name__}."
+        ) from None
+    if not path:
+        raise ValueError(
+            "checkpoint is an empty path; give the file to write, e.g. "
+            "'best.skkeras', or None for no checkpoint."
+        )
+    if os.path.isdir(path):
+        raise ValueError(
+            f"checkpoint={path!r} is a directory; give a file in it, e.g. "
+            f"{os.path.join(path, 'best.skkeras')!r}."
+        )
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ValueError(
+            f"The folder {folder!r} of checkpoint={path!r} does not exist; "
+            "create it first (os.makedirs) or choose a file in an existing folder."
+        )
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise ValueError(
+            f"checkpoint={path!r} cannot be written: creating a file in {folder!r} "
+            f"failed ({exc.strerror or exc}); choose a folder you can write to."
+        ) from exc
+    from ._saving import save
+
+    twin = type(estimator)(**estimator.get_params(deep=False))
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            save(twin, os.path.join(scratch, "check.skkeras"))
+        except TypeError as exc:
+            raise _unsavable(path, exc) from exc
+    return path
+
+
+def _unsavable(path, exc):
+    return TypeError(
+        f"checkpoint={path!r} cannot be kept: skkeras.save cannot store this "
+        f"estimator. {exc} Use parameters skkeras.save can store, or "
+        "checkpoint=None."
+    )
+
+
+def _temp_files(path):
+    """Temporary files that a save to ``path`` leaves if it is killed.
+
+    :func:`skkeras._saving._write_atomically` writes to
+    ``.{basename}.{12 hex digits}.tmp`` in the same folder, then renames.
+    """
+    folder, name = os.path.split(os.path.abspath(path))
+    pattern = re.compile(r"\." + re.escape(name) + r"\.[0-9a-f]{12}\.tmp")
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return []
+    return [os.path.join(folder, e) for e in entries if pattern.fullmatch(e)]
+
+
 class BestCheckpoint(keras.callbacks.Callback):
     """Save the estimator whenever its monitored loss reaches a new best.
 
@@ -141,14 +237,17 @@ class BestCheckpoint(keras.callbacks.Callback):
     stood after that epoch (weights, optimizer state, ``history_``,
     ``n_iter_``), written to a temporary file and renamed, so an interrupted
     run never leaves a damaged checkpoint.  ``skkeras.load(path)`` gives it
-    back; with ``warm_start=True`` its ``fit`` resumes training.
+    back; with ``warm_start=True`` its ``fit`` resumes training.  The first
+    checkpoint written also removes the temporary files of ``path`` that
+    were there when training began (left by a run that was killed while
+    saving).
 
     Parameters
     ----------
     estimator : skkeras estimator
         The estimator being fitted (read, never changed).
     path : str or path-like
-        Where to write.
+        Where to write (see :func:`check_checkpoint`).
     """
 
     def __init__(self, estimator, path):
@@ -160,6 +259,9 @@ class BestCheckpoint(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self._epochs = {}
+        # Only files there before this run: a save in progress elsewhere
+        # started since then keeps its own.
+        self._stale = _temp_files(self.path)
 
     def on_epoch_end(self, epoch, logs=None):
         logs = dict(logs or {})
@@ -185,4 +287,13 @@ class BestCheckpoint(keras.callbacks.Callback):
             next(iter(self._epochs.values()), [])
         )
         snapshot._derive_fitted()
-        save(snapshot, self.path)
+        try:
+            save(snapshot, self.path)
+        except TypeError as exc:
+            raise _unsavable(self.path, exc) from exc
+        for stale in getattr(self, "_stale", ()):
+            try:
+                os.remove(stale)
+            except OSError:
+                pass
+        self._stale = []

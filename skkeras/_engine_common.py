@@ -278,14 +278,29 @@ def drive(
     ``runner.run(first_epoch, n)`` trains up to ``n`` epochs and returns
     ``(rows, stopped_batch)``: one list of floats per epoch run, in the order
     of ``runner.names``, and the batch at which a non-finite loss stopped the
-    last epoch (None if it did not).  ``runner.finish()`` is called once at
-    the end.  Returns the History dict of this call.
+    last epoch (None if it did not).  A KeyboardInterrupt leaves the model
+    either as it was before the call, or trained by it, and then it comes as
+    :class:`Interrupted` with those rows.  ``runner.finish()`` is called once
+    at the end.  Returns the History dict of this call.
+
+    On a KeyboardInterrupt (a user's Ctrl-C), the History (``model.history``)
+    records every epoch the model's weights were trained for, even those
+    whose callbacks the interrupt cut short, and the interrupt goes on.
     """
     callbacks = list(callbacks or [])
     nan_callbacks = nan_checks(callbacks)
+    recorder = next(
+        (cb for cb in callbacks if isinstance(cb, keras.callbacks.History)), None
+    )
+    if recorder is None:
+        # Where CallbackList(add_history=True) would put it: last.
+        recorder = keras.callbacks.History()
+        all_callbacks = callbacks + [recorder]
+    else:
+        all_callbacks = callbacks
     cbks = keras.callbacks.CallbackList(
-        callbacks,
-        add_history=True,
+        all_callbacks,
+        add_history=False,
         add_progbar=verbose != 0,
         verbose=verbose,
         epochs=initial_epoch + epochs,
@@ -300,26 +315,61 @@ def drive(
     has_val = runner.has_validation
     model.stop_training = False
     cbks.on_train_begin()
+    recorded = {key: len(values) for key, values in recorder.history.items()}
     training_logs = None
-    epoch = initial_epoch
+    epoch = trained = initial_epoch
     end = initial_epoch + epochs
     try:
         while epoch < end and not model.stop_training:
             if per_epoch:
                 cbks.on_epoch_begin(epoch)
-            rows, stopped_batch = runner.run(
-                epoch, min(chunk, end - epoch), rule_values(rule)
-            )
-            epoch, logs = report_epochs(
-                cbks, model, names, rows, epoch, stopped_batch,
-                per_epoch=per_epoch, has_val=has_val, nan_callbacks=nan_callbacks,
-            )
+            interrupted = None
+            try:
+                rows, stopped_batch = runner.run(
+                    epoch, min(chunk, end - epoch), rule_values(rule)
+                )
+            except Interrupted as exc:
+                rows, stopped_batch, interrupted = exc.rows, exc.stopped_batch, exc
+            first, trained = epoch, epoch + len(rows)
+            try:
+                epoch, logs = report_epochs(
+                    cbks, model, names, rows, epoch, stopped_batch,
+                    per_epoch=per_epoch, has_val=has_val, nan_callbacks=nan_callbacks,
+                )
+            except KeyboardInterrupt:
+                complete_history(
+                    recorder, recorded, names, rows, first, first - initial_epoch
+                )
+                raise
             training_logs = logs or training_logs
+            if interrupted is not None:
+                raise interrupted
     finally:
-        runner.finish(epoch > initial_epoch)
+        runner.finish(trained > initial_epoch)
     cbks.on_train_end(logs=training_logs)
     history = model.history.history if model.history is not None else {}
     return {key: [float(v) for v in values] for key, values in history.items()}
+
+
+def complete_history(history, recorded, names, rows, first, offset):
+    """Record in ``history`` the epochs of ``rows`` it has not recorded.
+
+    A KeyboardInterrupt in the callbacks of an epoch (a slow checkpoint,
+    say) cuts off the History's ``on_epoch_end`` of an epoch that was
+    trained.  ``rows`` are the logs of epochs ``first``, ``first + 1`` ...
+    in the order of ``names``; ``offset`` is the number of epochs this
+    training call ran before them, and ``recorded`` the length of each of
+    ``history``'s lists when it began.  Keys that callbacks add to the
+    logs stay as they are: only the engine's own are known.
+    """
+    for j, key in enumerate(names):
+        values = history.history.setdefault(key, [])
+        done = len(values) - recorded.get(key, 0) - offset
+        values.extend(row[j] for row in rows[max(done, 0):])
+    epochs = getattr(history, "epoch", None)
+    if epochs is not None:
+        epochs.extend(e for e in range(first, first + len(rows)) if e not in epochs)
+    history.model.history = history
 
 
 def report_epochs(
@@ -426,6 +476,18 @@ def num_steps(n, batch_size):
 
 class Unsupported(Exception):
     """Raised when the engine cannot reproduce ``fit`` for a model."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """A KeyboardInterrupt that reached a runner after its compiled call had
+    trained: the model holds the weights of the epochs in ``rows`` (with
+    ``stopped_batch`` as ``runner.run`` returns them), which :func:`drive`
+    records before passing the interrupt on."""
+
+    def __init__(self, rows, stopped_batch):
+        super().__init__()
+        self.rows = rows
+        self.stopped_batch = stopped_batch
 
 
 class Failed:

@@ -399,7 +399,21 @@ class TrainRunner:
         )
 
     def run(self, first_epoch, n_epochs, rule=common.NO_RULE):
-        state, buf, done, stopped = self._call(first_epoch, n_epochs, rule)
+        result = self._call(first_epoch, n_epochs, rule)
+        try:
+            return self._take(result)
+        except KeyboardInterrupt as exc:
+            # A Ctrl-C while the call ran (it is awaited here) or while its
+            # state was being assigned: the training is done; take all of it,
+            # so that the model and the epochs reported agree.
+            raise common.Interrupted(*self._take(result)) from exc
+
+    def _take(self, result):
+        """Assign a call's state to the model; return its rows and stopped batch."""
+        state, buf, done, stopped = result
+        done = int(done)
+        stopped = int(stopped)
+        rows = np.asarray(buf)[:done].tolist()
         model = self.model
         for group, values in zip(common.state_groups(model), state[:3]):
             for v, value in zip(group, values):
@@ -407,9 +421,7 @@ class TrainRunner:
         if self._own_metrics:
             for v, value in zip(model.metrics_variables, state[3]):
                 v.assign(value)
-        done = int(done)
-        stopped = int(stopped)
-        return np.asarray(buf)[:done].tolist(), (stopped if stopped >= 0 else None)
+        return rows, (stopped if stopped >= 0 else None)
 
     def finish(self, ran):
         if ran:

@@ -207,6 +207,7 @@ def _make_train_function(entry, jit):
     names = entry.names
     width = len(names)
     model_ref = entry.model_ref
+    out_rows, out_info = entry.out
 
     def gather(x, y, sw, idx):
         data = (tf.gather(x, idx), tf.gather(y, idx))
@@ -337,7 +338,12 @@ def _make_train_function(entry, jit):
             (tf.constant(0), buf, tf.constant(-1), best, count),
             parallel_iterations=1,
         )
-        return buf, k, stopped
+        # The outputs also go to variables: a KeyboardInterrupt that Python
+        # raises as the call returns loses the return values, not the
+        # training (TrainRunner.run reads them back).
+        info = tf.stack([epoch0, tf.cast(k, tf.int64), tf.cast(stopped, tf.int64)])
+        with tf.control_dependencies([out_rows.assign(buf), out_info.assign(info)]):
+            return tf.identity(buf), tf.identity(k), tf.identity(stopped)
 
     return tf.function(fn, autograph=False)
 
@@ -347,7 +353,7 @@ def _trace(entry, arrays, jit):
     names = ("x", "y", "sw", "xv", "yv", "swv")
     state, metrics = _function_variables(entry.model_ref())
     return function.get_concrete_function(
-        state + metrics,
+        state + metrics + entry.out,
         *[_spec(a, name) for a, name in zip(arrays, names)],
         tf.TensorSpec([], tf.int32, name="n"),
         tf.TensorSpec([], tf.int32, name="nv"),
@@ -372,6 +378,7 @@ def _build_train_entry(template, shared, settings, arrays):
     if settings[4]:
         names += ["val_" + k for k in names]
     entry.names = names
+    entry.out = _out_variables(len(names))
     entry.jit = JIT_COMPILE and _xla_friendly(template)
     entry.function = _trace(entry, arrays, entry.jit)
     if list(entry.function.captured_inputs):
@@ -380,6 +387,19 @@ def _build_train_entry(template, shared, settings, arrays):
         entry.shareable = False
         entry.model_ref = common.model_ref(template, strong=False)
     return entry
+
+
+def _out_variables(width):
+    """Where a training call leaves its outputs: the logs of up to
+    EPOCH_CHUNK epochs, and ``(first epoch, epochs run, stopped batch)``.
+
+    The trace reads the entry's own; every runner passes its own in their
+    place, as the model's variables are passed (see the module docstring).
+    """
+    return [
+        tf.Variable(tf.zeros([common.EPOCH_CHUNK, width], tf.float32), trainable=False),
+        tf.Variable(tf.constant([-1, 0, -1], tf.int64), trainable=False),
+    ]
 
 
 # Layers that XLA compiles into fast CPU code.  Convolutions and recurrent
@@ -433,7 +453,8 @@ class TrainRunner:
         self.has_validation = entry.settings[4]
         self.check_nan = check_nan
         self._arrays = arrays
-        self._variables = entry.variables_for(model)
+        self._out = _out_variables(len(entry.names))
+        self._variables = entry.variables_for(model) + self._out
         self._tensors = tensors
         self._seed = tf.constant(seed, tf.int64)
 
@@ -459,22 +480,40 @@ class TrainRunner:
         if entry.jit and not entry.verified:
             snapshot = [v.numpy() for v in self._variables]
         try:
-            buf, done, stopped = entry.function(*args)
-        except tf.errors.OpError as exc:
-            if snapshot is None:
+            try:
+                buf, done, stopped = entry.function(*args)
+            except tf.errors.OpError as exc:
+                if snapshot is None:
+                    raise
+                for v, value in zip(self._variables, snapshot):
+                    v.assign(value)
+                with _LOCK:
+                    if entry.jit:
+                        entry.function = _trace(entry, self._arrays, False)
+                        entry.jit = False
+                        entry.xla_error = f"{type(exc).__name__}: {str(exc)[:2000]}"
+                buf, done, stopped = entry.function(*args)
+            entry.verified = True
+            done = int(done)
+            stopped = int(stopped)
+            rows = buf.numpy()[:done].tolist()
+        except KeyboardInterrupt as exc:
+            # TensorFlow raises a Ctrl-C pressed during the call as the call
+            # returns: the model is trained, the return values are lost.
+            finished = self._finished(first_epoch)
+            if finished is None:  # the call never ran: the model is as it was
                 raise
-            for v, value in zip(self._variables, snapshot):
-                v.assign(value)
-            with _LOCK:
-                if entry.jit:
-                    entry.function = _trace(entry, self._arrays, False)
-                    entry.jit = False
-                    entry.xla_error = f"{type(exc).__name__}: {str(exc)[:2000]}"
-            buf, done, stopped = entry.function(*args)
-        entry.verified = True
-        done = int(done)
-        stopped = int(stopped)
-        return buf.numpy()[:done].tolist(), (stopped if stopped >= 0 else None)
+            raise common.Interrupted(*finished) from exc
+        return rows, (stopped if stopped >= 0 else None)
+
+    def _finished(self, first_epoch):
+        """``(rows, stopped batch)`` of the call that began at ``first_epoch``,
+        read from the variables it left them in, or None if it did not run."""
+        rows, info = self._out
+        epoch0, done, stopped = (int(v) for v in info.numpy())
+        if epoch0 != first_epoch:
+            return None
+        return rows.numpy()[:done].tolist(), (stopped if stopped >= 0 else None)
 
     def finish(self, ran):
         if ran:

@@ -4,8 +4,9 @@ Keras 3 draws the seeds of unseeded layers (initializers, dropout) from
 Python's :mod:`random`, and the TensorFlow backend's data pipeline draws its
 shuffling from TensorFlow's global seed.  A seeded fit therefore has to set
 those global generators for a moment.  :func:`seeded` does so under a lock and
-restores the previous Python and NumPy states afterwards, so that a seeded fit
-never makes later unseeded fits repeat themselves.
+restores the previous Python, NumPy and TensorFlow states afterwards, so that a
+seeded fit never makes later unseeded fits repeat themselves, nor takes away a
+global seed the user set.
 """
 
 import contextlib
@@ -50,6 +51,36 @@ def _tf_module():
     return tf
 
 
+def _tf_seed_state(tf):
+    """TensorFlow's global seed (``tf.random.set_seed``'s, or None) and, when
+    running eagerly, the state of the generator it draws operation seeds
+    from, so that :func:`_restore_tf_seed` puts both back.
+
+    TensorFlow has no public getter: the eager context holds them
+    (``tf.random.set_seed`` writes them there), a graph its ``seed``.
+    """
+    if not tf.executing_eagerly():
+        return tf.compat.v1.get_default_graph().seed, None
+    from tensorflow.python.eager import context
+
+    ctx = context.context()
+    rng = getattr(ctx, "_rng", None)
+    return context.global_seed(), (rng.getstate() if rng is not None else None)
+
+
+def _restore_tf_seed(tf, state):
+    seed, rng_state = state
+    tf.random.set_seed(seed)
+    if rng_state is not None:
+        from tensorflow.python.eager import context
+
+        rng = getattr(context.context(), "_rng", None)
+        if rng is not None:
+            # set_seed restarted the sequence of operation seeds; go on
+            # where the user's program was.
+            rng.setstate(rng_state)
+
+
 def _torch_module():
     import keras
 
@@ -67,8 +98,8 @@ def seeded(seed, *, tensorflow=True):
     With ``seed=None`` the block runs unseeded and nothing global is touched.
     Otherwise the block holds a process-wide lock, so that two seeded fits in
     threads cannot interleave their draws; Python's and NumPy's generator
-    states are restored on exit and TensorFlow's global seed is cleared, so
-    that unseeded work after the block is random again.
+    states, and TensorFlow's global seed (None if the user set none, so that
+    unseeded work after the block is random again) are restored on exit.
 
     ``tensorflow=False`` leaves TensorFlow's global seed alone: building a
     Keras model draws its seeds from Python's generator only, and
@@ -83,6 +114,7 @@ def seeded(seed, *, tensorflow=True):
         py_state = random.getstate()
         np_state = np.random.get_state()
         tf = _tf_module() if tensorflow else None
+        tf_state = _tf_seed_state(tf) if tf is not None else None
         torch = _torch_module()
         torch_state = torch.random.get_rng_state() if torch is not None else None
         random.seed(seed)
@@ -97,6 +129,6 @@ def seeded(seed, *, tensorflow=True):
             random.setstate(py_state)
             np.random.set_state(np_state)
             if tf is not None:
-                tf.random.set_seed(None)
+                _restore_tf_seed(tf, tf_state)
             if torch is not None:
                 torch.random.set_rng_state(torch_state)

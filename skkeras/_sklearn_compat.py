@@ -14,7 +14,10 @@ def check_sample_weight(sample_weight, X):
 
     ``None`` gives ``None`` (no weighting); a scalar is broadcast.  Negative
     weights are refused, and so are weights that are all zero, since nothing
-    could be learned from them.
+    could be learned from them, and weights outside float32's range (the
+    type they are trained in): larger ones would become infinite, and if
+    even the largest is below float32's smallest normal number they would
+    all round to zero or lose their precision.
     """
     if sample_weight is None:
         return None
@@ -23,6 +26,22 @@ def check_sample_weight(sample_weight, X):
         raise ValueError(
             "sample_weight is zero for every sample, so there is nothing to "
             "learn from; give at least one sample a positive weight."
+        )
+    finfo = np.finfo(np.float32)
+    largest = float(np.max(sw))
+    if largest > finfo.max or largest < finfo.tiny:
+        problem = (
+            f"above float32's largest value ({finfo.max:.3g}): they would become "
+            "infinite"
+            if largest > finfo.max
+            else f"all below float32's smallest normal value ({finfo.tiny:.3g}): "
+            "they would round to zero"
+        )
+        raise ValueError(
+            f"sample_weight has values up to {largest:.3g}, {problem} when "
+            "converted to float32, the type the network trains in. Rescale the "
+            "weights, e.g. sample_weight / sample_weight.max(): a sample's weight "
+            "counts relative to the others."
         )
     return sw.astype(np.float32)
 

@@ -7,6 +7,7 @@ user gave.  A regressor's targets become a float matrix, one column per
 output.
 """
 
+import keras
 import numpy as np
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
@@ -198,7 +199,8 @@ class RegressorTarget:
             )
 
     def encode(self, y):
-        y = np.asarray(y, dtype=np.float32)
+        # In Keras' float type, whose range the estimators check y against.
+        y = np.asarray(y, dtype=keras.config.floatx())
         return y.reshape(-1, 1) if y.ndim == 1 else y
 
     def decode(self, output):

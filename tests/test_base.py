@@ -1,11 +1,20 @@
 """The shared fit chain: inputs that reach the model unchanged, weights."""
 
+import copy
+import importlib
+import pickle
+import threading
+import warnings
+
 import keras
 import numpy as np
 import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import cross_val_score
 
-from skkeras import KerasClassifier, KerasRegressor, MLPClassifier
+import skkeras
+from skkeras import KerasClassifier, KerasRegressor, MLPClassifier, _engine
 
 POS = ["good", "great", "fine", "lovely"]
 NEG = ["bad", "awful", "poor", "ugly"]
@@ -107,6 +116,24 @@ def test_weight_scale_does_not_matter():
     np.testing.assert_allclose(a, b, rtol=1e-5)
 
 
+@pytest.mark.parametrize("scale", [1e37, 1e-37])
+def test_weights_near_the_float32_limits_count_by_their_ratios(scale):
+    # Their sum overflows float32 (or nearly underflows): it is taken in
+    # float64, so the weights still count by their ratios (B1).
+    rng = np.random.RandomState(0)
+    X = rng.rand(30, 3)
+    y = X.sum(1)
+    w = rng.randint(1, 4, 30).astype(float)
+
+    def build(meta):
+        return keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+
+    kw = {"epochs": 3, "optimizer": "sgd", "optimizer__learning_rate": 0.05, "random_state": 0}
+    a = KerasRegressor(build, **kw).fit(X, y, sample_weight=w).predict(X)
+    b = KerasRegressor(build, **kw).fit(X, y, sample_weight=scale * w).predict(X)
+    np.testing.assert_allclose(a, b, rtol=1e-5)
+
+
 def test_interrupted_fit_keeps_the_weights_reached_and_says_so(interrupt_at):
     rng = np.random.RandomState(0)
     X = rng.rand(40, 3)
@@ -120,3 +147,213 @@ def test_interrupted_fit_keeps_the_weights_reached_and_says_so(interrupt_at):
     with pytest.warns(Warning):
         clf.fit(X, y)
     assert clf.n_iter_ == 5
+
+
+def _trained_epochs(clf):
+    """Epochs the weights were trained for (one batch per epoch here)."""
+    return int(keras.ops.convert_to_numpy(clf.model_.optimizer.iterations))
+
+
+class _InterruptAfter(keras.callbacks.Callback):
+    """A Ctrl-C in the callbacks of epoch ``epoch``, which has trained."""
+
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == self.epoch:
+            raise KeyboardInterrupt
+
+
+COMPILED = pytest.mark.skipif(
+    _engine.ENGINE == "keras" or keras.backend.backend() not in ("tensorflow", "jax"),
+    reason="the compiled engine's epochs (Model.fit's record what its callbacks saw)",
+)
+
+
+@COMPILED
+def test_an_interrupt_in_the_callbacks_of_an_epoch_records_that_epoch():
+    # B3: the epoch was trained, but its History entry came after the
+    # interrupted callback, so n_iter_ was one short of the weights.
+    rng = np.random.RandomState(0)
+    X = rng.rand(40, 3)
+    y = (X[:, 0] > 0.5).astype(int)
+    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=50, callbacks=[_InterruptAfter(3)], random_state=0)
+    with pytest.warns(UserWarning, match="interrupted by the user after 4 epoch"):
+        clf.fit(X, y)
+    assert clf.n_iter_ == 4 == len(clf.loss_curve_) == _trained_epochs(clf)
+
+
+class _InterruptWhenAwaited:
+    """A compiled call's epoch count that a Ctrl-C interrupts once while it
+    is awaited (where one lands on JAX, whose calls run asynchronously)."""
+
+    def __init__(self, value):
+        self.value = value
+        self.raised = False
+
+    def __int__(self):
+        if not self.raised:
+            self.raised = True
+            raise KeyboardInterrupt
+        return int(self.value)
+
+
+def _interrupt_the_second_compiled_call(monkeypatch):
+    """A Ctrl-C as the second compiled training call ends, after it trained."""
+    backend = keras.backend.backend()
+    module = importlib.import_module(
+        "skkeras._engine_tf" if backend == "tensorflow" else "skkeras._engine_jax"
+    )
+    make = module.make_train_runner
+    calls = []
+
+    def make_runner(*args, **kwargs):
+        runner = make(*args, **kwargs)
+        name = "function" if backend == "tensorflow" else "run"
+        compiled = getattr(runner.entry, name)
+
+        def call(*a, **k):
+            out = compiled(*a, **k)
+            calls.append(1)
+            if len(calls) == 2:
+                if backend == "tensorflow":  # raised as the call returns
+                    raise KeyboardInterrupt
+                state, buf, done, stopped = out
+                return state, buf, _InterruptWhenAwaited(done), stopped
+            return out
+
+        monkeypatch.setattr(runner.entry, name, call)
+        return runner
+
+    monkeypatch.setattr(module, "make_train_runner", make_runner)
+
+
+@COMPILED
+def test_an_interrupt_as_a_compiled_call_ends_keeps_the_epochs_it_trained(monkeypatch):
+    # B3: with no callbacks a compiled call trains 32 epochs; a Ctrl-C
+    # during one reaches Python after the weights were trained, and its 32
+    # epochs were missing from n_iter_ and history_.
+    rng = np.random.RandomState(0)
+    X = rng.rand(40, 3)
+    y = (X[:, 0] > 0.5).astype(int)
+    _interrupt_the_second_compiled_call(monkeypatch)
+    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=100, n_iter_no_change=np.inf, random_state=0)
+    with pytest.warns(UserWarning, match="interrupted by the user after 64 epoch"):
+        clf.fit(X, y)
+    assert clf.n_iter_ == 64 == len(clf.loss_curve_) == _trained_epochs(clf)
+    # The loss curve is the one an uninterrupted fit records.
+    full = MLPClassifier(hidden_layer_sizes=(4,), max_iter=64, n_iter_no_change=np.inf, random_state=0)
+    with pytest.warns(Warning):
+        full.fit(X, y)
+    np.testing.assert_array_equal(clf.loss_curve_, full.loss_curve_)
+
+
+class _FailAt(keras.callbacks.Callback):
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == self.epoch:
+            raise RuntimeError("failed on purpose")
+
+
+def test_a_fit_that_fails_leaves_the_estimator_as_it_was():
+    # B2: a failure during training left a fresh estimator looking fitted
+    # (n_iter_=0, predict working) and a fitted one with a new, half-trained
+    # model.
+    rng = np.random.RandomState(0)
+    X = rng.rand(40, 3)
+    y = (X[:, 0] > 0.5).astype(int)
+    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=5, callbacks=[_FailAt(2)], random_state=0)
+    with pytest.raises(RuntimeError, match="on purpose"):
+        clf.fit(X, y)
+    assert vars(clf) == vars(MLPClassifier(**clf.get_params()))
+    with pytest.raises(NotFittedError):
+        clf.predict(X)
+    clf.set_params(callbacks=None).fit(X, y)
+    state, proba = dict(vars(clf)), clf.predict_proba(X)
+    clf.set_params(callbacks=[_FailAt(2)])
+    with pytest.raises(RuntimeError, match="on purpose"):
+        clf.fit(X[::-1], y[::-1])
+    assert {k: v for k, v in vars(clf).items() if k != "callbacks"} == {
+        k: v for k, v in state.items() if k != "callbacks"
+    }
+    np.testing.assert_array_equal(clf.predict_proba(X), proba)
+
+
+# Events a fit's callback waits on (the estimators deep-copy callbacks, and
+# an Event cannot be copied).
+_HELD = {}
+
+
+class _HoldFirstEpoch(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == 0:
+            _HELD["started"].set()
+            _HELD["release"].wait(20)
+
+
+def test_fitting_one_estimator_in_two_threads_at_once_is_refused(tmp_path):
+    # B8: both fits trained the same network: n_iter_ reached 100 with
+    # max_iter=50.
+    rng = np.random.RandomState(0)
+    X = rng.rand(40, 3)
+    y = (X[:, 0] > 0.5).astype(int)
+    _HELD.update(started=threading.Event(), release=threading.Event())
+    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=5, n_iter_no_change=np.inf,
+                        callbacks=[_HoldFirstEpoch()], random_state=0)
+    errors = []
+
+    def fit():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                clf.fit(X, y)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=fit)
+    thread.start()
+    try:
+        assert _HELD["started"].wait(60)
+        with pytest.raises(RuntimeError, match="already being fitted in another thread; clone it"):
+            clf.fit(X, y)
+        with pytest.raises(RuntimeError, match="already being fitted in another thread"):
+            clf.partial_fit(X, y)
+    finally:
+        _HELD["release"].set()
+        thread.join(60)
+    assert errors == []
+    assert clf.n_iter_ == 5 == len(clf.loss_curve_)
+    # Once a fit ends (or fails) the estimator fits again, and keeps no trace
+    # of the guard: it clones, copies, pickles and saves as before.
+    clf.set_params(callbacks=None, max_iter=2)
+    with pytest.raises(ValueError):
+        clf.fit(X, y[:5])
+    with pytest.warns(Warning):
+        clf.partial_fit(X, y)
+    assert set(vars(clf)) == set(vars(copy.deepcopy(clf))) == set(vars(pickle.loads(pickle.dumps(clf))))
+    assert clone(clf).get_params() == clf.get_params()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        skkeras.save(clf, tmp_path / "clf.skkeras")
+    assert not [w for w in caught if "skkeras.save" in str(w.message)]
+    assert skkeras.load(tmp_path / "clf.skkeras").n_iter_ == clf.n_iter_
+
+
+def test_fit_called_from_within_its_own_fit_is_refused():
+    rng = np.random.RandomState(0)
+    X = rng.rand(20, 3)
+    y = (X[:, 0] > 0.5).astype(int)
+
+    class Refit(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            _HELD["clf"].fit(X, y)
+
+    clf = _HELD["clf"] = MLPClassifier(hidden_layer_sizes=(4,), max_iter=2, callbacks=[Refit()])
+    with pytest.raises(RuntimeError, match="called again from within"):
+        clf.fit(X, y)
+    assert not hasattr(clf, "model_")

@@ -93,3 +93,81 @@ def test_interrupted_run_resumes_from_its_checkpoint(tmp_path, data, interrupt_a
     resumed.set_params(callbacks=None, checkpoint=None, warm_start=True, epochs=3)
     resumed.fit(X, y)
     assert resumed.n_iter_ == len(resumed.history_["loss"]) >= 4
+
+
+_SEEN_EPOCHS = []
+
+
+class _Epochs(keras.callbacks.Callback):
+    """Records the epochs every copy of it sees (the estimators copy callbacks)."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        _SEEN_EPOCHS.append(epoch)
+
+
+@pytest.mark.parametrize(
+    "where, message",
+    [
+        ("missing/best.skkeras", "does not exist; create it"),
+        ("", "empty path"),
+        (".", "is a directory; give a file in it"),
+    ],
+    ids=["missing-folder", "empty", "directory"],
+)
+def test_a_checkpoint_that_cannot_be_written_is_refused_before_training(
+    tmp_path, data, monkeypatch, where, message
+):
+    # B2: it failed after the first epoch and left the estimator looking fitted.
+    X, y = data
+    monkeypatch.chdir(tmp_path)
+    _SEEN_EPOCHS.clear()
+    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=3, callbacks=[_Epochs()],
+                        checkpoint=where, random_state=0)
+    with pytest.raises(ValueError, match=message):
+        clf.fit(X, y)
+    assert _SEEN_EPOCHS == []
+    assert not hasattr(clf, "model_")
+    # A fitted estimator keeps the model it had.
+    clf.set_params(checkpoint=None).fit(X, y)
+    model, proba = clf.model_, clf.predict_proba(X)
+    clf.set_params(checkpoint=where)
+    with pytest.raises(ValueError, match=message):
+        clf.fit(X, y)
+    assert clf.model_ is model and clf.n_iter_ == 3
+    np.testing.assert_array_equal(clf.predict_proba(X), proba)
+    assert sorted(os.listdir(tmp_path)) == []
+
+
+def test_a_checkpoint_save_cannot_store_is_refused_before_training(tmp_path, data):
+    X, y = data
+    _SEEN_EPOCHS.clear()
+    clf = KerasClassifier(
+        build_logistic, loss=lambda y_true, y_pred: keras.ops.mean((y_true - y_pred) ** 2),
+        callbacks=[_Epochs()], checkpoint=str(tmp_path / "best.skkeras"), epochs=2,
+    )
+    with pytest.raises(TypeError, match="cannot be kept.*lambda"):
+        clf.fit(X, y)
+    assert _SEEN_EPOCHS == []
+    assert not hasattr(clf, "model_")
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_first_checkpoint_removes_the_temporary_files_of_a_killed_save(tmp_path, data):
+    # skkeras.save writes .{name}.{12 hex digits}.tmp and renames it; a run
+    # killed meanwhile leaves it.  Only those of this checkpoint go.
+    X, y = data
+    stale = ".best.skkeras.0123456789ab.tmp"
+    others = [
+        ".best.skkeras.0123456789AB.tmp",
+        ".best.skkeras.0123456789a.tmp",
+        ".best.skkeras.0123456789ab.tmp.keep",
+        ".other.skkeras.0123456789ab.tmp",
+        "best.skkeras.0123456789ab.tmp",
+    ]
+    for name in [stale] + others:
+        (tmp_path / name).write_bytes(b"partial")
+    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=2, n_iter_no_change=np.inf,
+                        checkpoint=str(tmp_path / "best.skkeras"), random_state=0)
+    with pytest.warns(Warning):
+        clf.fit(X, y)
+    assert sorted(os.listdir(tmp_path)) == sorted(others + ["best.skkeras"])

@@ -9,6 +9,7 @@ and train for one epoch, so each example costs milliseconds once the first
 fit has traced.
 """
 
+import keras
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from skkeras import MLPClassifier, MLPRegressor
+from skkeras import KerasClassifier, KerasRegressor, MLPClassifier, MLPRegressor
 
 SETTINGS = settings(
     max_examples=12,
@@ -114,6 +115,48 @@ def test_sample_weights(weights):
 def test_sample_weight_of_the_wrong_kind(weights):
     with pytest.raises(CLEAR_ERRORS):
         _tiny().fit(np.random.rand(4, 2), [0, 1, 0, 1], sample_weight=weights)
+
+
+def _softmax_wrapper():
+    def build(meta):
+        return keras.Sequential([
+            keras.Input((meta["n_features_in_"],)),
+            keras.layers.Dense(meta["n_classes_"], activation="softmax"),
+        ])
+
+    return KerasClassifier(build, random_state=0)
+
+
+@pytest.mark.parametrize("scale, problem", [(1e-46, "round to zero"), (1e39, "infinite")])
+@pytest.mark.parametrize("make", [_tiny, _softmax_wrapper], ids=["mlp", "wrapper"])
+def test_sample_weights_beyond_float32_are_refused_before_training(make, scale, problem):
+    # float32 turns them into zeros (a division by zero) or infinities (a
+    # "diverged" network): refuse them, saying so and how to rescale.
+    est = make()
+    with pytest.raises(ValueError, match=f"sample_weight has values .*{problem}.*Rescale"):
+        est.fit(np.random.RandomState(0).rand(6, 2), [0, 1] * 3, sample_weight=np.full(6, scale))
+    assert not hasattr(est, "model_")
+
+
+def _linear_wrapper():
+    def build(meta):
+        return keras.Sequential([keras.Input((meta["n_features_in_"],)), keras.layers.Dense(1)])
+
+    return KerasRegressor(build, random_state=0)
+
+
+def test_targets_beyond_the_float_type_are_refused_naming_y():
+    # B7: the fit diverged and the message blamed large values in X.
+    X = np.random.RandomState(0).rand(10, 2)
+    huge = np.r_[1e39, np.ones(9)]
+    with pytest.raises(ValueError, match=r"^y has values up to 1e\+39, beyond .*float32.*Scale the target"):
+        _tiny(MLPRegressor).fit(X, huge)
+    est = _linear_wrapper()
+    with pytest.raises(ValueError, match=r"^y has values up to 1e\+39"):
+        est.fit(X, huge)
+    with pytest.raises(ValueError, match=r"^y of validation_data has values up to 1e\+39"):
+        est.fit(X, np.ones(10), validation_data=(X, huge))
+    assert not hasattr(est, "model_")
 
 
 def test_one_row_and_one_class():

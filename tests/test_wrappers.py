@@ -184,6 +184,26 @@ def test_output_units_that_do_not_match_are_explained():
         KerasClassifier(wrong).fit(X, np.arange(12) % 3)
 
 
+@pytest.mark.parametrize(
+    "cls, units, activation", [(KerasRegressor, 1, None), (KerasClassifier, 3, "softmax")]
+)
+def test_an_output_with_more_axes_than_the_target_is_explained(cls, units, activation):
+    # B5: a (n, 4, 1) output for a (n,) target trained silently (the loss
+    # broadcast it); predict returned 3-D arrays and score failed.
+    def per_step(meta):
+        return keras.Sequential([keras.Input((4, 2)), keras.layers.Dense(units, activation=activation)])
+
+    X = np.random.RandomState(0).rand(12, 4, 2)
+    est = cls(per_step, epochs=1)
+    message = (
+        rf"output has shape \(n_samples, 4, {units}\), but the target y has shape "
+        rf"\(12,\).*\(n_samples, {units}\).*Flatten"
+    )
+    with pytest.raises(ValueError, match=message):
+        est.fit(X, np.arange(12) % 3)
+    assert not hasattr(est, "model_")
+
+
 def test_multi_output_regression():
     rng = np.random.RandomState(0)
     X = rng.rand(40, 3)
