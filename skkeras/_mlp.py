@@ -466,7 +466,8 @@ _MLP_DOC_PARAMS = """
         ``val_loss`` with ``early_stopping``, else ``loss``), written
         atomically in :func:`skkeras.save`'s format during training.
         ``skkeras.load(checkpoint)`` gives it back; set ``warm_start=True``
-        on it and ``fit`` to resume.
+        on it and ``fit`` to resume.  A loaded estimator's ``checkpoint`` is
+        None (:func:`skkeras.load` leaves paths out): set it again.
 """
 
 _MLP_DOC_ATTRS = """

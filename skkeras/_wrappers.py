@@ -83,7 +83,8 @@ _COMMON_DOC = """
         ``val_loss`` with validation data, else ``loss``), written
         atomically in :func:`skkeras.save`'s format during training.
         ``skkeras.load(checkpoint)`` gives it back; set ``warm_start=True``
-        on it and ``fit`` to resume.
+        on it and ``fit`` to resume.  A loaded estimator's ``checkpoint`` is
+        None (:func:`skkeras.load` leaves paths out): set it again.
     **kwargs : dict
         Routed parameters (``model__*``, ``fit__*``, ``compile__*``,
         ``optimizer__*``, ``loss__*``, ``metrics__*``, ``callbacks__*``,
