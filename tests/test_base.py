@@ -154,16 +154,18 @@ def _trained_epochs(clf):
     return int(keras.ops.convert_to_numpy(clf.model_.optimizer.iterations))
 
 
-class _InterruptAfter(keras.callbacks.Callback):
-    """A Ctrl-C in the callbacks of epoch ``epoch``, which has trained."""
+class _RaiseAfter(keras.callbacks.Callback):
+    """Raise ``error`` in the callbacks of epoch ``epoch``, which has trained
+    (``KeyboardInterrupt``: a user's Ctrl-C)."""
 
-    def __init__(self, epoch):
+    def __init__(self, epoch, error=KeyboardInterrupt):
         super().__init__()
         self.epoch = epoch
+        self.error = error
 
     def on_epoch_end(self, epoch, logs=None):
         if epoch == self.epoch:
-            raise KeyboardInterrupt
+            raise self.error
 
 
 COMPILED = pytest.mark.skipif(
@@ -179,7 +181,7 @@ def test_an_interrupt_in_the_callbacks_of_an_epoch_records_that_epoch():
     rng = np.random.RandomState(0)
     X = rng.rand(40, 3)
     y = (X[:, 0] > 0.5).astype(int)
-    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=50, callbacks=[_InterruptAfter(3)], random_state=0)
+    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=50, callbacks=[_RaiseAfter(3)], random_state=0)
     with pytest.warns(UserWarning, match="interrupted by the user after 4 epoch"):
         clf.fit(X, y)
     assert clf.n_iter_ == 4 == len(clf.loss_curve_) == _trained_epochs(clf)
@@ -250,16 +252,6 @@ def test_an_interrupt_as_a_compiled_call_ends_keeps_the_epochs_it_trained(monkey
     np.testing.assert_array_equal(clf.loss_curve_, full.loss_curve_)
 
 
-class _FailAt(keras.callbacks.Callback):
-    def __init__(self, epoch):
-        super().__init__()
-        self.epoch = epoch
-
-    def on_epoch_end(self, epoch, logs=None):
-        if epoch == self.epoch:
-            raise RuntimeError("failed on purpose")
-
-
 def test_a_fit_that_fails_leaves_the_estimator_as_it_was():
     # B2: a failure during training left a fresh estimator looking fitted
     # (n_iter_=0, predict working) and a fitted one with a new, half-trained
@@ -267,7 +259,7 @@ def test_a_fit_that_fails_leaves_the_estimator_as_it_was():
     rng = np.random.RandomState(0)
     X = rng.rand(40, 3)
     y = (X[:, 0] > 0.5).astype(int)
-    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=5, callbacks=[_FailAt(2)], random_state=0)
+    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=5, callbacks=[_RaiseAfter(2, RuntimeError("failed on purpose"))], random_state=0)
     with pytest.raises(RuntimeError, match="on purpose"):
         clf.fit(X, y)
     assert vars(clf) == vars(MLPClassifier(**clf.get_params()))
@@ -275,7 +267,7 @@ def test_a_fit_that_fails_leaves_the_estimator_as_it_was():
         clf.predict(X)
     clf.set_params(callbacks=None).fit(X, y)
     state, proba = dict(vars(clf)), clf.predict_proba(X)
-    clf.set_params(callbacks=[_FailAt(2)])
+    clf.set_params(callbacks=[_RaiseAfter(2, RuntimeError("failed on purpose"))])
     with pytest.raises(RuntimeError, match="on purpose"):
         clf.fit(X[::-1], y[::-1])
     assert {k: v for k, v in vars(clf).items() if k != "callbacks"} == {
