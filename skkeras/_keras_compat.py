@@ -1,9 +1,10 @@
-"""The Keras internals skkeras relies on, in one place.
+"""The Keras and backend internals skkeras relies on, in one place.
 
 Keras' public API has no way to enter its safe-mode scope or to read
 whether safe deserialization is on; both live in
-``keras.src.saving.serialization_lib``.  Everything else in skkeras uses
-Keras' public API only.
+``keras.src.saving.serialization_lib``.  TensorFlow has no public getter
+for its global seed and the generator of operation seeds; both live in its
+eager context.  Everything else in skkeras uses public APIs only.
 """
 
 import contextlib
@@ -33,3 +34,33 @@ def builtin_function_modules():
     from keras.src.saving import serialization_lib
 
     return tuple(sorted(f"keras.{n}" for n in serialization_lib.BUILTIN_MODULES))
+
+
+def tf_seed_state(tf):
+    """TensorFlow's global seed (``tf.random.set_seed``'s, or None) and, when
+    running eagerly, the state of the generator it draws operation seeds
+    from, so that :func:`restore_tf_seed` puts both back.
+
+    TensorFlow has no public getter: the eager context holds them
+    (``tf.random.set_seed`` writes them there), a graph its ``seed``.
+    """
+    if not tf.executing_eagerly():
+        return tf.compat.v1.get_default_graph().seed, None
+    from tensorflow.python.eager import context
+
+    ctx = context.context()
+    rng = getattr(ctx, "_rng", None)
+    return context.global_seed(), (rng.getstate() if rng is not None else None)
+
+
+def restore_tf_seed(tf, state):
+    seed, rng_state = state
+    tf.random.set_seed(seed)
+    if rng_state is not None:
+        from tensorflow.python.eager import context
+
+        rng = getattr(context.context(), "_rng", None)
+        if rng is not None:
+            # set_seed restarted the sequence of operation seeds; go on
+            # where the user's program was.
+            rng.setstate(rng_state)

@@ -15,6 +15,8 @@ import threading
 
 import numpy as np
 
+from ._keras_compat import restore_tf_seed, tf_seed_state
+
 _LOCK = threading.RLock()
 MAX_SEED = 2**31 - 1
 
@@ -51,36 +53,6 @@ def _tf_module():
     return tf
 
 
-def _tf_seed_state(tf):
-    """TensorFlow's global seed (``tf.random.set_seed``'s, or None) and, when
-    running eagerly, the state of the generator it draws operation seeds
-    from, so that :func:`_restore_tf_seed` puts both back.
-
-    TensorFlow has no public getter: the eager context holds them
-    (``tf.random.set_seed`` writes them there), a graph its ``seed``.
-    """
-    if not tf.executing_eagerly():
-        return tf.compat.v1.get_default_graph().seed, None
-    from tensorflow.python.eager import context
-
-    ctx = context.context()
-    rng = getattr(ctx, "_rng", None)
-    return context.global_seed(), (rng.getstate() if rng is not None else None)
-
-
-def _restore_tf_seed(tf, state):
-    seed, rng_state = state
-    tf.random.set_seed(seed)
-    if rng_state is not None:
-        from tensorflow.python.eager import context
-
-        rng = getattr(context.context(), "_rng", None)
-        if rng is not None:
-            # set_seed restarted the sequence of operation seeds; go on
-            # where the user's program was.
-            rng.setstate(rng_state)
-
-
 def _torch_module():
     import keras
 
@@ -114,7 +86,7 @@ def seeded(seed, *, tensorflow=True):
         py_state = random.getstate()
         np_state = np.random.get_state()
         tf = _tf_module() if tensorflow else None
-        tf_state = _tf_seed_state(tf) if tf is not None else None
+        tf_state = tf_seed_state(tf) if tf is not None else None
         torch = _torch_module()
         torch_state = torch.random.get_rng_state() if torch is not None else None
         random.seed(seed)
@@ -129,6 +101,6 @@ def seeded(seed, *, tensorflow=True):
             random.setstate(py_state)
             np.random.set_state(np_state)
             if tf is not None:
-                _restore_tf_seed(tf, tf_state)
+                restore_tf_seed(tf, tf_state)
             if torch is not None:
                 torch.random.set_rng_state(torch_state)
