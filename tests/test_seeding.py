@@ -6,7 +6,9 @@ import pytest
 from skkeras import MLPClassifier, _engine
 from skkeras._seeding import seeded
 
-tf = pytest.importorskip("tensorflow")
+tf = pytest.importorskip(
+    "tensorflow", reason="these tests check that fits keep TensorFlow's global seed"
+)
 
 
 def _tf_seed():
