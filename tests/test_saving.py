@@ -358,3 +358,25 @@ def test_keras_own_saving_still_works(mlp_classifier, saved_classifier, tmp_path
         assert config["class_name"] == "Sequential"
         estimator.model_.save_weights(tmp_path / "w.weights.h5")
         assert (tmp_path / "w.weights.h5").stat().st_size > 0
+
+
+def test_docstring_examples_run():
+    import doctest
+    import io
+
+    from skkeras import _saving
+
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    tests = [t for t in finder.find(_saving) if t.examples]
+    assert {t.name.rpartition(".")[2] for t in tests} == {
+        "save",
+        "load",
+        "get_untrusted_types",
+    }
+    out = io.StringIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for test in tests:
+            runner.run(test, out=out.write)
+    assert runner.failures == 0, out.getvalue()
