@@ -1,7 +1,7 @@
 """Migrating from Keras 3's ``keras.wrappers``: only the import changes.
 
-The examples of ``keras.wrappers.SKLearnClassifier`` and ``SKLearnRegressor``'s
-docstrings (Keras 3.15) run with
+The examples of ``keras.wrappers.SKLearnClassifier``, ``SKLearnRegressor``
+and ``SKLearnTransformer``'s docstrings (Keras 3.15) run with
 ``from skkeras import ... as SKLearn...``; ``model_kwargs`` and
 ``fit_kwargs`` are parameters that ``clone`` keeps.
 """
@@ -13,11 +13,16 @@ from keras.layers import Dense, Input
 from keras.models import Model
 from sklearn.base import clone
 from sklearn.datasets import load_iris, make_classification, make_regression
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.exceptions import NotFittedError
+from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import GridSearchCV, cross_validate
+from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skkeras import KerasClassifier as SKLearnClassifier
 from skkeras import KerasRegressor as SKLearnRegressor
+from skkeras import KerasTransformer as SKLearnTransformer
 
 
 # Keras' docstring examples, verbatim but for the import ------------------
@@ -102,6 +107,31 @@ def test_keras_docs_regressor_example():
     assert est.predict(X[:7]).shape == (7,)
 
 
+def test_keras_docs_transformer_example_with_a_fitted_model():
+    # Keras' example freezes an unfitted SKLearnTransformer, which
+    # FrozenEstimator refuses (with Keras' wrapper as with this one): the
+    # embedding model is fitted once, then frozen.
+    X, y = make_classification(n_samples=120, n_features=6, random_state=0)
+    inp = Input(shape=(6,))
+    my_model = Model(inp, Dense(3, activation="tanh")(inp))
+    my_model.compile(loss="mse", optimizer="rmsprop")
+
+    with pytest.raises(NotFittedError):
+        make_pipeline(
+            FrozenEstimator(SKLearnTransformer(model=my_model)),
+            HistGradientBoostingClassifier(max_iter=5),
+        ).fit(X, y)
+
+    embedding_targets = X[:, :3]
+    trs = SKLearnTransformer(model=my_model, random_state=0).fit(X, embedding_targets)
+    frozen = FrozenEstimator(trs)
+    pipe = make_pipeline(frozen, HistGradientBoostingClassifier(max_iter=5))
+    pipe.fit(X, y)
+    assert pipe.predict(X[:4]).shape == (4,)
+    assert frozen.transform(X[:4]).shape == (4, 3)
+    assert trs.n_iter_ == 1  # the pipeline's fit did not train it again
+
+
 # keras.wrappers' defects, fixed ------------------------------------------
 @pytest.fixture(scope="module")
 def iris():
@@ -173,7 +203,7 @@ def test_classifier_build_function_gets_y_one_hot(labels, expected):
     assert est.predict_proba(X).shape == (4, len(expected[0]))
 
 
-@pytest.mark.parametrize("cls", [SKLearnRegressor])
+@pytest.mark.parametrize("cls", [SKLearnRegressor, SKLearnTransformer])
 @pytest.mark.parametrize("shape", [(6,), (6, 2)])
 def test_regression_build_function_gets_y_as_columns(cls, shape):
     seen = {}
