@@ -17,7 +17,6 @@ from ._keras_objects import make_callbacks, make_loss, make_metrics, make_optimi
 from ._predictors import ClassifierBase, RegressorBase
 from ._schedules import make_schedule
 from ._routing import (
-    ROUTE_DICTS,
     ROUTE_PREFIXES,
     call_build_fn,
     check_route_dicts,
@@ -132,6 +131,18 @@ _FITTED_DOC = """
     target_encoder_ : object
         Converts targets to network outputs and back.
 """
+
+
+# Named parameters that a fit_kwargs (or fit__*) entry of the same name
+# overrides; ``callbacks`` given there are added to the parameter's instead.
+_TRAINING_OPTIONS = (
+    "epochs",
+    "batch_size",
+    "validation_batch_size",
+    "shuffle",
+    "verbose",
+    "validation_split",
+)
 
 
 def _differs(a, b):
@@ -303,7 +314,7 @@ class _KerasWrapper(BaseKerasEstimator):
         fit_kwargs = self.fit_kwargs or {}
         defaults = inspect.signature(type(self).__init__).parameters
         for key, value in fit_kwargs.items():
-            if key == "callbacks" or key not in defaults or key in ROUTE_DICTS:
+            if key not in _TRAINING_OPTIONS:
                 continue
             mine = getattr(self, key)
             if _differs(mine, defaults[key].default) and _differs(mine, value):
