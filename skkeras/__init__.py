@@ -1,11 +1,14 @@
 """skkeras: Keras 3 networks as scikit-learn estimators.
 
-Four estimators, each a drop-in scikit-learn estimator:
+Five estimators, each a drop-in scikit-learn estimator:
 
 * :class:`MLPClassifier`, :class:`MLPRegressor`: ready-made dense networks
   with scikit-learn's MLP parameter names plus Keras extras.
 * :class:`KerasClassifier`, :class:`KerasRegressor`: any Keras model, with
-  scikeras' constructor arguments and routed parameters.
+  scikeras' constructor arguments and routed parameters, and those of
+  ``keras.wrappers`` (``model_kwargs``, ``fit_kwargs``).
+* :class:`KerasTransformer`: a Keras model trained on ``(X, y)`` whose output
+  is the transform (``keras.wrappers.SKLearnTransformer``'s counterpart).
 
 Learning-rate schedules for their ``lr_schedule`` parameter:
 :class:`TimeBasedDecay`, :class:`StepDecay`, :class:`ExponentialDecay`,
@@ -27,6 +30,7 @@ from ._version import __version__
 _LAZY = {
     "KerasClassifier": "._wrappers",
     "KerasRegressor": "._wrappers",
+    "KerasTransformer": "._transformer",
     "MLPClassifier": "._mlp",
     "MLPRegressor": "._mlp",
     "TimeBasedDecay": "._schedules",
@@ -41,6 +45,7 @@ _LAZY = {
 __all__ = [
     "KerasClassifier",
     "KerasRegressor",
+    "KerasTransformer",
     "MLPClassifier",
     "MLPRegressor",
     "TimeBasedDecay",

@@ -208,8 +208,9 @@ def check_output_shape(shape, y, units):
 class BaseKerasEstimator(BaseEstimator):
     """Base class of the skkeras estimators; not for direct use.
 
-    Subclasses implement ``_build_model(meta, X)``, returning a compiled Keras
-    model, and ``_train_options(fit_params)``, returning the keyword
+    Subclasses implement ``_build_model(meta, X, y)`` (``y``: the validated
+    target), returning a compiled Keras model, and
+    ``_train_options(fit_params)``, returning the keyword
     arguments of :func:`skkeras._engine.train` that come from parameters.
     """
 
@@ -455,7 +456,7 @@ class BaseKerasEstimator(BaseEstimator):
         self.n_outputs_ = target.n_outputs
         meta = self._meta(X, y, seed)
         with seeded(seed, tensorflow=False):
-            model = self._build_model(meta, X)
+            model = self._build_model(meta, X, y)
             shape = output_shape(model, X)
             check_output_shape(shape, y, target.output_units())
             units = _units(shape)

@@ -232,7 +232,7 @@ class _BaseMLP(BaseKerasEstimator):
             return copy.deepcopy(constraint)
         return constraint
 
-    def _build_model(self, meta, X):
+    def _build_model(self, meta, X, y):
         sizes = self._hidden_sizes()
         n_train = meta["X_shape_"][0]
         if self.early_stopping:

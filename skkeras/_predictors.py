@@ -1,13 +1,20 @@
-"""What every skkeras classifier, and every regressor, does alike.
+"""What every skkeras classifier, every regressor, and the transformer do alike.
 
 :class:`ClassifierBase` and :class:`RegressorBase` put scikit-learn's mixin
 first (so ``is_classifier`` / ``is_regressor`` hold and ``score`` is accuracy
 / R²) and add target handling, ``predict``, ``predict_proba`` and
 ``partial_fit`` on top of :class:`~skkeras._base.BaseKerasEstimator`.
+:class:`TransformerBase` trains like a regressor (:class:`NumericTargetBase`)
+and returns the network's output from ``transform``.
 """
 
 import numpy as np
-from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.base import (
+    ClassifierMixin,
+    ClassNamePrefixFeaturesOutMixin,
+    RegressorMixin,
+    TransformerMixin,
+)
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import column_or_1d
 
@@ -119,8 +126,8 @@ class ClassifierBase(ClassifierMixin, BaseKerasEstimator):
         return self.target_encoder_.decode(proba)
 
 
-class RegressorBase(RegressorMixin, BaseKerasEstimator):
-    """Regression behaviour shared by the skkeras regressors."""
+class NumericTargetBase(BaseKerasEstimator):
+    """Training on numeric targets: the regressors and the transformer."""
 
     _y_numeric = True
 
@@ -152,6 +159,10 @@ class RegressorBase(RegressorMixin, BaseKerasEstimator):
         fitted = self.__sklearn_is_fitted__()
         return self._fit(X, y, sample_weight, {}, warm=fitted, epochs=1)
 
+
+class RegressorBase(RegressorMixin, NumericTargetBase):
+    """Regression behaviour shared by the skkeras regressors."""
+
     def predict(self, X):
         """Return the predicted targets for ``X``.
 
@@ -167,3 +178,38 @@ class RegressorBase(RegressorMixin, BaseKerasEstimator):
         """
         raw = self._predict_raw(X)
         return self.target_encoder_.decode(raw)
+
+
+class TransformerBase(
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, NumericTargetBase
+):
+    """A network trained on ``(X, y)`` like a regressor, whose output is the
+    transform (``keras.wrappers.SKLearnTransformer``'s behaviour)."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # The network's float type, whatever the input's.
+        tags.transformer_tags.preserves_dtype = []
+        tags.target_tags.required = True
+        return tags
+
+    @property
+    def _n_features_out(self):
+        """Number of output columns, for ``get_feature_names_out``."""
+        return self.n_outputs_
+
+    def transform(self, X):
+        """Return the network's output for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_outputs_)
+            The network's output, one row per sample, in Keras' float type.
+        """
+        out = np.asarray(self._predict_raw(X))
+        return out.reshape(out.shape[0], -1)

@@ -3,10 +3,11 @@
 The general wrappers take scikeras-style parameters: a double underscore
 after a known prefix sends a value to one destination (the build function,
 ``compile``, the optimizer, the loss, the metrics, the callbacks,
-``Model.fit`` or ``Model.predict``).  This module is the single place that
-knows the prefixes, splits parameters by destination, calls a build function
-with the arguments it asks for, and turns a misspelled name into an error that
-suggests the right one.
+``Model.fit`` or ``Model.predict``).  The ``model_kwargs`` and ``fit_kwargs``
+dicts of ``keras.wrappers`` hold ``model__*`` and ``fit__*`` parameters in one
+value.  This module is the single place that knows the prefixes, splits
+parameters by destination, calls a build function with the arguments it asks
+for, and turns a misspelled name into an error that suggests the right one.
 """
 
 import difflib
@@ -23,8 +24,12 @@ ROUTE_PREFIXES = (
     "predict",
 )
 
+# The parameter holding a dict of a prefix's routed values (``keras.wrappers``'
+# spelling): ``model_kwargs={"hidden": 8}`` is ``model__hidden=8``.
+ROUTE_DICTS = {"model": "model_kwargs", "fit": "fit_kwargs"}
+
 # Arguments a build function may ask for by name, besides its own parameters.
-SPECIAL_BUILD_ARGS = ("meta", "compile_kwargs", "params", "X")
+SPECIAL_BUILD_ARGS = ("meta", "compile_kwargs", "params", "X", "y")
 
 
 def split_route(name):
@@ -36,9 +41,33 @@ def split_route(name):
 
 
 def routed(params, prefix):
-    """Return the parameters routed to ``prefix``, with the prefix removed."""
+    """Return the parameters routed to ``prefix``, with the prefix removed.
+
+    For ``model`` and ``fit``, the entries of the ``model_kwargs`` or
+    ``fit_kwargs`` dict come first, and ``prefix__name`` parameters replace
+    them key by key (so that a search can tune one key of the dict).
+    """
     start = prefix + "__"
-    return {k[len(start) :]: v for k, v in params.items() if k.startswith(start)}
+    merged = dict(params.get(ROUTE_DICTS.get(prefix)) or {})
+    for key, value in params.items():
+        if key.startswith(start):
+            merged[key[len(start) :]] = value
+    return merged
+
+
+def check_route_dicts(params, owner):
+    """Refuse a ``model_kwargs`` or ``fit_kwargs`` that is not a dict of names."""
+    for prefix, name in ROUTE_DICTS.items():
+        value = params.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+            raise TypeError(
+                f"{owner}'s `{name}` must be a dict of keyword arguments with str "
+                f"keys (or None), e.g. {name}={{'hidden': 8}}; got "
+                f"{type(value).__name__} {value!r}. Each entry acts as a "
+                f"`{prefix}__<key>` parameter."
+            )
 
 
 def suggest(name, candidates):
@@ -86,9 +115,11 @@ def call_build_fn(fn, *, base_params, extra_params, model_params, specials):
         Unprefixed extra keyword arguments given to the wrapper (scikeras'
         ``KerasClassifier(model=f, hidden=10)`` style).
     model_params : dict
-        ``model__*`` parameters, prefix removed; they take precedence.
+        ``model__*`` parameters and ``model_kwargs`` entries, prefix removed;
+        they take precedence.
     specials : dict
-        ``meta``, ``compile_kwargs`` and ``params``, passed when named.
+        ``meta``, ``compile_kwargs``, ``params``, ``X`` and ``y``, passed
+        when named.
     """
     names, var_kw = signature_of(fn)
     kwargs = {}
@@ -102,11 +133,12 @@ def call_build_fn(fn, *, base_params, extra_params, model_params, specials):
     return fn(**kwargs)
 
 
-def check_unused(extra_params, model_params, build_fn, valid_names):
+def check_unused(extra_params, model_params, build_fn, valid_names, from_dict=()):
     """Raise if an extra or ``model__`` parameter reaches no build argument.
 
     Only applies when ``build_fn`` has a fixed signature; a build function
-    with ``**kwargs`` takes everything.
+    with ``**kwargs`` takes everything.  Keys of ``model_params`` listed in
+    ``from_dict`` came from ``model_kwargs`` and are named so in the error.
     """
     if build_fn is None:
         names, var_kw = (), False
@@ -115,12 +147,18 @@ def check_unused(extra_params, model_params, build_fn, valid_names):
     if var_kw:
         return
     accepted = set(names)
-    for key in list(extra_params) + [f"model__{k}" for k in model_params]:
-        bare = key[len("model__") :] if key.startswith("model__") else key
+
+    def spell(bare, in_dict):
+        return f"model_kwargs[{bare!r}]" if in_dict else f"model__{bare}"
+
+    labelled = [(key, key, False) for key in extra_params] + [
+        (spell(k, k in from_dict), k, k in from_dict) for k in model_params
+    ]
+    for key, bare, in_dict in labelled:
         if bare not in accepted:
             close = difflib.get_close_matches(bare, list(names), n=1, cutoff=0.6)
             if close:
-                hint = f" Did you mean `model__{close[0]}`?"
+                hint = f" Did you mean `{spell(close[0], in_dict)}`?"
             else:
                 hint = suggest(key, list(valid_names))
             where = (

@@ -74,6 +74,7 @@ _ESTIMATORS = {
     "MLPRegressor": "skkeras._mlp",
     "KerasClassifier": "skkeras._wrappers",
     "KerasRegressor": "skkeras._wrappers",
+    "KerasTransformer": "skkeras._transformer",
 }
 # Parameters that name files the estimator writes: never restored from a file.
 _PATH_PARAMS = ("checkpoint",)

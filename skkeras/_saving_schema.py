@@ -112,7 +112,7 @@ _MLP = {
 def declared_attributes(cls):
     """Return ``{name: Spec}`` for the fitted attributes ``cls`` declares."""
     from ._mlp import _BaseMLP
-    from ._predictors import ClassifierBase, RegressorBase
+    from ._predictors import ClassifierBase, NumericTargetBase
     from ._targets import ClassifierTarget, RegressorTarget
 
     declared = dict(_COMMON)
@@ -120,7 +120,7 @@ def declared_attributes(cls):
         declared.update(_CLASSIFIER)
         target = ClassifierTarget
     else:
-        assert issubclass(cls, RegressorBase), cls
+        assert issubclass(cls, NumericTargetBase), cls
         target = RegressorTarget
     declared["target_encoder_"] = Spec(
         f"a {target.__name__}", lambda v: type(v) is target

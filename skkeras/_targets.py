@@ -132,11 +132,8 @@ class ClassifierTarget:
             )
         return self.mode
 
-    def encode(self, y):
-        """Return ``y`` as the network's training target."""
-        y = np.asarray(y)
-        if self.mode == MULTILABEL:
-            return y.astype(np.float32)
+    def _index(self, y):
+        """Return the index in ``classes`` of each label of ``y``."""
         index = np.searchsorted(self.classes, y.ravel())
         index = np.clip(index, 0, self.classes.size - 1)
         if np.any(self.classes[index] != y.ravel()):
@@ -145,6 +142,25 @@ class ClassifierTarget:
                 f"y contains previously unseen labels {unseen.tolist()}; the "
                 f"classifier knows {self.classes.tolist()}."
             )
+        return index
+
+    def build_target(self, y):
+        """Return ``y`` as ``keras.wrappers`` hands it to a build function.
+
+        One-hot rows, one column per class (two for a binary target), or the
+        label matrix of a multilabel target, as floats.
+        """
+        y = np.asarray(y)
+        if self.target_type == "multilabel-indicator":
+            return y.astype(np.float32)
+        return np.eye(self.classes.size, dtype=np.float32)[self._index(y)]
+
+    def encode(self, y):
+        """Return ``y`` as the network's training target."""
+        y = np.asarray(y)
+        if self.mode == MULTILABEL:
+            return y.astype(np.float32)
+        index = self._index(y)
         if self.mode == ONE_HOT:
             return np.eye(self.classes.size, dtype=np.float32)[index]
         if self.mode == BINARY:
@@ -202,6 +218,11 @@ class RegressorTarget:
         # In Keras' float type, whose range the estimators check y against.
         y = np.asarray(y, dtype=keras.config.floatx())
         return y.reshape(-1, 1) if y.ndim == 1 else y
+
+    def build_target(self, y):
+        """Return ``y`` as ``keras.wrappers`` hands it to a build function:
+        a matrix, one column per target."""
+        return self.encode(y)
 
     def decode(self, output):
         output = np.asarray(output, dtype=np.float64)

@@ -1,7 +1,9 @@
 """KerasClassifier and KerasRegressor: any Keras model as an estimator.
 
 The constructor arguments and build-function conventions are those of
-scikeras 0.13, so that migrating is changing one import.
+scikeras 0.13, and those of Keras 3's ``keras.wrappers`` (``model_kwargs``,
+``fit_kwargs``, build functions taking ``X`` and ``y``), so that migrating is
+changing one import.
 """
 
 import copy
@@ -17,6 +19,7 @@ from ._schedules import make_schedule
 from ._routing import (
     ROUTE_PREFIXES,
     call_build_fn,
+    check_route_dicts,
     check_unused,
     routed,
     split_route,
@@ -35,8 +38,12 @@ _COMMON_DOC = """
         ``compile_kwargs`` (fresh ``optimizer``, ``loss``, ``metrics``),
         ``params`` (all estimator parameters), ``X`` (the training inputs,
         for layers that adapt to data such as ``TextVectorization`` or
-        ``Normalization``), and for its own arguments,
-        given as ``model__name=value`` or as extra keywords ``name=value``.
+        ``Normalization``), ``y`` (the training target as ``keras.wrappers``
+        passes it: one-hot rows for a classifier, one column per target for
+        a regressor), and for its own arguments, given as
+        ``model__name=value``, in ``model_kwargs`` or as extra keywords
+        ``name=value``.  A ``keras.wrappers`` build function
+        ``build(X, y, **model_kwargs)`` works unchanged.
     build_fn : callable, default=None
         Deprecated alias of ``model`` (scikeras and ``keras.wrappers``).
     warm_start : bool, default=False
@@ -85,6 +92,21 @@ _COMMON_DOC = """
         ``skkeras.load(checkpoint)`` gives it back; set ``warm_start=True``
         on it and ``fit`` to resume.  A loaded estimator's ``checkpoint`` is
         None (:func:`skkeras.load` leaves paths out): set it again.
+    model_kwargs : dict or None, default=None
+        Arguments of the build function, as ``keras.wrappers`` takes them:
+        each entry acts as a ``model__<key>`` parameter.  A ``model__<key>``
+        parameter replaces the entry of the same key (so a search can tune
+        one key).
+    fit_kwargs : dict or None, default=None
+        Training options, as ``keras.wrappers`` takes them, e.g.
+        ``{{"epochs": 5, "batch_size": 16}}``: each entry acts as a
+        ``fit__<key>`` parameter, and ``clone`` keeps them.  Precedence,
+        lowest first: the named parameters (``epochs``, ``batch_size``,
+        ``shuffle``, ``verbose``, ``validation_split``...), then
+        ``fit_kwargs``, then ``fit__<key>`` parameters, then the keyword
+        arguments of :meth:`fit`.  A named parameter set away from its
+        default to another value than ``fit_kwargs`` gives it is an error
+        (one of the two would be ignored): keep one of them.
     **kwargs : dict
         Routed parameters (``model__*``, ``fit__*``, ``compile__*``,
         ``optimizer__*``, ``loss__*``, ``metrics__*``, ``callbacks__*``,
@@ -109,6 +131,28 @@ _FITTED_DOC = """
     target_encoder_ : object
         Converts targets to network outputs and back.
 """
+
+
+# Named parameters that a fit_kwargs (or fit__*) entry of the same name
+# overrides; ``callbacks`` given there are added to the parameter's instead.
+_TRAINING_OPTIONS = (
+    "epochs",
+    "batch_size",
+    "validation_batch_size",
+    "shuffle",
+    "verbose",
+    "validation_split",
+)
+
+
+def _differs(a, b):
+    """Whether two parameter values differ (values that cannot be compared do)."""
+    if a is b:
+        return False
+    try:
+        return not bool(a == b)
+    except Exception:
+        return True
 
 
 class _KerasWrapper(BaseKerasEstimator):
@@ -136,6 +180,8 @@ class _KerasWrapper(BaseKerasEstimator):
         epochs=1,
         lr_schedule=None,
         checkpoint=None,
+        model_kwargs=None,
+        fit_kwargs=None,
         **kwargs,
     ):
         self.model = model
@@ -155,6 +201,8 @@ class _KerasWrapper(BaseKerasEstimator):
         self.epochs = epochs
         self.lr_schedule = lr_schedule
         self.checkpoint = checkpoint
+        self.model_kwargs = model_kwargs
+        self.fit_kwargs = fit_kwargs
         self._set_extra(kwargs)
 
     # ------------------------------------------------------------------
@@ -244,6 +292,8 @@ class _KerasWrapper(BaseKerasEstimator):
         return self
 
     def _check_params(self):
+        check_route_dicts(self.get_params(deep=False), type(self).__name__)
+        self._check_fit_kwargs_conflicts()
         for key in self._extra_params():
             prefix, rest = split_route(key)
             if prefix is None and "__" in key:
@@ -252,6 +302,27 @@ class _KerasWrapper(BaseKerasEstimator):
                     f"Parameter {key!r} is routed to {head!r}, which is not a "
                     f"destination.{suggest(head, ROUTE_PREFIXES)} Routed "
                     f"parameters start with one of {list(ROUTE_PREFIXES)}."
+                )
+
+    def _check_fit_kwargs_conflicts(self):
+        """Refuse a ``fit_kwargs`` key that a named parameter also sets.
+
+        ``fit_kwargs={"epochs": 5}`` overrides ``epochs``; if ``epochs`` was
+        set too (away from its default, to another value), one of them would
+        be silently ignored, e.g. by a search over ``epochs``.
+        """
+        fit_kwargs = self.fit_kwargs or {}
+        defaults = inspect.signature(type(self).__init__).parameters
+        for key, value in fit_kwargs.items():
+            if key not in _TRAINING_OPTIONS:
+                continue
+            mine = getattr(self, key)
+            if _differs(mine, defaults[key].default) and _differs(mine, value):
+                raise ValueError(
+                    f"`{key}` is set twice: {key}={mine!r} and fit_kwargs="
+                    f"{{{key!r}: {value!r}}}, which overrides it. Keep one of "
+                    f"them (to tune it in a search, use `{key}` and remove it "
+                    f"from fit_kwargs, or search over `fit__{key}`)."
                 )
 
     # ------------------------------------------------------------------
@@ -286,15 +357,17 @@ class _KerasWrapper(BaseKerasEstimator):
         kwargs.update(routed(params, "compile"))
         return kwargs
 
-    def _build_model(self, meta, X):
+    def _build_model(self, meta, X, y):
         source = self._model_source()
         params = self.get_params(deep=False)
         extra = {
             k: v for k, v in self._extra_params().items() if split_route(k)[0] is None
         }
         model_params = routed(params, "model")
+        # model_kwargs entries no model__ parameter replaces, for error messages.
+        from_dict = {k for k in self.model_kwargs or {} if f"model__{k}" not in params}
         if isinstance(source, keras.Model):
-            check_unused(extra, model_params, None, self._get_param_names())
+            check_unused(extra, model_params, None, self._get_param_names(), from_dict)
             model = keras.models.clone_model(source)
             if source.compiled:
                 model.compile_from_config(source.get_compile_config())
@@ -304,7 +377,7 @@ class _KerasWrapper(BaseKerasEstimator):
                 f"`model` must be a callable returning a keras.Model or a "
                 f"keras.Model instance; got {type(source).__name__}."
             )
-        check_unused(extra, model_params, source, self._get_param_names())
+        check_unused(extra, model_params, source, self._get_param_names(), from_dict)
         default_loss = self.target_encoder_.default_loss(meta["n_outputs_expected_"])
         base = {k: params[k] for k in self._get_param_names() if k not in ("model", "build_fn")}
         model = call_build_fn(
@@ -317,6 +390,7 @@ class _KerasWrapper(BaseKerasEstimator):
                 "compile_kwargs": self._compile_kwargs(default_loss),
                 "params": params,
                 "X": X,
+                "y": self.target_encoder_.build_target(y),
             },
         )
         if not isinstance(model, keras.Model):
@@ -441,6 +515,8 @@ class KerasClassifier(ClassifierBase, _KerasWrapper):
         epochs=1,
         lr_schedule=None,
         checkpoint=None,
+        model_kwargs=None,
+        fit_kwargs=None,
         class_weight=None,
         **kwargs,
     ):
@@ -462,6 +538,8 @@ class KerasClassifier(ClassifierBase, _KerasWrapper):
             epochs=epochs,
             lr_schedule=lr_schedule,
             checkpoint=checkpoint,
+            model_kwargs=model_kwargs,
+            fit_kwargs=fit_kwargs,
             **kwargs,
         )
         self.class_weight = class_weight

@@ -49,6 +49,7 @@ TINY_SETTINGS = {
     "MLPRegressor": dict(hidden_layer_sizes=(16,), max_iter=100, learning_rate_init=0.01),
     "KerasClassifier": dict(model=build_dense, epochs=100, optimizer="adam", optimizer__learning_rate=0.01),
     "KerasRegressor": dict(model=build_dense, epochs=100, optimizer="adam", optimizer__learning_rate=0.01),
+    "KerasTransformer": dict(model=build_dense, epochs=100, optimizer="adam", optimizer__learning_rate=0.01),
 }
 
 
@@ -85,9 +86,13 @@ def _expected_failures(estimator):
             "(measured), not to float64 resolution; the check compares at 1e-7"
         )
         return {name: reason for name in _FLOAT64_CHECKS}
-    if keras.backend.backend() == "jax" and type(estimator).__name__ == "KerasRegressor":
+    if keras.backend.backend() == "jax" and type(estimator).__name__ in (
+        "KerasRegressor",
+        "KerasTransformer",
+    ):
         # The MLPs predict through skkeras._forward, in float64 row by row;
-        # KerasRegressor keeps Keras' compiled float32 prediction.
+        # KerasRegressor and KerasTransformer keep Keras' compiled float32
+        # prediction.
         return {
             "check_methods_sample_order_invariance": (
                 "XLA's CPU matrix product rounds a float32 row differently "
