@@ -545,12 +545,12 @@ def build_compiled(model, y):
 
     :func:`ensure_built` evaluates them for the model a loop is traced
     with; a model that runs a loop traced for another (same
-    :func:`~skkeras._structure.structure_key`) has them built here, from
-    the specs of ``y`` and of its output, as ``Model.fit`` builds them
-    (~0.2 ms, once per model).  The loop never reads them, but callbacks
-    do: ``EarlyStopping``, ``ReduceLROnPlateau`` and ``ModelCheckpoint``
-    with ``mode="auto"`` look the monitored metric up by name for its
-    direction.  Models without a symbolic output (subclassed ones) have no
+    :func:`~skkeras._structure.structure_key`) has them built here, the
+    objects ``Model.fit`` builds, from the specs of ``y`` and of its output
+    (under a millisecond, once per model).  The loop never reads them, but
+    callbacks do: ``EarlyStopping``, ``ReduceLROnPlateau`` and
+    ``ModelCheckpoint`` with ``mode="auto"`` look the monitored metric up by
+    name for its direction.  Models without a symbolic output (subclassed ones) have no
     structure key, so they only run loops traced for themselves.
     """
     outputs = getattr(model, "outputs", None)
