@@ -23,6 +23,8 @@ import numpy as np
 
 import keras
 
+from . import _keras_compat
+
 # Epochs run by one compiled call when nothing needs to see each epoch as it
 # ends.  A constant, so that one compiled program serves both modes.
 EPOCH_CHUNK = 32
@@ -536,6 +538,26 @@ def ensure_built(model, x, y, sw, convert):
     model.compute_loss(x1, y1, y_pred, sw1, training=False)
     model.compute_metrics(x1, y1, y_pred, sample_weight=sw1)
     model.reset_metrics()
+
+
+def build_compiled(model, y):
+    """Build ``model``'s compiled loss and metrics for targets like ``y``.
+
+    :func:`ensure_built` evaluates them for the model a loop is traced
+    with; a model that runs a loop traced for another (same
+    :func:`~skkeras._structure.structure_key`) has them built here, the
+    objects ``Model.fit`` builds, from the specs of ``y`` and of its output
+    (under a millisecond, once per model).  The loop never reads them, but
+    callbacks do: ``EarlyStopping``, ``ReduceLROnPlateau`` and
+    ``ModelCheckpoint`` with ``mode="auto"`` look the monitored metric up by
+    name for its direction.  Models without a symbolic output (subclassed ones) have no
+    structure key, so they only run loops traced for themselves.
+    """
+    outputs = getattr(model, "outputs", None)
+    if not outputs or len(outputs) != 1:
+        return
+    y_true = keras.KerasTensor((None,) + tuple(y.shape[1:]), str(cast_dtype(y)))
+    _keras_compat.build_compiled(model, y_true, outputs[0])
 
 
 def state_groups(model):

@@ -190,6 +190,12 @@ class _Member:
         )
         if not self.model.optimizer.built:
             self.model.optimizer.build(self.model.trainable_variables)
+        # Every member but one runs a loop traced for another model; its
+        # callbacks read its metrics.
+        try:
+            common.build_compiled(self.model, self.arrays[1])
+        except Exception as exc:  # noqa: BLE001 - Model.fit will say why
+            return None, f"its loss and metrics could not be built: {exc!r}"
         shared = structure_key(self.model, common.state_groups(self.model))
         if shared is None:
             return None, "the model's configuration does not describe it fully"

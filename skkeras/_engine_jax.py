@@ -445,7 +445,11 @@ def train_entry(model, settings, arrays, *, shared_only=False):
     def build(template, shared):
         return _build_train_entry(template, shared, settings, arrays)
 
-    return _lookup(model, shared_key, _per_model_key(model), settings, build)
+    entry = _lookup(model, shared_key, _per_model_key(model), settings, build)
+    # A loop traced for another model leaves this one's loss and metrics
+    # unbuilt, and its callbacks read them.
+    common.build_compiled(model, arrays[1])
+    return entry
 
 
 def make_train_runner(

@@ -541,6 +541,9 @@ def make_train_runner(
         return _build_train_entry(template, shared, settings, arrays)
 
     entry = _lookup(model, shared_key, local_key, settings, build)
+    # A loop traced for another model leaves this one's loss and metrics
+    # unbuilt, and its callbacks read them.
+    common.build_compiled(model, y)
     n = len(x)
     nv = len(val[0]) if val is not None else 0
     padded = [common.pad(a, common.rows_for(n, batch_size)) for a in arrays[:3]]

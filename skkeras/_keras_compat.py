@@ -4,7 +4,8 @@ Keras' public API has no way to enter its safe-mode scope or to read
 whether safe deserialization is on; both live in
 ``keras.src.saving.serialization_lib``.  TensorFlow has no public getter
 for its global seed and the generator of operation seeds; both live in its
-eager context.  Everything else in skkeras uses public APIs only.
+eager context.  Keras keeps a compiled model's loss and metrics on private
+attributes.  Everything else in skkeras uses public APIs only.
 """
 
 import contextlib
@@ -34,6 +35,26 @@ def builtin_function_modules():
     from keras.src.saving import serialization_lib
 
     return tuple(sorted(f"keras.{n}" for n in serialization_lib.BUILTIN_MODULES))
+
+
+def build_compiled(model, y_true, y_pred):
+    """Build ``model``'s compiled loss and metrics where they are not built.
+
+    ``y_true`` and ``y_pred`` are ``keras.KerasTensor`` specs of the
+    targets and of the model's output.  ``Model.fit`` builds the same two
+    objects, ``model._compile_loss`` and ``model._compile_metrics``, before
+    its first epoch (checking the same ``built`` flags); building them
+    resolves the metrics (``"accuracy"`` into the accuracy the shapes call
+    for) and names them, without evaluating anything.  Metrics that create
+    their variables on their first update (``R2Score``, ``F1Score``) create
+    them then.
+    """
+    for part in (
+        getattr(model, "_compile_loss", None),
+        getattr(model, "_compile_metrics", None),
+    ):
+        if part is not None and not part.built:
+            part.build(y_true, y_pred)
 
 
 def tf_seed_state(tf):

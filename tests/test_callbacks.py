@@ -1,13 +1,15 @@
-"""The estimators' own callbacks: convergence rules and checkpoints."""
+"""The estimators' own callbacks (convergence rules, checkpoints) and Keras'
+callbacks that monitor a compiled metric."""
 
 import os
 
 import keras
 import numpy as np
 import pytest
+from sklearn.model_selection import GridSearchCV, cross_validate
 
 import skkeras
-from skkeras import KerasClassifier, MLPClassifier
+from skkeras import KerasClassifier, MLPClassifier, MLPRegressor, _engine
 
 
 def build_logistic(meta):
@@ -171,3 +173,187 @@ def test_the_first_checkpoint_removes_the_temporary_files_of_a_killed_save(tmp_p
     with pytest.warns(Warning):
         clf.fit(X, y)
     assert sorted(os.listdir(tmp_path)) == sorted(others + ["best.skkeras"])
+
+
+# --------------------------------------------------------------------------
+# Callbacks that monitor a compiled metric, on the compiled engine.  Every fit
+# but the first of an architecture runs a loop traced for another model; the
+# metrics of its own model must still be built, as Model.fit builds them, or
+# mode="auto" cannot find the monitored metric's direction.
+
+_MONITOR_FITS = []
+
+
+class _Recorded:
+    """Records each fit of a copy of it in ``_MONITOR_FITS``: the path the
+    training call took, the direction found for the monitored metric, the
+    epochs run and the learning rate before and after."""
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        self._fit = {
+            "path": _engine.last_dispatch()[0],
+            "epochs": 0,
+            "lr": float(self.model.optimizer.learning_rate),
+        }
+        _MONITOR_FITS.append(self._fit)
+
+    def on_epoch_end(self, epoch, logs=None):
+        super().on_epoch_end(epoch, logs)
+        self._fit["epochs"] += 1
+
+    def on_train_end(self, logs=None):
+        super().on_train_end(logs)
+        self._fit["up"] = self.monitor_op is keras.ops.greater
+        self._fit["final_lr"] = float(self.model.optimizer.learning_rate)
+
+
+class _EarlyStopping(_Recorded, keras.callbacks.EarlyStopping):
+    reads_model = False  # as Keras' own without restore_best_weights
+
+
+class _ReduceLROnPlateau(_Recorded, keras.callbacks.ReduceLROnPlateau):
+    pass
+
+
+class _ModelCheckpoint(_Recorded, keras.callbacks.ModelCheckpoint):
+    def on_epoch_end(self, epoch, logs=None):
+        super().on_epoch_end(epoch, logs)
+        saved = os.path.exists(self.filepath)
+        self._fit["saves"] = self._fit.get("saves", 0) + saved
+        if saved:
+            os.remove(self.filepath)  # fits trained together share the path
+
+
+# Nothing improves by min_delta=1 after the first epoch: EarlyStopping stops
+# after its second epoch and ReduceLROnPlateau halves the rate every epoch
+# after the first, whichever the direction.  ModelCheckpoint saves the first
+# epoch (no best yet).
+def _monitors(tmp_path):
+    return {
+        "early_stopping": _EarlyStopping(monitor="val_accuracy", min_delta=1.0,
+                                         patience=1),
+        "reduce_lr": _ReduceLROnPlateau(monitor="accuracy", min_delta=1.0, patience=1,
+                                        factor=0.5),
+        "checkpoint": _ModelCheckpoint(str(tmp_path / "best.keras"), monitor="val_auc",
+                                       save_best_only=True),
+    }
+
+
+def _assert_acted(kind, fit, epochs, stopped):
+    """``fit`` of callback ``kind``, in a fit of ``epochs`` epochs that the
+    EarlyStopping above ends (``stopped``) or not, found the metric's
+    direction and acted."""
+    assert fit["up"], fit  # accuracy, AUC and the MLPs' score are maximised
+    ran = 2 if stopped else epochs
+    assert fit["epochs"] == ran < epochs if stopped else fit["epochs"] == ran
+    if kind == "reduce_lr":
+        assert fit["final_lr"] == pytest.approx(fit["lr"] * 0.5 ** (ran - 1), rel=1e-5)
+    if kind == "checkpoint":
+        assert fit["saves"] >= 1  # the first epoch, at least
+
+
+def _monitoring_classifier(callbacks, metrics=("accuracy", "auc")):
+    return KerasClassifier(
+        build_logistic, metrics=list(metrics), optimizer="adam",
+        optimizer__learning_rate=0.05, validation_split=0.25, epochs=4,
+        callbacks=callbacks, random_state=0,
+    )
+
+
+@pytest.fixture
+def group_on_the_cpu_too(monkeypatch):
+    """skkeras.model_selection groups every group, not only those with
+    shared runs (the default on the CPU)."""
+    from skkeras import _engine_group
+
+    monkeypatch.setattr(_engine_group, "MODE", "always")
+
+
+@pytest.mark.parametrize("kind", ["early_stopping", "reduce_lr", "checkpoint"])
+def test_metric_monitors_find_their_direction_in_every_fold(tmp_path, data, kind):
+    X, y = data
+    _MONITOR_FITS.clear()
+    # A metric object, monitored by its name.
+    metrics = ["accuracy", keras.metrics.AUC(name="auc")]
+    clf = _monitoring_classifier([_monitors(tmp_path)[kind]], metrics)
+    result = cross_validate(clf, X, y, cv=3, return_estimator=True, error_score="raise")
+    assert len(_MONITOR_FITS) == 3
+    for fit, estimator in zip(_MONITOR_FITS, result["estimator"], strict=True):
+        assert fit["path"] == "compiled"
+        _assert_acted(kind, fit, 4, stopped=kind == "early_stopping")
+        assert estimator.n_iter_ == fit["epochs"]
+
+
+@pytest.mark.parametrize("search", ["scikit-learn", "skkeras"])
+def test_metric_monitors_find_their_direction_in_every_candidate(
+    tmp_path, data, group_on_the_cpu_too, search
+):
+    from skkeras import model_selection as ms
+
+    X, y = data
+    _MONITOR_FITS.clear()
+    monitors = _monitors(tmp_path)
+    clf = _monitoring_classifier(list(monitors.values()))
+    grid = {"optimizer__learning_rate": [0.01, 0.05]}
+    cls = GridSearchCV if search == "scikit-learn" else ms.GridSearchCV
+    gs = cls(clf, grid, cv=2, error_score="raise").fit(X, y)
+    # 2 candidates x 2 folds, and the refit; each fit records its callbacks
+    # in order.
+    assert len(_MONITOR_FITS) == 5 * len(monitors)
+    for i, fit in enumerate(_MONITOR_FITS):
+        _assert_acted(list(monitors)[i % len(monitors)], fit, 4, stopped=True)
+    if search == "skkeras" and keras.backend.backend() == "jax":
+        # Trained as one vectorized group (which records no dispatch per
+        # fit), then handed to scikit-learn's search.
+        assert gs.grouping_["reason"] is None
+        assert [len(g["fits"]) for g in gs.grouping_["groups"]] == [4]
+        assert gs.grouping_["groups"][0]["vectorized"]
+        assert gs.grouping_["replayed"] == 4
+        assert {fit["path"] for fit in _MONITOR_FITS[-len(monitors):]} == {"compiled"}
+    else:
+        assert {fit["path"] for fit in _MONITOR_FITS} == {"compiled"}
+
+
+def test_metric_monitors_find_their_direction_in_shared_runs(
+    data, group_on_the_cpu_too
+):
+    # Candidates that differ only in their epochs share one run: one fit
+    # trains it, the others take its state (on JAX, in a vectorized group).
+    from skkeras import model_selection as ms
+
+    X, y = data
+    _MONITOR_FITS.clear()
+    stop = _EarlyStopping(monitor="val_accuracy", min_delta=1.0, patience=1)
+    gs = ms.GridSearchCV(_monitoring_classifier([stop]), {"epochs": [3, 5]}, cv=2,
+                         error_score="raise").fit(X, y)
+    report = gs.grouping_
+    assert report["reason"] is None
+    # Two runs (one per fold) of two fits each.
+    assert sum(len(g["fits"]) for g in report["groups"]) == 4
+    assert sum(g["runs"] for g in report["groups"]) == 2
+    assert report["replayed"] == 4
+    assert len(_MONITOR_FITS) == 5
+    for fit in _MONITOR_FITS:
+        _assert_acted("early_stopping", fit, 3, stopped=True)
+    assert _MONITOR_FITS[-1]["path"] == "compiled"  # the refit
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("cls", [MLPClassifier, MLPRegressor])
+def test_mlp_early_stopping_score_is_monitored_in_every_fold(data, cls):
+    # The MLPs' early stopping compiles a "score" metric (accuracy, or R2
+    # whose variables are created on its first update).
+    X, y = data
+    target = y if cls is MLPClassifier else X @ [1.0, -2.0, 0.5]
+    _MONITOR_FITS.clear()
+    stop = _EarlyStopping(monitor="val_score", min_delta=1.0, patience=1)
+    mlp = cls(hidden_layer_sizes=(4,), max_iter=5, early_stopping=True,
+              callbacks=[stop], random_state=0)
+    result = cross_validate(mlp, X, target, cv=3, return_estimator=True,
+                            error_score="raise")
+    assert len(_MONITOR_FITS) == 3
+    for fit, estimator in zip(_MONITOR_FITS, result["estimator"], strict=True):
+        assert fit["path"] == "compiled"
+        _assert_acted("early_stopping", fit, 5, stopped=True)
+        assert estimator.n_iter_ == 2
