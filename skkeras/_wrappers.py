@@ -28,8 +28,15 @@ _COMMON_DOC = """
     ----------
     model : callable or keras.Model, default=None
         A function (or class) that returns a Keras model, compiled or not, or
-        a ``keras.Model`` instance, which is cloned for every fit and never
-        trained in place.  A build function may ask by name for ``meta``
+        a ``keras.Model`` instance.  An instance is copied for every fit
+        (``keras.models.clone_model``) with its weights and compile settings
+        (the optimizer's state starts afresh): a pretrained model trains on
+        from its weights, and is itself never trained in place, so each fit
+        (each cross-validation fold) starts from it.  A model that
+        ``clone_model`` cannot copy (a subclassed model whose ``__init__``
+        takes non-serializable arguments and lacks ``get_config``) raises
+        a TypeError at fit; pass a function that builds it and loads its
+        weights instead.  A build function may ask by name for ``meta``
         (a dict with ``n_features_in_``, ``X_shape_``, ``n_outputs_``,
         ``target_type_``, ``n_classes_``, ``classes_`` ...),
         ``compile_kwargs`` (fresh ``optimizer``, ``loss``, ``metrics``),
@@ -109,6 +116,45 @@ _FITTED_DOC = """
     target_encoder_ : object
         Converts targets to network outputs and back.
 """
+
+
+def copy_model(source, X):
+    """Return a new model like ``source``: its layers, weights and compile settings.
+
+    A ``keras.Model`` given as ``model`` is copied for every fit, so that it is
+    never trained in place and every fit (each cross-validation fold) starts
+    from its weights.  The optimizer of the copy starts afresh.
+    """
+    try:
+        model = keras.models.clone_model(source)
+    except (NotImplementedError, TypeError, ValueError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise TypeError(
+            f"The model given as `model`, a {type(source).__name__}, cannot be "
+            "copied (keras.models.clone_model failed: "
+            f"{type(exc).__name__}{': ' + reason if reason else ''}). skkeras "
+            "trains a copy for every fit and never the model itself. Implement "
+            "get_config() in the model's class (and its custom layers), or pass "
+            "`model=` a function that builds the model and loads its weights, "
+            "e.g. `def build(): net = MyModel(...); net.load_weights(path); "
+            "return net`."
+        ) from exc
+    weights = source.get_weights()
+    if weights:
+        if not model.built:
+            model(X[:1], training=False)
+        try:
+            model.set_weights(weights)
+        except ValueError as exc:
+            raise TypeError(
+                f"The weights of the model given as `model`, a "
+                f"{type(source).__name__}, do not fit its copy made by "
+                f"keras.models.clone_model ({exc}). Pass `model=` a function "
+                "that builds the model and loads its weights instead."
+            ) from exc
+    if source.compiled:
+        model.compile_from_config(source.get_compile_config())
+    return model
 
 
 class _KerasWrapper(BaseKerasEstimator):
@@ -295,10 +341,7 @@ class _KerasWrapper(BaseKerasEstimator):
         model_params = routed(params, "model")
         if isinstance(source, keras.Model):
             check_unused(extra, model_params, None, self._get_param_names())
-            model = keras.models.clone_model(source)
-            if source.compiled:
-                model.compile_from_config(source.get_compile_config())
-            return model
+            return copy_model(source, X)
         if not callable(source):
             raise TypeError(
                 f"`model` must be a callable returning a keras.Model or a "
