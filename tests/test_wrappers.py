@@ -11,9 +11,11 @@ import pytest
 from scipy import sparse
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.datasets import load_iris
+from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
 
 from skkeras import KerasClassifier, KerasRegressor
 
@@ -368,6 +370,49 @@ def test_unfitted_estimator_pickles():
     clf = KerasClassifier(build, model__hidden=3)
     other = pickle.loads(pickle.dumps(clf))
     assert other.get_params()["model__hidden"] == 3
+
+
+def test_initialize_predicts_with_a_pretrained_model_without_training(pretrained):
+    net, X, y, _ = pretrained
+    reg = KerasRegressor(net, epochs=5)
+    assert reg.initialize(X, y) is reg
+    check_is_fitted(reg)
+    assert reg.n_iter_ == 0 and reg.history_ == {}
+    assert reg.n_features_in_ == 3 and reg.n_outputs_ == 1
+    np.testing.assert_allclose(
+        reg.predict(X), net.predict(X, verbose=0)[:, 0], rtol=1e-5, atol=1e-5
+    )
+
+
+def test_initialize_then_fit_warm_or_afresh(iris):
+    X, y = iris
+    clf = KerasClassifier(build, epochs=2, warm_start=True, random_state=0)
+    clf.initialize(X, y)
+    assert list(clf.classes_) == [0, 1, 2] and clf.n_classes_ == 3
+    assert clf.predict_proba(X[:4]).shape == (4, 3)
+    assert set(clf.predict(X)) <= {0, 1, 2}
+    model = clf.model_
+    start = [w.copy() for w in model.get_weights()]
+    clf.fit(X, y)
+    # warm_start: fit trains the network that initialize built.
+    assert clf.model_ is model and clf.n_iter_ == 2
+    assert any(
+        not np.array_equal(a, b)
+        for a, b in zip(start, model.get_weights(), strict=True)
+    )
+    cold = KerasClassifier(build, epochs=2, random_state=0).initialize(X, y)
+    model = cold.model_
+    cold.fit(X, y)
+    assert cold.model_ is not model and cold.n_iter_ == 2
+
+
+def test_initialize_that_fails_leaves_the_estimator_unfitted(iris):
+    X, _ = iris
+    clf = KerasClassifier(build)
+    with pytest.raises(ValueError, match="only one class"):
+        clf.initialize(X, np.zeros(len(X)))
+    with pytest.raises(NotFittedError):
+        check_is_fitted(clf)
 
 
 def test_partial_fit_with_classes_and_warm_start(iris):
