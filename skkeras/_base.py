@@ -520,7 +520,7 @@ class BaseKerasEstimator(BaseEstimator):
             units = _units(shape)
             if not model.compiled:
                 self._compile_model(model, target.default_loss(units))
-        target.choose_mode(model.loss, units)
+        target.choose_mode(model.loss, units, y)
         # The rate training starts from, for learning-rate schedules.
         self._initial_learning_rate = float(
             keras.ops.convert_to_numpy(model.optimizer.learning_rate)

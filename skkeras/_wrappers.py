@@ -19,9 +19,13 @@ from ._routing import (
     call_build_fn,
     check_unused,
     routed,
+    signature_of,
     split_route,
     suggest,
 )
+
+# Keras 1's names of parameters, which Keras 2's ``keras.wrappers`` still took.
+_LEGACY_NAMES = {"nb_epoch": "epochs"}
 
 _COMMON_DOC = """
     Parameters
@@ -45,7 +49,8 @@ _COMMON_DOC = """
         ``Normalization``), and for its own arguments,
         given as ``model__name=value`` or as extra keywords ``name=value``.
     build_fn : callable, default=None
-        Deprecated alias of ``model`` (scikeras and ``keras.wrappers``).
+        Deprecated alias of ``model`` (scikeras and ``keras.wrappers``);
+        it works, with a FutureWarning.
     warm_start : bool, default=False
         If True, ``fit`` continues training the fitted model instead of
         building a new one.
@@ -78,7 +83,8 @@ _COMMON_DOC = """
     run_eagerly : bool, default=False
         Run the model eagerly (for debugging; slow).
     epochs : int, default=1
-        Number of epochs per ``fit``.
+        Number of epochs per ``fit``.  Keras 1's name ``nb_epoch``, which
+        Keras 2's wrappers took, is read as ``epochs``, with a FutureWarning.
     lr_schedule : str, schedule object or None, default=None
         Learning rate by epoch: "time_based", "step", "exponential",
         "plateau", or a :class:`TimeBasedDecay`, :class:`StepDecay`,
@@ -95,7 +101,12 @@ _COMMON_DOC = """
     **kwargs : dict
         Routed parameters (``model__*``, ``fit__*``, ``compile__*``,
         ``optimizer__*``, ``loss__*``, ``metrics__*``, ``callbacks__*``,
-        ``predict__*``) and arguments of the build function.
+        ``predict__*``) and arguments of the build function.  As in Keras 2's
+        ``keras.wrappers.scikit_learn``, ``set_params`` (hence
+        ``GridSearchCV``) takes any argument of the build function by its
+        plain name, e.g. ``init`` for ``def create_model(init="uniform")``;
+        one the build function also names, such as ``optimizer``, is the
+        estimator's parameter passed on to it.
 """
 
 _FITTED_DOC = """
@@ -116,6 +127,14 @@ _FITTED_DOC = """
     target_encoder_ : object
         Converts targets to network outputs and back.
 """
+
+
+def _build_arguments(source):
+    """``(argument names, accepts **kwargs)`` of a build function; none for a
+    ``keras.Model`` instance or no model."""
+    if source is None or isinstance(source, keras.Model) or not callable(source):
+        return (), False
+    return signature_of(source)
 
 
 def copy_model(source, X):
@@ -258,6 +277,11 @@ class _KerasWrapper(BaseKerasEstimator):
     def set_params(self, **params):
         """Set parameters, routed ones (``model__hidden=...``) included.
 
+        As in Keras 2's ``keras.wrappers.scikit_learn``, an argument of the
+        build function may also be set by its plain name (``init="normal"``
+        for ``def create_model(init="glorot_uniform")``), so that a search
+        such as ``GridSearchCV`` can vary it.
+
         Parameters
         ----------
         **params : dict
@@ -270,6 +294,10 @@ class _KerasWrapper(BaseKerasEstimator):
         """
         own = set(self._get_param_names())
         extra = self._extra_params()
+        source = params.get("model", self.model)
+        if source is None:
+            source = params.get("build_fn", self.build_fn)
+        names, var_kw = _build_arguments(source)
         plain = {}
         for key, value in params.items():
             prefix, _ = split_route(key)
@@ -277,8 +305,10 @@ class _KerasWrapper(BaseKerasEstimator):
                 self._set_extra({key: value})
             elif key in own or key.split("__", 1)[0] in own:
                 plain[key] = value
+            elif key in names or key in _LEGACY_NAMES or (var_kw and "__" not in key):
+                self._set_extra({key: value})
             else:
-                valid = sorted(own | set(extra))
+                valid = sorted(own | set(extra) | set(names))
                 raise ValueError(
                     f"Invalid parameter {key!r} for estimator {type(self).__name__}."
                     f"{suggest(key, valid)} Valid parameters are: {valid}; "
@@ -336,7 +366,9 @@ class _KerasWrapper(BaseKerasEstimator):
         source = self._model_source()
         params = self.get_params(deep=False)
         extra = {
-            k: v for k, v in self._extra_params().items() if split_route(k)[0] is None
+            k: v
+            for k, v in self._extra_params().items()
+            if split_route(k)[0] is None and k not in _LEGACY_NAMES
         }
         model_params = routed(params, "model")
         if isinstance(source, keras.Model):
@@ -381,7 +413,7 @@ class _KerasWrapper(BaseKerasEstimator):
         params = self.get_params(deep=False)
         kwargs = {**routed(params, "fit"), **fit_params}
         callbacks = make_callbacks(self.callbacks, params)
-        epochs = int(kwargs.pop("epochs", self.epochs))
+        epochs = int(self._epochs(kwargs, params))
         schedule = make_schedule(self.lr_schedule, self._initial_learning_rate, epochs)
         if schedule is not None:
             callbacks.append(schedule)
@@ -409,6 +441,30 @@ class _KerasWrapper(BaseKerasEstimator):
             "validation": validation,
             "fit_kwargs": kwargs,
         }
+
+    def _epochs(self, kwargs, params):
+        """The number of epochs, from ``fit``'s keywords (popped) or the
+        parameters; Keras 1's name ``nb_epoch`` is taken with a warning."""
+        in_fit = kwargs.pop("nb_epoch", None)
+        legacy = in_fit if in_fit is not None else params.get("nb_epoch")
+        if legacy is None:
+            return kwargs.pop("epochs", self.epochs)
+        warnings.warn(
+            "`nb_epoch` is Keras 1's name of `epochs`; pass `epochs=` instead "
+            "(nb_epoch will be refused in a future release).",
+            FutureWarning,
+            stacklevel=5,
+        )
+        if in_fit is None and "epochs" in kwargs:
+            return kwargs.pop("epochs")  # fit's keywords take precedence
+        given = kwargs.pop("epochs", None) if in_fit is not None else self.epochs
+        default = inspect.signature(type(self).__init__).parameters["epochs"].default
+        if given not in (None, default, legacy):
+            raise ValueError(
+                f"Both `epochs={given}` and its Keras 1 name `nb_epoch={legacy}` "
+                "are given; give only `epochs`."
+            )
+        return legacy
 
     def _predict_options(self):
         kwargs = routed(self.get_params(deep=False), "predict")
