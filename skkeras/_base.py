@@ -10,6 +10,8 @@ small methods so that each estimator overrides only what differs:
     -> ``_fit``: validate, then ``_initialize`` unless continuing
     -> ``_training_data``: encode targets, weights, validation split
     -> ``_engine.train`` -> ``_record``: history and fitted attributes
+``initialize``
+    -> validate, then ``_initialize``: a network ready to predict, untrained
 """
 
 import contextlib
@@ -351,6 +353,48 @@ class BaseKerasEstimator(BaseEstimator):
                 return self
         return self._fit(X, y, sample_weight, fit_params, warm=warm)
 
+    def initialize(self, X, y):
+        """Build and compile the network for ``(X, y)`` without training it.
+
+        Sets the fitted attributes (``model_``, ``n_features_in_``,
+        ``target_encoder_``, ``classes_`` for a classifier ...) as ``fit``
+        does, with an empty ``history_`` and ``n_iter_`` of 0, so that
+        ``predict`` works at once: for a pretrained ``keras.Model`` given as
+        ``model``, or to inspect the network before training.  Calling it
+        before ``fit`` is not needed; with ``warm_start=True`` a following
+        ``fit`` (and any ``partial_fit``) trains the network it built, while
+        with ``warm_start=False`` ``fit`` builds a new one.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Samples, from which the network's input is sized.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets, from which the classes (classifiers) and the network's
+            output are sized.
+
+        Returns
+        -------
+        self : object
+            The estimator, ready to predict.
+
+        Examples
+        --------
+        >>> import keras
+        >>> import numpy as np
+        >>> from skkeras import KerasRegressor
+        >>> net = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> X = np.arange(20.0).reshape(10, 2)
+        >>> reg = KerasRegressor(net).initialize(X, X.sum(axis=1))
+        >>> reg.n_iter_, reg.predict(X[:3]).shape
+        (0, (3,))
+        """
+        with one_fit_at_a_time(self), self._unchanged_on_failure():
+            self._check_params()
+            self._begin_fit(X, y, None, warm=False)
+            self._derive_fitted()
+        return self
+
     def _fit(self, X, y, sample_weight, fit_params, *, warm, epochs=None, classes=None):
         """``fit`` and ``partial_fit``: one at a time (:func:`one_fit_at_a_time`)."""
         with one_fit_at_a_time(self):
@@ -358,13 +402,23 @@ class BaseKerasEstimator(BaseEstimator):
                 X, y, sample_weight, fit_params, warm=warm, epochs=epochs, classes=classes
             )
 
+    @contextlib.contextmanager
+    def _unchanged_on_failure(self):
+        """Put the estimator's attributes back as they were if the block fails."""
+        before = dict(vars(self))
+        try:
+            yield
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(before)
+            raise
+
     def _fit_alone(self, X, y, sample_weight, fit_params, *, warm, epochs, classes):
         # A fit that fails leaves the estimator as it was: unfitted, or with
         # the model of its previous fit (a new fit builds a new model, so the
         # old one is untouched).  A warm fit continues the same model, whose
         # weights a failure part-way through may have moved.
-        before = None if warm else dict(vars(self))
-        try:
+        with contextlib.nullcontext() if warm else self._unchanged_on_failure():
             call = self._prepare_fit(
                 X, y, sample_weight, fit_params, warm=warm, epochs=epochs, classes=classes
             )
@@ -382,11 +436,6 @@ class BaseKerasEstimator(BaseEstimator):
                     stacklevel=4,
                 )
             return self._finish_fit(call, history)
-        except BaseException:
-            if before is not None:
-                vars(self).clear()
-                vars(self).update(before)
-            raise
 
     def _prepare_fit(
         self, X, y, sample_weight, fit_params, *, warm=False, epochs=None, classes=None
@@ -402,22 +451,9 @@ class BaseKerasEstimator(BaseEstimator):
         checkpoint = (
             None if self.checkpoint is None else check_checkpoint(self, self.checkpoint)
         )
-        limit_framework_threads()
-        X, y = self._validate_X(X, reset=not warm, y=y, fit=True)
-        if self._y_numeric:
-            _check_float_range(np.asarray(y), "y")
-        sample_weight = check_sample_weight(sample_weight, X)
-        seed = resolve_seed(self.random_state)
-        if not warm:
-            # Weights are rescaled to mean 1 for training (see mean_one); a
-            # penalty that scikit-learn divides by the sum of the weights
-            # needs the original mean to stay equivalent.
-            self._weight_scale = (
-                1.0
-                if sample_weight is None
-                else float(np.mean(sample_weight, dtype=np.float64))
-            )
-            self._initialize(X, y, seed, classes=classes)
+        X, y, sample_weight, seed = self._begin_fit(
+            X, y, sample_weight, warm=warm, classes=classes
+        )
         options = self._train_options(dict(fit_params), X)
         if checkpoint is not None:
             options["callbacks"] = list(options["callbacks"]) + [
@@ -439,6 +475,29 @@ class BaseKerasEstimator(BaseEstimator):
             seed=None if seed is None else seed + self.n_iter_,
         )
         return TrainingCall(train_kwargs, options, getattr(self.model_, "history", None))
+
+    def _begin_fit(self, X, y, sample_weight, *, warm, classes=None):
+        """Validate the data and, unless ``warm``, set up a new network.
+
+        Returns ``(X, y, sample_weight, seed)``, validated.
+        """
+        limit_framework_threads()
+        X, y = self._validate_X(X, reset=not warm, y=y, fit=True)
+        if self._y_numeric:
+            _check_float_range(np.asarray(y), "y")
+        sample_weight = check_sample_weight(sample_weight, X)
+        seed = resolve_seed(self.random_state)
+        if not warm:
+            # Weights are rescaled to mean 1 for training (see mean_one); a
+            # penalty that scikit-learn divides by the sum of the weights
+            # needs the original mean to stay equivalent.
+            self._weight_scale = (
+                1.0
+                if sample_weight is None
+                else float(np.mean(sample_weight, dtype=np.float64))
+            )
+            self._initialize(X, y, seed, classes=classes)
+        return X, y, sample_weight, seed
 
     def _finish_fit(self, call, history):
         """Record ``history`` (of training ``call``) and check the weights."""
@@ -462,7 +521,7 @@ class BaseKerasEstimator(BaseEstimator):
             units = _units(shape)
             if not model.compiled:
                 self._compile_model(model, target.default_loss(units))
-        target.choose_mode(model.loss, units)
+        target.choose_mode(model.loss, units, y)
         # The rate training starts from, for learning-rate schedules.
         self._initial_learning_rate = float(
             keras.ops.convert_to_numpy(model.optimizer.learning_rate)

@@ -238,6 +238,7 @@ class _BaseMLP(BaseKerasEstimator):
         if self.early_stopping:
             n_train -= int(np.ceil(n_train * self.validation_fraction))
         self._fit_batch_size = self._batch_size(max(n_train, 1))
+        self._n_train_samples = n_train  # for initialize; _train_options updates it
         # scikit-learn's penalty: alpha / 2 * ||W||^2 over the sum of the
         # sample weights of a batch (the batch size times their mean).
         l2 = self.alpha / (2.0 * self._fit_batch_size * self._weight_scale)

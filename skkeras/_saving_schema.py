@@ -188,6 +188,7 @@ def target_problem(class_name, attributes):
             _targets.ONE_HOT,
             _targets.BINARY,
             _targets.MULTILABEL,
+            _targets.ONE_HOT_ROWS,
         )
         expected = {
             "target_type": lambda v: isinstance(v, str) and v in types,

@@ -3,8 +3,8 @@
 A classifier's labels become whatever its network's loss expects (class
 indices, one-hot rows, a 0/1 column, a 0/1 label matrix) and the network's
 outputs become probabilities in ``classes_`` order and labels of the type the
-user gave.  A regressor's targets become a float matrix, one column per
-output.
+user gave (one-hot rows stay one-hot rows under a categorical loss).  A
+regressor's targets become a float matrix, one column per output.
 """
 
 import keras
@@ -15,6 +15,9 @@ ORDINAL = "ordinal"  # class index per sample: sparse categorical losses
 ONE_HOT = "one_hot"  # one column per class: categorical losses
 BINARY = "binary"  # one 0/1 column: a single sigmoid unit
 MULTILABEL = "multilabel"  # 0/1 matrix: one sigmoid unit per label
+# One-hot rows given as y (Keras 2's ``to_categorical(labels)``) with a
+# categorical loss: one softmax unit per class, predictions as one-hot rows.
+ONE_HOT_ROWS = "one_hot_rows"
 
 _CATEGORICAL_LOSSES = (
     "categorical_crossentropy",
@@ -24,6 +27,17 @@ _CATEGORICAL_LOSSES = (
     "kld",
     "poisson",
 )
+
+
+def is_one_hot(y):
+    """Return whether ``y`` is a matrix of one-hot rows (a single 1 per row)."""
+    y = np.asarray(y)
+    return bool(
+        y.ndim == 2
+        and y.size
+        and np.all((y == 0) | (y == 1))
+        and np.all(np.sum(y, axis=1) == 1)
+    )
 
 
 def loss_name(loss):
@@ -106,17 +120,22 @@ class ClassifierTarget:
             return "binary_crossentropy"
         return "sparse_categorical_crossentropy"
 
-    def choose_mode(self, loss, units):
-        """Decide the encoding from the compiled loss and the output units."""
+    def choose_mode(self, loss, units, y=None):
+        """Decide the encoding from the compiled loss and the output units.
+
+        ``y``, the training target, tells one-hot rows (which a categorical
+        loss makes one class per sample) from a multilabel target.
+        """
+        name = loss_name(loss)
+        categorical = any(
+            name.startswith(c) or name == c for c in _CATEGORICAL_LOSSES
+        ) and not name.startswith("sparse")
         if self.target_type == "multilabel-indicator":
-            self.mode = MULTILABEL
+            one_hot = categorical and y is not None and is_one_hot(y)
+            self.mode = ONE_HOT_ROWS if one_hot else MULTILABEL
         elif units == 1 and self.target_type == "binary":
             self.mode = BINARY
         else:
-            name = loss_name(loss)
-            categorical = any(
-                name.startswith(c) or name == c for c in _CATEGORICAL_LOSSES
-            ) and not name.startswith("sparse")
             if units == self.n_classes and (
                 categorical or name.startswith("binary")
             ):
@@ -158,7 +177,7 @@ class ClassifierTarget:
     def encode(self, y):
         """Return ``y`` as the network's training target."""
         y = np.asarray(y)
-        if self.mode == MULTILABEL:
+        if self.mode in (MULTILABEL, ONE_HOT_ROWS):
             return y.astype(np.float32)
         index = self._index(y)
         if self.mode == ONE_HOT:
@@ -183,6 +202,8 @@ class ClassifierTarget:
         """Return labels in the user's type from :meth:`proba`'s output."""
         if self.mode == MULTILABEL:
             return (proba > 0.5).astype(int)
+        if self.mode == ONE_HOT_ROWS:
+            return np.eye(self.classes.size, dtype=int)[np.argmax(proba, axis=1)]
         return self.classes[np.argmax(proba, axis=1)]
 
 
@@ -205,7 +226,7 @@ class RegressorTarget:
     def default_loss(self, units):
         return "mean_squared_error"
 
-    def choose_mode(self, loss, units):
+    def choose_mode(self, loss, units, y=None):
         """Check that the network has one output unit per target column."""
         if units != self.n_outputs:
             raise ValueError(

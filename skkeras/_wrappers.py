@@ -22,17 +22,28 @@ from ._routing import (
     check_route_dicts,
     check_unused,
     routed,
+    signature_of,
     split_route,
     suggest,
 )
+
+# Keras 1's names of parameters, which Keras 2's ``keras.wrappers`` still took.
+_LEGACY_NAMES = {"nb_epoch": "epochs"}
 
 _COMMON_DOC = """
     Parameters
     ----------
     model : callable or keras.Model, default=None
         A function (or class) that returns a Keras model, compiled or not, or
-        a ``keras.Model`` instance, which is cloned for every fit and never
-        trained in place.  A build function may ask by name for ``meta``
+        a ``keras.Model`` instance.  An instance is copied for every fit
+        (``keras.models.clone_model``) with its weights and compile settings
+        (the optimizer's state starts afresh): a pretrained model trains on
+        from its weights, and is itself never trained in place, so each fit
+        (each cross-validation fold) starts from it.  A model that
+        ``clone_model`` cannot copy (a subclassed model whose ``__init__``
+        takes non-serializable arguments and lacks ``get_config``) raises
+        a TypeError at fit; pass a function that builds it and loads its
+        weights instead.  A build function may ask by name for ``meta``
         (a dict with ``n_features_in_``, ``X_shape_``, ``n_outputs_``,
         ``target_type_``, ``n_classes_``, ``classes_`` ...),
         ``compile_kwargs`` (fresh ``optimizer``, ``loss``, ``metrics``),
@@ -45,7 +56,8 @@ _COMMON_DOC = """
         ``name=value``.  A ``keras.wrappers`` build function
         ``build(X, y, **model_kwargs)`` works unchanged.
     build_fn : callable, default=None
-        Deprecated alias of ``model`` (scikeras and ``keras.wrappers``).
+        Deprecated alias of ``model`` (scikeras and ``keras.wrappers``);
+        it works, with a FutureWarning.
     warm_start : bool, default=False
         If True, ``fit`` continues training the fitted model instead of
         building a new one.
@@ -78,7 +90,8 @@ _COMMON_DOC = """
     run_eagerly : bool, default=False
         Run the model eagerly (for debugging; slow).
     epochs : int, default=1
-        Number of epochs per ``fit``.
+        Number of epochs per ``fit``.  Keras 1's name ``nb_epoch``, which
+        Keras 2's wrappers took, is read as ``epochs``, with a FutureWarning.
     lr_schedule : str, schedule object or None, default=None
         Learning rate by epoch: "time_based", "step", "exponential",
         "plateau", or a :class:`TimeBasedDecay`, :class:`StepDecay`,
@@ -110,7 +123,12 @@ _COMMON_DOC = """
     **kwargs : dict
         Routed parameters (``model__*``, ``fit__*``, ``compile__*``,
         ``optimizer__*``, ``loss__*``, ``metrics__*``, ``callbacks__*``,
-        ``predict__*``) and arguments of the build function.
+        ``predict__*``) and arguments of the build function.  As in Keras 2's
+        ``keras.wrappers.scikit_learn``, ``set_params`` (hence
+        ``GridSearchCV``) takes any argument of the build function by its
+        plain name, e.g. ``init`` for ``def create_model(init="uniform")``;
+        one the build function also names, such as ``optimizer``, is the
+        estimator's parameter passed on to it.
 """
 
 _FITTED_DOC = """
@@ -153,6 +171,53 @@ def _differs(a, b):
         return not bool(a == b)
     except Exception:
         return True
+
+
+def _build_arguments(source):
+    """``(argument names, accepts **kwargs)`` of a build function; none for a
+    ``keras.Model`` instance or no model."""
+    if source is None or isinstance(source, keras.Model) or not callable(source):
+        return (), False
+    return signature_of(source)
+
+
+def copy_model(source, X):
+    """Return a new model like ``source``: its layers, weights and compile settings.
+
+    A ``keras.Model`` given as ``model`` is copied for every fit, so that it is
+    never trained in place and every fit (each cross-validation fold) starts
+    from its weights.  The optimizer of the copy starts afresh.
+    """
+    try:
+        model = keras.models.clone_model(source)
+    except (NotImplementedError, TypeError, ValueError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise TypeError(
+            f"The model given as `model`, a {type(source).__name__}, cannot be "
+            "copied (keras.models.clone_model failed: "
+            f"{type(exc).__name__}{': ' + reason if reason else ''}). skkeras "
+            "trains a copy for every fit and never the model itself. Implement "
+            "get_config() in the model's class (and its custom layers), or pass "
+            "`model=` a function that builds the model and loads its weights, "
+            "e.g. `def build(): net = MyModel(...); net.load_weights(path); "
+            "return net`."
+        ) from exc
+    weights = source.get_weights()
+    if weights:
+        if not model.built:
+            model(X[:1], training=False)
+        try:
+            model.set_weights(weights)
+        except ValueError as exc:
+            raise TypeError(
+                f"The weights of the model given as `model`, a "
+                f"{type(source).__name__}, do not fit its copy made by "
+                f"keras.models.clone_model ({exc}). Pass `model=` a function "
+                "that builds the model and loads its weights instead."
+            ) from exc
+    if source.compiled:
+        model.compile_from_config(source.get_compile_config())
+    return model
 
 
 class _KerasWrapper(BaseKerasEstimator):
@@ -260,6 +325,11 @@ class _KerasWrapper(BaseKerasEstimator):
     def set_params(self, **params):
         """Set parameters, routed ones (``model__hidden=...``) included.
 
+        As in Keras 2's ``keras.wrappers.scikit_learn``, an argument of the
+        build function may also be set by its plain name (``init="normal"``
+        for ``def create_model(init="glorot_uniform")``), so that a search
+        such as ``GridSearchCV`` can vary it.
+
         Parameters
         ----------
         **params : dict
@@ -272,6 +342,10 @@ class _KerasWrapper(BaseKerasEstimator):
         """
         own = set(self._get_param_names())
         extra = self._extra_params()
+        source = params.get("model", self.model)
+        if source is None:
+            source = params.get("build_fn", self.build_fn)
+        names, var_kw = _build_arguments(source)
         plain = {}
         for key, value in params.items():
             prefix, _ = split_route(key)
@@ -279,8 +353,10 @@ class _KerasWrapper(BaseKerasEstimator):
                 self._set_extra({key: value})
             elif key in own or key.split("__", 1)[0] in own:
                 plain[key] = value
+            elif key in names or key in _LEGACY_NAMES or (var_kw and "__" not in key):
+                self._set_extra({key: value})
             else:
-                valid = sorted(own | set(extra))
+                valid = sorted(own | set(extra) | set(names))
                 raise ValueError(
                     f"Invalid parameter {key!r} for estimator {type(self).__name__}."
                     f"{suggest(key, valid)} Valid parameters are: {valid}; "
@@ -361,17 +437,16 @@ class _KerasWrapper(BaseKerasEstimator):
         source = self._model_source()
         params = self.get_params(deep=False)
         extra = {
-            k: v for k, v in self._extra_params().items() if split_route(k)[0] is None
+            k: v
+            for k, v in self._extra_params().items()
+            if split_route(k)[0] is None and k not in _LEGACY_NAMES
         }
         model_params = routed(params, "model")
         # model_kwargs entries no model__ parameter replaces, for error messages.
         from_dict = {k for k in self.model_kwargs or {} if f"model__{k}" not in params}
         if isinstance(source, keras.Model):
             check_unused(extra, model_params, None, self._get_param_names(), from_dict)
-            model = keras.models.clone_model(source)
-            if source.compiled:
-                model.compile_from_config(source.get_compile_config())
-            return model
+            return copy_model(source, X)
         if not callable(source):
             raise TypeError(
                 f"`model` must be a callable returning a keras.Model or a "
@@ -412,7 +487,7 @@ class _KerasWrapper(BaseKerasEstimator):
         params = self.get_params(deep=False)
         kwargs = {**routed(params, "fit"), **fit_params}
         callbacks = make_callbacks(self.callbacks, params)
-        epochs = int(kwargs.pop("epochs", self.epochs))
+        epochs = int(self._epochs(kwargs, params))
         schedule = make_schedule(self.lr_schedule, self._initial_learning_rate, epochs)
         if schedule is not None:
             callbacks.append(schedule)
@@ -440,6 +515,30 @@ class _KerasWrapper(BaseKerasEstimator):
             "validation": validation,
             "fit_kwargs": kwargs,
         }
+
+    def _epochs(self, kwargs, params):
+        """The number of epochs, from ``fit``'s keywords (popped) or the
+        parameters; Keras 1's name ``nb_epoch`` is taken with a warning."""
+        in_fit = kwargs.pop("nb_epoch", None)
+        legacy = in_fit if in_fit is not None else params.get("nb_epoch")
+        if legacy is None:
+            return kwargs.pop("epochs", self.epochs)
+        warnings.warn(
+            "`nb_epoch` is Keras 1's name of `epochs`; pass `epochs=` instead "
+            "(nb_epoch will be refused in a future release).",
+            FutureWarning,
+            stacklevel=5,
+        )
+        if in_fit is None and "epochs" in kwargs:
+            return kwargs.pop("epochs")  # fit's keywords take precedence
+        given = kwargs.pop("epochs", None) if in_fit is not None else self.epochs
+        default = inspect.signature(type(self).__init__).parameters["epochs"].default
+        if given not in (None, default, legacy):
+            raise ValueError(
+                f"Both `epochs={given}` and its Keras 1 name `nb_epoch={legacy}` "
+                "are given; give only `epochs`."
+            )
+        return legacy
 
     def _predict_options(self):
         kwargs = routed(self.get_params(deep=False), "predict")

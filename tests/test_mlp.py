@@ -204,6 +204,20 @@ def test_warm_start_continues_the_same_network(iris):
     assert clf.n_iter_ == 6 == len(clf.loss_curve_)
 
 
+@pytest.mark.parametrize("cls", [MLPClassifier, MLPRegressor])
+def test_initialize_builds_the_network_untrained(iris, cls):
+    X, y = iris
+    est = cls(hidden_layer_sizes=(4,), max_iter=2, warm_start=True, random_state=0)
+    assert est.initialize(X, y) is est
+    assert est.n_iter_ == 0 and est.loss_curve_ == [] and est.t_ == 0
+    assert est.best_loss_ is None and est.n_layers_ == 3
+    assert est.predict(X[:5]).shape == (5,)
+    model = est.model_
+    with pytest.warns(ConvergenceWarning):
+        est.fit(X, y)
+    assert est.model_ is model and est.n_iter_ == 2 == len(est.loss_curve_)
+
+
 def test_fit_keyword_arguments_are_refused(iris):
     X, y = iris
     with pytest.raises(TypeError, match="estimator parameters"):

@@ -11,9 +11,11 @@ import pytest
 from scipy import sparse
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.datasets import load_iris
+from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
 
 from skkeras import KerasClassifier, KerasRegressor
 
@@ -132,6 +134,98 @@ def test_model_instance_is_cloned_not_trained_in_place(iris):
     for a, b in zip(before, template.get_weights()):
         np.testing.assert_array_equal(a, b)
     assert clf.score(X, y) > 0.8
+
+
+@pytest.fixture(scope="module")
+def pretrained():
+    """A small regressor trained with plain Keras, and its data."""
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 3)).astype(np.float32)
+    y = (X @ np.array([1.0, -2.0, 3.0]) + 5.0).astype(np.float32)
+    keras.utils.set_random_seed(0)
+    net = keras.Sequential(
+        [
+            keras.Input((3,)),
+            keras.layers.Dense(8, activation="relu"),
+            keras.layers.Dense(1),
+        ]
+    )
+    net.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse")
+    net.fit(X, y, epochs=150, batch_size=60, verbose=0)
+    mse = float(np.mean((net.predict(X, verbose=0)[:, 0] - y) ** 2))
+    assert mse < 0.5
+    return net, X, y, mse
+
+
+def test_pretrained_model_trains_on_from_its_weights(pretrained):
+    net, X, y, mse = pretrained
+    before = [w.copy() for w in net.get_weights()]
+    reg = KerasRegressor(net, epochs=1, random_state=0).fit(X, y)
+    fresh = KerasRegressor(keras.models.clone_model(net), epochs=1, random_state=0)
+    fresh.fit(X, y)
+    # The first epoch continues from the pretrained level, far below a fresh
+    # network's (about 30 here).
+    assert reg.history_["loss"][0] < 10 * mse + 0.5
+    assert fresh.history_["loss"][0] > 20 * reg.history_["loss"][0]
+    # Compile settings are the model's own; its optimizer starts afresh.
+    assert isinstance(reg.model_.optimizer, keras.optimizers.Adam)
+    assert float(np.asarray(reg.model_.optimizer.learning_rate)) == pytest.approx(0.05)
+    assert reg.model_ is not net
+    for a, b in zip(before, net.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_pretrained_model_in_clone_and_cross_validation(pretrained):
+    net, X, y, _ = pretrained
+    before = [w.copy() for w in net.get_weights()]
+    reg = KerasRegressor(net, epochs=1, random_state=0)
+    # clone deep-copies the model, weights included.
+    copied = clone(reg).get_params()["model"]
+    for a, b in zip(before, copied.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    scores = cross_val_score(clone(reg), X, y, cv=3)
+    # Every fold starts from the pretrained weights.
+    assert scores.min() > 0.9
+    for a, b in zip(before, net.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+class _Wrapping(keras.Model):
+    """A subclassed model that clone_model cannot copy (a layer argument)."""
+
+    def __init__(self, layer, **kwargs):
+        super().__init__(**kwargs)
+        self.inner = layer
+
+    def call(self, x):
+        return self.inner(x)
+
+
+class _Simple(keras.Model):
+    """A subclassed model that Keras can re-create from its arguments."""
+
+    def __init__(self, units=4, **kwargs):
+        super().__init__(**kwargs)
+        self.hidden = keras.layers.Dense(units, activation="relu")
+        self.out = keras.layers.Dense(1)
+
+    def call(self, x):
+        return self.out(self.hidden(x))
+
+
+def test_subclassed_model_is_copied_with_its_weights_or_refused(pretrained):
+    _, X, y, _ = pretrained
+    simple = _Simple()
+    simple(X[:1])
+    # A learning rate of 0 keeps the weights the fit started from.
+    reg = KerasRegressor(simple, epochs=1, optimizer__learning_rate=0.0).fit(X, y)
+    assert reg.model_ is not simple
+    for a, b in zip(simple.get_weights(), reg.model_.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    wrapping = _Wrapping(keras.layers.Dense(1))
+    wrapping(X[:1])
+    with pytest.raises(TypeError, match="cannot be copied.*get_config.*function"):
+        KerasRegressor(wrapping, epochs=1).fit(X, y)
 
 
 @pytest.mark.parametrize(
@@ -276,6 +370,49 @@ def test_unfitted_estimator_pickles():
     clf = KerasClassifier(build, model__hidden=3)
     other = pickle.loads(pickle.dumps(clf))
     assert other.get_params()["model__hidden"] == 3
+
+
+def test_initialize_predicts_with_a_pretrained_model_without_training(pretrained):
+    net, X, y, _ = pretrained
+    reg = KerasRegressor(net, epochs=5)
+    assert reg.initialize(X, y) is reg
+    check_is_fitted(reg)
+    assert reg.n_iter_ == 0 and reg.history_ == {}
+    assert reg.n_features_in_ == 3 and reg.n_outputs_ == 1
+    np.testing.assert_allclose(
+        reg.predict(X), net.predict(X, verbose=0)[:, 0], rtol=1e-5, atol=1e-5
+    )
+
+
+def test_initialize_then_fit_warm_or_afresh(iris):
+    X, y = iris
+    clf = KerasClassifier(build, epochs=2, warm_start=True, random_state=0)
+    clf.initialize(X, y)
+    assert list(clf.classes_) == [0, 1, 2] and clf.n_classes_ == 3
+    assert clf.predict_proba(X[:4]).shape == (4, 3)
+    assert set(clf.predict(X)) <= {0, 1, 2}
+    model = clf.model_
+    start = [w.copy() for w in model.get_weights()]
+    clf.fit(X, y)
+    # warm_start: fit trains the network that initialize built.
+    assert clf.model_ is model and clf.n_iter_ == 2
+    assert any(
+        not np.array_equal(a, b)
+        for a, b in zip(start, model.get_weights(), strict=True)
+    )
+    cold = KerasClassifier(build, epochs=2, random_state=0).initialize(X, y)
+    model = cold.model_
+    cold.fit(X, y)
+    assert cold.model_ is not model and cold.n_iter_ == 2
+
+
+def test_initialize_that_fails_leaves_the_estimator_unfitted(iris):
+    X, _ = iris
+    clf = KerasClassifier(build)
+    with pytest.raises(ValueError, match="only one class"):
+        clf.initialize(X, np.zeros(len(X)))
+    with pytest.raises(NotFittedError):
+        check_is_fitted(clf)
 
 
 def test_partial_fit_with_classes_and_warm_start(iris):
