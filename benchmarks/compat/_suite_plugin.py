@@ -8,8 +8,9 @@ nothing already run):
 * ``{"t": "meta", ...}``: which ``scikeras`` the tests imported and whether
   its ``KerasClassifier`` is skkeras';
 * ``{"t": "item", "nodeid", "key"}``: every selected test;
-* ``{"t": "report", "nodeid", "when", "outcome", "xfail", "crash"}``: every
-  setup, call and teardown report;
+* ``{"t": "report", "nodeid", "when", "outcome", "xfail", "crash",
+  "where"}``: every setup, call and teardown report (``crash``: the
+  exception's ``Type: message``; ``where``: its innermost ``dir/file:line``);
 * ``{"t": "collect_error", "nodeid", "crash"}``: a file or class that did
   not collect.
 
@@ -56,6 +57,15 @@ def _key(item):
         for name, value in sorted(callspec.params.items())
     ]
     return f"{base}[{','.join(parts)}]"
+
+
+def _where(longrepr):
+    """``dir/file.py:line`` of the innermost frame of a failure, if known."""
+    crash = getattr(longrepr, "reprcrash", None)
+    if crash is None:
+        return ""
+    tail = "/".join(crash.path.replace(os.sep, "/").split("/")[-2:])
+    return f"{tail}:{crash.lineno}"
 
 
 def _crash(longrepr):
@@ -112,5 +122,6 @@ def pytest_runtest_logreport(report):
             "outcome": report.outcome,
             "xfail": hasattr(report, "wasxfail"),
             "crash": "" if report.passed else _crash(report.longrepr),
+            "where": "" if report.passed else _where(report.longrepr),
         }
     )
