@@ -30,6 +30,7 @@ from sklearn.utils.validation import (
 
 from . import _engine, _replay
 from ._callbacks import BestCheckpoint, check_checkpoint
+from ._keras_objects import history_names
 from ._seeding import resolve_seed, seeded
 from ._sklearn_compat import check_sample_weight
 from ._threads import limit_framework_threads
@@ -626,9 +627,14 @@ class BaseKerasEstimator(BaseEstimator):
         return sample_weight
 
     def _record(self, history, options):
-        """Append one training call's history and update fitted attributes."""
+        """Append one training call's history and update fitted attributes.
+
+        Metrics logged by a Keras shorthand are recorded by their full name
+        (see :func:`skkeras._keras_objects.history_names`).
+        """
+        names = history_names(history)
         for key, values in history.items():
-            self.history_.setdefault(key, []).extend(values)
+            self.history_.setdefault(names[key], []).extend(values)
         self.n_iter_ += len(next(iter(history.values()), []))
         self._derive_fitted()
 

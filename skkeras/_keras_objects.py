@@ -7,10 +7,12 @@ or mutated, so that ``clone`` and cross-validation folds stay independent.
 """
 
 import copy
+import functools
 import inspect
 
 import keras
 
+from ._keras_compat import registered_metric_name
 from ._routing import routed
 
 # Short names of Keras' loss functions whose class has another name.
@@ -147,4 +149,60 @@ def make_callbacks(callbacks, params):
                 f"{cb!r} is not a keras.callbacks.Callback; pass Keras callback "
                 "classes or instances in `callbacks`."
             )
+    return out
+
+
+_PREDICT_HOOKS = (
+    "on_predict_begin",
+    "on_predict_end",
+    "on_predict_batch_begin",
+    "on_predict_batch_end",
+)
+
+
+def acts_in_predict(callback):
+    """Whether a callback (class or instance) has a ``Model.predict`` hook.
+
+    Its class overrides, or the instance sets (as ``LambdaCallback`` does),
+    one of ``keras.callbacks.Callback``'s ``on_predict_*`` methods.
+    """
+    cls = callback if inspect.isclass(callback) else type(callback)
+    if cls is not callback and any(h in vars(callback) for h in _PREDICT_HOOKS):
+        return True
+    return any(
+        getattr(cls, h, None) is not getattr(keras.callbacks.Callback, h)
+        for h in _PREDICT_HOOKS
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _full_metric_name(name):
+    return registered_metric_name(name) or name
+
+
+def history_names(keys):
+    """Map Keras log names to their ``history_`` names, as scikeras records them.
+
+    A metric logged by a Keras shorthand or class name (``"mae"``,
+    ``"MeanAbsoluteError"``) is recorded by the default name of that metric
+    (``"mean_absolute_error"``), and its validation log likewise
+    (``"val_mae"`` as ``"val_mean_absolute_error"``), so that every metric
+    pairs with its ``val_`` log; ``loss``, custom metrics and names Keras
+    does not register keep theirs.  A name that another log already has
+    (``"AUC"`` next to ``"auc"``) is kept, so no two logs merge.  Callbacks
+    see Keras' own names during training.
+    """
+    keys = list(keys)
+    taken = set(keys)
+    out = {}
+    for key in keys:
+        prefix = "val_" if key.startswith("val_") else ""
+        base = key[len(prefix) :]
+        name = key
+        if base != "loss":
+            full = prefix + _full_metric_name(base)
+            if full != key and full not in taken:
+                name = full
+                taken.add(full)
+        out[key] = name
     return out
