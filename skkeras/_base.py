@@ -644,11 +644,11 @@ class BaseKerasEstimator(BaseEstimator):
     # ------------------------------------------------------------------
     # Prediction
     # ------------------------------------------------------------------
-    def _predict_raw(self, X):
+    def _predict_raw(self, X, **predict_params):
         check_is_fitted(self)
         limit_framework_threads()
         X, _ = self._validate_X(X, reset=False)
-        out = self._network_output(X)
+        out = self._network_output(X, **predict_params)
         if isinstance(out, np.ndarray) and out.dtype.kind == "f" and not np.all(
             np.isfinite(out)
         ):
@@ -659,9 +659,20 @@ class BaseKerasEstimator(BaseEstimator):
             )
         return out
 
-    def _network_output(self, X):
-        """The network's output for the validated ``X`` (the MLPs override)."""
-        return _engine.predict(self.model_, X, **self._predict_options())
+    def _network_output(self, X, **predict_params):
+        """The network's output for the validated ``X`` (the MLPs override);
+        ``predict_params`` are the keyword arguments of ``predict``."""
+        return _engine.predict(
+            self.model_, X, **self._predict_options(X, predict_params)
+        )
 
-    def _predict_options(self):
+    def _predict_options(self, X=None, predict_params=None):
+        """Keyword arguments of :func:`skkeras._engine.predict` for ``X``
+        (the general wrappers take ``predict``'s keyword arguments)."""
+        if predict_params:
+            raise TypeError(
+                f"{type(self).__name__}.predict got unexpected keyword arguments "
+                f"{sorted(predict_params)}; it takes none (set options as "
+                "estimator parameters)."
+            )
         return {"batch_size": None}

@@ -113,13 +113,18 @@ def make_metrics(metrics, params):
     return [_make_metric(m, _metric_kwargs(kwargs, i)) for i, m in enumerate(metrics)]
 
 
-def make_callbacks(callbacks, params):
+def make_callbacks(callbacks, params, *, copy_instances=True, keep=None):
     """Return a list of new callbacks from ``callbacks`` and ``callbacks__*``.
 
     ``callbacks`` is a callback class or instance, a list of them, or a dict
     of them by name; ``callbacks__name=value`` configures classes and
-    ``callbacks__<index or key>__name=value`` one of them.  Instances are
-    deep-copied, so the constructor argument is never touched by training.
+    ``callbacks__<index or key>__name=value`` one of them; a name made of
+    digits (``callbacks__0=value``, or ``callbacks__es__0=value`` for the
+    class at key ``"es"``) is a positional argument, by its number, as in
+    scikeras.  Instances are deep-copied unless ``copy_instances`` is False,
+    so that the estimator's parameter is never touched by training.  Only
+    the classes and instances for which ``keep`` (if given) is true are
+    built or copied.
     """
     if callbacks is None:
         return []
@@ -133,16 +138,20 @@ def make_callbacks(callbacks, params):
     shared = {k: v for k, v in kwargs.items() if "__" not in k}
     out = []
     for key, cb in items:
+        if keep is not None and not keep(cb):
+            continue
         own = {**shared, **routed(kwargs, str(key))}
         if inspect.isclass(cb):
-            out.append(cb(**own))
+            numbers = sorted((k for k in own if k.isdigit()), key=int)
+            args = [own.pop(k) for k in numbers]
+            out.append(cb(*args, **own))
         else:
             if own:
                 raise ValueError(
                     f"callbacks__* arguments {sorted(own)} can only configure a "
                     f"callback given as a class, but {cb!r} is an instance."
                 )
-            out.append(copy.deepcopy(cb))
+            out.append(copy.deepcopy(cb) if copy_instances else cb)
     for cb in out:
         if not isinstance(cb, keras.callbacks.Callback):
             raise TypeError(
