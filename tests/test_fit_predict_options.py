@@ -19,7 +19,10 @@ def build(meta):
     units = meta["n_outputs_expected_"]
     act = "sigmoid" if meta["target_type_"] == "binary" else None
     return keras.Sequential(
-        [keras.Input((meta["n_features_in_"],)), keras.layers.Dense(units, activation=act)]
+        [
+            keras.Input((meta["n_features_in_"],)),
+            keras.layers.Dense(units, activation=act),
+        ]
     )
 
 
