@@ -30,6 +30,7 @@ from sklearn.utils.validation import (
 
 from . import _engine, _replay
 from ._callbacks import BestCheckpoint, check_checkpoint
+from ._keras_objects import history_names
 from ._seeding import resolve_seed, seeded
 from ._sklearn_compat import check_sample_weight
 from ._threads import limit_framework_threads
@@ -677,9 +678,14 @@ class BaseKerasEstimator(BaseEstimator):
         return sample_weight
 
     def _record(self, history, options):
-        """Append one training call's history and update fitted attributes."""
+        """Append one training call's history and update fitted attributes.
+
+        Metrics logged by a Keras shorthand are recorded by their full name
+        (see :func:`skkeras._keras_objects.history_names`).
+        """
+        names = history_names(history)
         for key, values in history.items():
-            self.history_.setdefault(key, []).extend(values)
+            self.history_.setdefault(names[key], []).extend(values)
         self.n_iter_ += len(next(iter(history.values()), []))
         self._derive_fitted()
 
@@ -689,11 +695,11 @@ class BaseKerasEstimator(BaseEstimator):
     # ------------------------------------------------------------------
     # Prediction
     # ------------------------------------------------------------------
-    def _predict_raw(self, X):
+    def _predict_raw(self, X, **predict_params):
         check_is_fitted(self)
         limit_framework_threads()
         X, _ = self._validate_X(X, reset=False)
-        out = self._network_output(X)
+        out = self._network_output(X, **predict_params)
         if isinstance(out, np.ndarray) and out.dtype.kind == "f" and not np.all(
             np.isfinite(out)
         ):
@@ -704,9 +710,20 @@ class BaseKerasEstimator(BaseEstimator):
             )
         return out
 
-    def _network_output(self, X):
-        """The network's output for the validated ``X`` (the MLPs override)."""
-        return _engine.predict(self.model_, X, **self._predict_options())
+    def _network_output(self, X, **predict_params):
+        """The network's output for the validated ``X`` (the MLPs override);
+        ``predict_params`` are the keyword arguments of ``predict``."""
+        return _engine.predict(
+            self.model_, X, **self._predict_options(X, predict_params)
+        )
 
-    def _predict_options(self):
+    def _predict_options(self, X=None, predict_params=None):
+        """Keyword arguments of :func:`skkeras._engine.predict` for ``X``
+        (the general wrappers take ``predict``'s keyword arguments)."""
+        if predict_params:
+            raise TypeError(
+                f"{type(self).__name__}.predict got unexpected keyword arguments "
+                f"{sorted(predict_params)}; it takes none (set options as "
+                "estimator parameters)."
+            )
         return {"batch_size": None}

@@ -17,6 +17,8 @@ import tempfile
 import keras
 import numpy as np
 
+from ._keras_objects import history_names
+
 
 def _set_learning_rate(optimizer, value):
     optimizer.learning_rate.assign(float(value))
@@ -279,8 +281,10 @@ class BestCheckpoint(keras.callbacks.Callback):
         from ._saving import save
 
         snapshot = copy.copy(self.estimator)  # shares model_: its current weights
+        # By the names the estimator records them under (its history_'s).
+        names = history_names(self._epochs)
         snapshot.history_ = {
-            key: list(self.estimator.history_.get(key, [])) + values
+            names[key]: list(self.estimator.history_.get(names[key], [])) + values
             for key, values in self._epochs.items()
         }
         snapshot.n_iter_ = self.estimator.n_iter_ + len(

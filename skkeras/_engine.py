@@ -32,7 +32,9 @@ Dispatch
 The compiled engine runs when the backend is TensorFlow or JAX, ``x``,
 ``y``, ``sample_weight`` and the validation arrays are numeric NumPy arrays,
 the model is a compiled, built, single-input single-output ``keras.Model``
-whose class keeps Keras' ``train_step``/``test_step``, ``fit_kwargs`` holds
+whose class keeps Keras' ``train_step``/``test_step`` (and whose ``fit``
+is ``keras.Model.fit``, not overridden nor replaced on the instance, which
+:func:`predict` likewise asks of ``predict``), ``fit_kwargs`` holds
 only keys the engine implements, ``shuffle`` is a bool, and every callback
 works at epoch granularity (no batch hooks, apart from those of
 ``ProgbarLogger``, ``TerminateOnNaN`` and ``ModelCheckpoint(save_freq=
@@ -312,8 +314,8 @@ def _keras_train(
     fit_kwargs = dict(fit_kwargs or {})
     with seeded(seed):
         history = model.fit(
-            x,
-            y,
+            x=x,
+            y=y,
             sample_weight=sample_weight,
             batch_size=batch_size,
             epochs=initial_epoch + epochs,
@@ -337,6 +339,10 @@ def _predict_reason(model, x, predict_kwargs):
         return "verbose prediction"
     if not isinstance(model, keras.Model) or not model.built:
         return "model is not a built keras.Model"
+    if common._function_of(model, "predict") is not common._function_of(
+        keras.Model, "predict"
+    ):
+        return "the model's predict is not keras.Model.predict"
     if common._function_of(type(model), "predict_step") is not common._function_of(
         keras.Model, "predict_step"
     ):
@@ -363,7 +369,7 @@ def predict(model, x, *, batch_size=None, predict_kwargs=None):
             _record("compiled")
             return _as_numpy(out)
     _record("keras", reason)
-    out = model.predict(x, batch_size=batch_size, **predict_kwargs)
+    out = model.predict(x=x, batch_size=batch_size, **predict_kwargs)
     return _as_numpy(out)
 
 

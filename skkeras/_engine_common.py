@@ -149,6 +149,10 @@ def model_reason(model):
     for name in ("train_step", "test_step"):
         if _function_of(cls, name) is not _function_of(keras.Model, name):
             return f"{cls.__name__} overrides {name}"
+    if _function_of(model, "fit") is not _function_of(keras.Model, "fit"):
+        # Overridden in the class, or replaced on the instance (a wrapper or
+        # a mock): the engine reproduces keras.Model.fit, not that one.
+        return "the model's fit is not keras.Model.fit"
     outputs = getattr(model, "outputs", None)
     if outputs is not None and len(outputs) != 1:
         return "model has several outputs"

@@ -5,10 +5,13 @@ whether safe deserialization is on; both live in
 ``keras.src.saving.serialization_lib``.  TensorFlow has no public getter
 for its global seed and the generator of operation seeds; both live in its
 eager context.  Keras keeps a compiled model's loss and metrics on private
-attributes.  Everything else in skkeras uses public APIs only.
+attributes.  Keras' registry of metric names (shorthands such as ``"mae"``
+among them) and the snake-case rule that names its metrics are internal.
+Everything else in skkeras uses public APIs only.
 """
 
 import contextlib
+import inspect
 
 
 @contextlib.contextmanager
@@ -35,6 +38,29 @@ def builtin_function_modules():
     from keras.src.saving import serialization_lib
 
     return tuple(sorted(f"keras.{n}" for n in serialization_lib.BUILTIN_MODULES))
+
+
+def registered_metric_name(name):
+    """The default name of the Keras metric registered as ``name``, or None.
+
+    ``"mae"`` and ``"MeanAbsoluteError"`` give ``"mean_absolute_error"``: a
+    metric function's ``__name__``, or a metric class's name in snake case
+    (Keras' own rule for default metric names).  None when ``name`` is not
+    in Keras' registry (``"acc"``, a custom metric) or the registry cannot
+    be read.  Nothing is instantiated.
+    """
+    try:
+        from keras.src.metrics import ALL_OBJECTS_DICT
+        from keras.src.utils.naming import to_snake_case
+    except ImportError:  # a Keras without them: keep Keras' names
+        return None
+    obj = ALL_OBJECTS_DICT.get(name)
+    if obj is None:
+        return None
+    if inspect.isclass(obj):
+        return to_snake_case(obj.__name__)
+    full = getattr(obj, "__name__", None)
+    return full if isinstance(full, str) else None
 
 
 def build_compiled(model, y_true, y_pred):

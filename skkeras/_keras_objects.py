@@ -7,10 +7,12 @@ or mutated, so that ``clone`` and cross-validation folds stay independent.
 """
 
 import copy
+import functools
 import inspect
 
 import keras
 
+from ._keras_compat import registered_metric_name
 from ._routing import routed
 
 # Short names of Keras' loss functions whose class has another name.
@@ -140,13 +142,18 @@ def make_metrics(metrics, params):
     return [_make_metric(m, _metric_kwargs(kwargs, i)) for i, m in enumerate(metrics)]
 
 
-def make_callbacks(callbacks, params):
+def make_callbacks(callbacks, params, *, copy_instances=True, keep=None):
     """Return a list of new callbacks from ``callbacks`` and ``callbacks__*``.
 
     ``callbacks`` is a callback class or instance, a list of them, or a dict
     of them by name; ``callbacks__name=value`` configures classes and
-    ``callbacks__<index or key>__name=value`` one of them.  Instances are
-    deep-copied, so the constructor argument is never touched by training.
+    ``callbacks__<index or key>__name=value`` one of them; a name made of
+    digits (``callbacks__0=value``, or ``callbacks__es__0=value`` for the
+    class at key ``"es"``) is a positional argument, by its number, as in
+    scikeras.  Instances are deep-copied unless ``copy_instances`` is False,
+    so that the estimator's parameter is never touched by training.  Only
+    the classes and instances for which ``keep`` (if given) is true are
+    built or copied.
     """
     if callbacks is None:
         return []
@@ -160,20 +167,80 @@ def make_callbacks(callbacks, params):
     shared = {k: v for k, v in kwargs.items() if "__" not in k}
     out = []
     for key, cb in items:
+        if keep is not None and not keep(cb):
+            continue
         own = {**shared, **routed(kwargs, str(key))}
         if inspect.isclass(cb):
-            out.append(cb(**own))
+            numbers = sorted((k for k in own if k.isdigit()), key=int)
+            args = [own.pop(k) for k in numbers]
+            out.append(cb(*args, **own))
         else:
             if own:
                 raise ValueError(
                     f"callbacks__* arguments {sorted(own)} can only configure a "
                     f"callback given as a class, but {cb!r} is an instance."
                 )
-            out.append(copy.deepcopy(cb))
+            out.append(copy.deepcopy(cb) if copy_instances else cb)
     for cb in out:
         if not isinstance(cb, keras.callbacks.Callback):
             raise TypeError(
                 f"{cb!r} is not a keras.callbacks.Callback; pass Keras callback "
                 "classes or instances in `callbacks`."
             )
+    return out
+
+
+_PREDICT_HOOKS = (
+    "on_predict_begin",
+    "on_predict_end",
+    "on_predict_batch_begin",
+    "on_predict_batch_end",
+)
+
+
+def acts_in_predict(callback):
+    """Whether a callback (class or instance) has a ``Model.predict`` hook.
+
+    Its class overrides, or the instance sets (as ``LambdaCallback`` does),
+    one of ``keras.callbacks.Callback``'s ``on_predict_*`` methods.
+    """
+    cls = callback if inspect.isclass(callback) else type(callback)
+    if cls is not callback and any(h in vars(callback) for h in _PREDICT_HOOKS):
+        return True
+    return any(
+        getattr(cls, h, None) is not getattr(keras.callbacks.Callback, h)
+        for h in _PREDICT_HOOKS
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _full_metric_name(name):
+    return registered_metric_name(name) or name
+
+
+def history_names(keys):
+    """Map Keras log names to their ``history_`` names, as scikeras records them.
+
+    A metric logged by a Keras shorthand or class name (``"mae"``,
+    ``"MeanAbsoluteError"``) is recorded by the default name of that metric
+    (``"mean_absolute_error"``), and its validation log likewise
+    (``"val_mae"`` as ``"val_mean_absolute_error"``), so that every metric
+    pairs with its ``val_`` log; ``loss``, custom metrics and names Keras
+    does not register keep theirs.  A name that another log already has
+    (``"AUC"`` next to ``"auc"``) is kept, so no two logs merge.  Callbacks
+    see Keras' own names during training.
+    """
+    keys = list(keys)
+    taken = set(keys)
+    out = {}
+    for key in keys:
+        prefix = "val_" if key.startswith("val_") else ""
+        base = key[len(prefix) :]
+        name = key
+        if base != "loss":
+            full = prefix + _full_metric_name(base)
+            if full != key and full not in taken:
+                name = full
+                taken.add(full)
+        out[key] = name
     return out

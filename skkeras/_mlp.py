@@ -297,15 +297,16 @@ class _BaseMLP(BaseKerasEstimator):
     # ------------------------------------------------------------------
     # Prediction
     # ------------------------------------------------------------------
-    def _network_output(self, X):
+    def _network_output(self, X, **predict_params):
         # The network is evaluated in float64 with NumPy, from its current
         # weights: each row's output then depends on that row alone, not on
         # the batch around it as Keras' float32 products do, and a small
         # call skips Keras' dispatch.  A model it cannot evaluate exactly
-        # (a replaced model_, a float16 policy ...) goes to Keras.
-        forward = numpy_forward(self.model_)
+        # (a replaced model_, a float16 policy ...) goes to Keras, as do
+        # keyword arguments of predict (which the base class refuses).
+        forward = None if predict_params else numpy_forward(self.model_)
         if forward is None:
-            return super()._network_output(X)
+            return super()._network_output(X, **predict_params)
         return forward(X)
 
     # ------------------------------------------------------------------

@@ -3,7 +3,9 @@
 :class:`ClassifierBase` and :class:`RegressorBase` put scikit-learn's mixin
 first (so ``is_classifier`` / ``is_regressor`` hold and ``score`` is accuracy
 / R²) and add target handling, ``predict``, ``predict_proba`` and
-``partial_fit`` on top of :class:`~skkeras._base.BaseKerasEstimator`.
+``partial_fit`` on top of :class:`~skkeras._base.BaseKerasEstimator`, and
+``score`` through an overridable ``scorer`` (scikeras' hook), to which
+``score__*`` parameters are passed.
 :class:`TransformerBase` trains like a regressor (:class:`NumericTargetBase`)
 and returns the network's output from ``transform``.
 """
@@ -15,11 +17,36 @@ from sklearn.base import (
     RegressorMixin,
     TransformerMixin,
 )
+from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseKerasEstimator
+from ._routing import routed
 from ._targets import ClassifierTarget, RegressorTarget
+
+
+def _check_partial_fit_params(fit_params):
+    """Refuse the keyword arguments ``partial_fit`` sets itself."""
+    if "epochs" in fit_params or "nb_epoch" in fit_params:
+        name = "epochs" if "epochs" in fit_params else "nb_epoch"
+        raise TypeError(
+            f"Invalid argument `{name}` to `partial_fit`: partial_fit always "
+            "trains for one epoch. Call it again for more, or call fit with "
+            "`epochs=` (and warm_start=True to continue the same network)."
+        )
+    if "initial_epoch" in fit_params:
+        raise TypeError(
+            "Invalid argument `initial_epoch` to `partial_fit`: partial_fit "
+            "always continues from the epochs trained so far (current_epoch)."
+        )
+
+
+def _score(estimator, X, y, sample_weight):
+    """``estimator.scorer(y, predict(X), sample_weight=..., **score__*)``."""
+    y_pred = estimator.predict(X)
+    kwargs = routed(estimator.get_params(deep=False), "score")
+    return estimator.scorer(y, y_pred, sample_weight=sample_weight, **kwargs)
 
 
 class ClassifierBase(ClassifierMixin, BaseKerasEstimator):
@@ -69,7 +96,7 @@ class ClassifierBase(ClassifierMixin, BaseKerasEstimator):
         weights = compute_sample_weight(class_weight, y).astype(np.float32)
         return weights if sample_weight is None else weights * sample_weight
 
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(self, X, y, classes=None, sample_weight=None, **fit_params):
         """Train for one epoch, keeping the weights and optimizer state.
 
         Parameters
@@ -83,22 +110,32 @@ class ClassifierBase(ClassifierMixin, BaseKerasEstimator):
             when that batch lacks some classes; ignored afterwards.
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights.
+        **fit_params : dict
+            Keyword arguments for the training loop, as for :meth:`fit`
+            (KerasClassifier); ``epochs`` and ``initial_epoch`` are refused.
 
         Returns
         -------
         self : object
             The estimator, trained for one more epoch.
         """
+        _check_partial_fit_params(fit_params)
         fitted = self.__sklearn_is_fitted__()
-        return self._fit(X, y, sample_weight, {}, warm=fitted, epochs=1, classes=classes)
+        return self._fit(
+            X, y, sample_weight, fit_params, warm=fitted, epochs=1, classes=classes
+        )
 
-    def predict_proba(self, X):
+    def predict_proba(self, X, **predict_params):
         """Return class probabilities for ``X``.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
             Samples.
+        **predict_params : dict
+            Keyword arguments of ``keras.Model.predict`` (KerasClassifier),
+            e.g. ``batch_size`` or ``callbacks``; they take precedence over
+            the ``predict__*`` parameters.
 
         Returns
         -------
@@ -106,24 +143,72 @@ class ClassifierBase(ClassifierMixin, BaseKerasEstimator):
             Probability of each class, columns in ``classes_`` order.  For a
             multilabel target, the probability of each label.
         """
-        raw = self._predict_raw(X)
+        raw = self._predict_raw(X, **predict_params)
         return self.target_encoder_.proba(raw)
 
-    def predict(self, X):
+    def predict(self, X, **predict_params):
         """Return the predicted class of each sample in ``X``.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
             Samples.
+        **predict_params : dict
+            Keyword arguments of ``keras.Model.predict`` (KerasClassifier),
+            as for :meth:`predict_proba`.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
             Predicted labels, of the type of the training labels.
         """
-        proba = self.predict_proba(X)  # checks that the model is fitted
+        # predict_proba checks that the model is fitted.
+        proba = self.predict_proba(X, **predict_params)
         return self.target_encoder_.decode(proba)
+
+    @staticmethod
+    def scorer(y_true, y_pred, **kwargs):
+        """The score of :meth:`score`: scikit-learn's ``accuracy_score``.
+
+        Override it (as a static method) in a subclass to score otherwise,
+        as in scikeras; ``score__*`` parameters are passed to it.
+
+        Parameters
+        ----------
+        y_true : array-like of shape (n_samples,) or (n_samples, n_labels)
+            True labels.
+        y_pred : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Predicted labels.
+        **kwargs : dict
+            ``sample_weight`` and the ``score__*`` parameters.
+
+        Returns
+        -------
+        score : float
+            The accuracy.
+        """
+        return accuracy_score(y_true, y_pred, **kwargs)
+
+    def score(self, X, y, sample_weight=None):
+        """Return the mean accuracy on ``(X, y)`` (or what ``scorer`` computes).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            ``self.scorer(y, self.predict(X), sample_weight=sample_weight,
+            **score__*)``: the accuracy unless a subclass overrides
+            :meth:`scorer`.
+        """
+        return _score(self, X, y, sample_weight)
 
 
 class NumericTargetBase(BaseKerasEstimator):
@@ -139,7 +224,7 @@ class NumericTargetBase(BaseKerasEstimator):
     def _make_target(self, y, classes):
         return RegressorTarget(y)
 
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(self, X, y, sample_weight=None, **fit_params):
         """Train for one epoch, keeping the weights and optimizer state.
 
         Parameters
@@ -150,34 +235,86 @@ class NumericTargetBase(BaseKerasEstimator):
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights.
+        **fit_params : dict
+            Keyword arguments for the training loop, as for :meth:`fit`
+            (KerasRegressor); ``epochs`` and ``initial_epoch`` are refused.
 
         Returns
         -------
         self : object
             The estimator, trained for one more epoch.
         """
+        _check_partial_fit_params(fit_params)
         fitted = self.__sklearn_is_fitted__()
-        return self._fit(X, y, sample_weight, {}, warm=fitted, epochs=1)
+        return self._fit(X, y, sample_weight, fit_params, warm=fitted, epochs=1)
 
 
 class RegressorBase(RegressorMixin, NumericTargetBase):
     """Regression behaviour shared by the skkeras regressors."""
 
-    def predict(self, X):
+    def predict(self, X, **predict_params):
         """Return the predicted targets for ``X``.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
             Samples.
+        **predict_params : dict
+            Keyword arguments of ``keras.Model.predict`` (KerasRegressor),
+            e.g. ``batch_size`` or ``callbacks``; they take precedence over
+            the ``predict__*`` parameters.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predictions, shaped like the training targets.
         """
-        raw = self._predict_raw(X)
+        raw = self._predict_raw(X, **predict_params)
         return self.target_encoder_.decode(raw)
+
+    @staticmethod
+    def scorer(y_true, y_pred, **kwargs):
+        """The score of :meth:`score`: scikit-learn's ``r2_score``.
+
+        Override it (as a static method) in a subclass to score otherwise,
+        as in scikeras; ``score__*`` parameters are passed to it.
+
+        Parameters
+        ----------
+        y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True targets.
+        y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Predicted targets.
+        **kwargs : dict
+            ``sample_weight`` and the ``score__*`` parameters.
+
+        Returns
+        -------
+        score : float
+            The coefficient of determination R².
+        """
+        return r2_score(y_true, y_pred, **kwargs)
+
+    def score(self, X, y, sample_weight=None):
+        """Return R² on ``(X, y)`` (or what ``scorer`` computes).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            ``self.scorer(y, self.predict(X), sample_weight=sample_weight,
+            **score__*)``: R² (uniform average over outputs) unless a
+            subclass overrides :meth:`scorer`.
+        """
+        return _score(self, X, y, sample_weight)
 
 
 class TransformerBase(

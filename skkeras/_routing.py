@@ -3,11 +3,12 @@
 The general wrappers take scikeras-style parameters: a double underscore
 after a known prefix sends a value to one destination (the build function,
 ``compile``, the optimizer, the loss, the metrics, the callbacks,
-``Model.fit`` or ``Model.predict``).  The ``model_kwargs`` and ``fit_kwargs``
-dicts of ``keras.wrappers`` hold ``model__*`` and ``fit__*`` parameters in one
-value.  This module is the single place that knows the prefixes, splits
-parameters by destination, calls a build function with the arguments it asks
-for, and turns a misspelled name into an error that suggests the right one.
+``Model.fit``, ``Model.predict`` or the scorer of ``score``).  The
+``model_kwargs`` and ``fit_kwargs`` dicts of ``keras.wrappers`` hold
+``model__*`` and ``fit__*`` parameters in one value.  This module is the
+single place that knows the prefixes, splits parameters by destination,
+calls a build function with the arguments it asks for, and turns a
+misspelled name into an error that suggests the right one.
 """
 
 import difflib
@@ -22,6 +23,7 @@ ROUTE_PREFIXES = (
     "metrics",
     "callbacks",
     "predict",
+    "score",
 )
 
 # The parameter holding a dict of a prefix's routed values (``keras.wrappers``'

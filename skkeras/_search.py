@@ -11,6 +11,7 @@ Scoring, ``cv_results_``, ``error_score``, ``refit`` and the ``best_*``
 attributes are therefore scikit-learn's own.
 """
 
+import copy
 import time
 
 import joblib
@@ -92,6 +93,10 @@ def _prepare(estimator, parameters, X, y, train, params):
     key = _replay.fingerprint(final, X_train, y_train, sample_weight, fit_params)
     if key is None:
         raise ValueError("its parameters or data cannot be fingerprinted")
+    if fit_params.get("callbacks") is not None:
+        # fit uses the callbacks given to it as they are; fits trained
+        # together each get their own copy, so that they share no state.
+        fit_params["callbacks"] = copy.deepcopy(fit_params["callbacks"])
     call = final._prepare_fit(X_train, y_train, sample_weight, fit_params)
     return final, call, key
 

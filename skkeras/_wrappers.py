@@ -6,14 +6,15 @@ scikeras 0.13, and those of Keras 3's ``keras.wrappers`` (``model_kwargs``,
 changing one import.
 """
 
-import copy
 import inspect
+import numbers
 import warnings
 
 import keras
 
 from ._base import BaseKerasEstimator
 from ._keras_objects import (
+    acts_in_predict,
     losses_differ,
     make_callbacks,
     make_loss,
@@ -81,14 +82,28 @@ _COMMON_DOC = """
     metrics : list or None, default=None
         Keras metrics, configured by ``metrics__*`` parameters.
     batch_size : int or None, default=None
-        Mini-batch size; None means 32, as in Keras.
+        Mini-batch size of training and prediction; None means 32 for
+        training, as in Keras.  -1 means all the samples in one batch (as
+        in scikeras), here and in ``fit__batch_size``,
+        ``predict__batch_size`` and the ``batch_size`` argument of ``fit``
+        and ``predict``; other values below 1 are refused.
     validation_batch_size : int or None, default=None
-        Batch size for validation data.
+        Batch size for validation data; -1 means all of it in one batch.
     verbose : int, default=0
         0 is silent, 1 shows a progress bar per epoch, 2 a line per epoch.
     callbacks : list, dict, class or instance, default=None
-        Keras callbacks (classes are configured by ``callbacks__*``;
-        instances are copied for every fit).
+        Keras callbacks, for ``fit`` and, those with ``on_predict_*`` hooks,
+        for ``predict``.  Classes are built for every fit, configured by
+        ``callbacks__<name>=value`` (all classes),
+        ``callbacks__<index or key>__<name>=value`` (one of them), or a
+        number in place of ``<name>`` for a positional argument.  Instances
+        are copied for every fit (and predict), so the parameter's own
+        object never sees training, as scikit-learn requires of parameters;
+        callbacks given to ``fit`` or ``predict`` themselves
+        (``fit(X, y, callbacks=[cb])``) are used as given, as Keras does.
+        ``fit__callbacks`` and ``predict__callbacks`` (configured by
+        ``fit__callbacks__*``, ``predict__callbacks__*``) are for one of the
+        two only.
     validation_split : float, default=0.0
         Fraction of the training data, taken from the end as
         ``keras.Model.fit`` does, held out to compute ``val_*`` logs.
@@ -130,7 +145,9 @@ _COMMON_DOC = """
     **kwargs : dict
         Routed parameters (``model__*``, ``fit__*``, ``compile__*``,
         ``optimizer__*``, ``loss__*``, ``metrics__*``, ``callbacks__*``,
-        ``predict__*``) and arguments of the build function.  As in Keras 2's
+        ``predict__*``, and ``score__*``, keyword arguments of ``scorer``,
+        the score function of :meth:`score`) and arguments of the build
+        function.  As in Keras 2's
         ``keras.wrappers.scikit_learn``, ``set_params`` (hence
         ``GridSearchCV``) takes any argument of the build function by its
         plain name, e.g. ``init`` for ``def create_model(init="uniform")``;
@@ -145,8 +162,16 @@ _FITTED_DOC = """
         The trained network.
     history_ : dict of str to list of float
         Per-epoch logs (``loss``, metrics, ``val_*``) over all training calls.
+        A metric compiled by a Keras shorthand is recorded by its full name,
+        as scikeras does: ``metrics=["mae"]`` gives
+        ``history_["mean_absolute_error"]`` (and
+        ``"val_mean_absolute_error"``); callbacks see Keras' own names
+        (``"mae"``) during training.
     n_iter_ : int
         Number of epochs run.
+    current_epoch : int
+        scikeras' name of ``n_iter_``: the epochs trained so far, 0 before
+        the first fit.
     n_features_in_ : int
         Number of features seen during fit.
     X_shape_ : tuple of int
@@ -189,6 +214,47 @@ def _build_arguments(source):
     if source is None or isinstance(source, keras.Model) or not callable(source):
         return (), False
     return signature_of(source)
+
+
+def _batch_size(name, value, X):
+    """A batch size ``value``, -1 (scikeras' "all of them") resolved for ``X``.
+
+    None stays None; an integer below 1 other than -1 is refused.
+    """
+    if (
+        not isinstance(value, numbers.Integral)
+        or isinstance(value, bool)
+        or value >= 1
+    ):
+        return value
+    if value != -1:
+        raise ValueError(
+            f"`{name}={value}` is not a batch size: give a positive number of "
+            "samples, -1 for all the samples in one batch, or None for the "
+            "default."
+        )
+    try:
+        return int(X.shape[0])
+    except (AttributeError, IndexError, TypeError):
+        raise ValueError(
+            f"`{name}=-1` requires that `X` implement `shape` (all the samples "
+            f"in one batch); X is a {type(X).__name__}. Give `{name}` a number "
+            "of samples instead."
+        ) from None
+
+
+def _call_callbacks(kwargs, given):
+    """The callbacks of one ``fit`` or ``predict`` call besides the estimator's.
+
+    ``kwargs`` are the call's routed arguments (``fit__*`` or ``predict__*``,
+    prefix removed): their ``callbacks`` and ``callbacks__*`` entries are
+    removed and built like the ``callbacks`` parameter (instances copied).
+    ``given`` are the callbacks passed to the call itself (one or a list or
+    dict of them), used as given, as ``keras.Model.fit`` does.
+    """
+    routing = {k: kwargs.pop(k) for k in list(kwargs) if k.startswith("callbacks__")}
+    out = make_callbacks(kwargs.pop("callbacks", None), routing)
+    return out + make_callbacks(given, {}, copy_instances=False)
 
 
 def copy_model(source, X):
@@ -279,6 +345,15 @@ class _KerasWrapper(BaseKerasEstimator):
         self.model_kwargs = model_kwargs
         self.fit_kwargs = fit_kwargs
         self._set_extra(kwargs)
+
+    @property
+    def current_epoch(self):
+        """The number of epochs trained so far (``n_iter_``); 0 before fit.
+
+        scikeras' name: ``partial_fit`` adds one, ``fit`` trains ``epochs``
+        more with ``warm_start`` and starts again from 0 otherwise.
+        """
+        return getattr(self, "n_iter_", 0)
 
     # ------------------------------------------------------------------
     # Parameters
@@ -564,13 +639,15 @@ class _KerasWrapper(BaseKerasEstimator):
     # ------------------------------------------------------------------
     def _train_options(self, fit_params, X):
         params = self.get_params(deep=False)
+        fit_params = dict(fit_params)
+        given = fit_params.pop("callbacks", None)
         kwargs = {**routed(params, "fit"), **fit_params}
         callbacks = make_callbacks(self.callbacks, params)
         epochs = int(self._epochs(kwargs, params))
         schedule = make_schedule(self.lr_schedule, self._initial_learning_rate, epochs)
         if schedule is not None:
             callbacks.append(schedule)
-        callbacks += [copy.deepcopy(cb) for cb in kwargs.pop("callbacks", None) or []]
+        callbacks += _call_callbacks(kwargs, given)
         validation = kwargs.pop("validation_data", None)
         split = kwargs.pop("validation_split", self.validation_split)
         if validation is None and split:
@@ -582,12 +659,18 @@ class _KerasWrapper(BaseKerasEstimator):
             )
         if self.validation_batch_size is not None:
             kwargs.setdefault("validation_batch_size", self.validation_batch_size)
+        if "validation_batch_size" in kwargs:
+            kwargs["validation_batch_size"] = _batch_size(
+                "validation_batch_size", kwargs["validation_batch_size"], X
+            )
         for name in ("sample_weight", "x", "y"):
             if name in kwargs:
                 raise ValueError(f"Pass {name!r} as an argument of fit, not in fit__*.")
+        batch_size = kwargs.pop("batch_size", self.batch_size)
+        batch_size = _batch_size("batch_size", batch_size, X)
         return {
             "epochs": epochs,
-            "batch_size": kwargs.pop("batch_size", self.batch_size) or 32,
+            "batch_size": 32 if batch_size is None else batch_size,
             "shuffle": kwargs.pop("shuffle", self.shuffle),
             "verbose": kwargs.pop("verbose", self.verbose),
             "callbacks": callbacks,
@@ -619,9 +702,19 @@ class _KerasWrapper(BaseKerasEstimator):
             )
         return legacy
 
-    def _predict_options(self):
-        kwargs = routed(self.get_params(deep=False), "predict")
+    def _predict_options(self, X=None, predict_params=None):
+        params = self.get_params(deep=False)
+        predict_params = dict(predict_params or {})
+        given = predict_params.pop("callbacks", None)
+        kwargs = {**routed(params, "predict"), **predict_params}
+        # The estimator's callbacks that act in predict, then predict's own;
+        # any of them sends the call to Model.predict.
+        callbacks = make_callbacks(self.callbacks, params, keep=acts_in_predict)
+        callbacks += _call_callbacks(kwargs, given)
+        if callbacks:
+            kwargs["callbacks"] = callbacks
         batch_size = kwargs.pop("batch_size", self.batch_size)
+        batch_size = _batch_size("batch_size", batch_size, X)
         return {"batch_size": batch_size, "predict_kwargs": kwargs}
 
     def _meta(self, X, y, seed):
