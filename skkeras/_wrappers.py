@@ -225,6 +225,42 @@ class _KerasWrapper(BaseKerasEstimator):
 
     _allow_nd = True
 
+    # The keyword arguments of keras.Model.fit, .predict and .compile that
+    # parameters reach (``fit__*`` and fit's keywords, ``predict__*``,
+    # ``compile__*``, and the named parameters of the same names), under
+    # scikeras' names for these sets.  ``x``, ``y``, ``sample_weight``,
+    # ``class_weight`` and ``initial_epoch`` come from fit's arguments and
+    # the estimator, not from parameters.
+    _fit_kwargs = frozenset(
+        {
+            "batch_size",
+            "epochs",
+            "verbose",
+            "callbacks",
+            "validation_split",
+            "validation_data",
+            "shuffle",
+            "steps_per_epoch",
+            "validation_steps",
+            "validation_batch_size",
+            "validation_freq",
+        }
+    )
+    _predict_kwargs = frozenset({"batch_size", "verbose", "steps", "callbacks"})
+    _compile_kwargs = frozenset(
+        {
+            "optimizer",
+            "loss",
+            "metrics",
+            "loss_weights",
+            "weighted_metrics",
+            "run_eagerly",
+            "steps_per_execution",
+            "jit_compile",
+            "auto_scale_loss",
+        }
+    )
+
     def __init__(
         self,
         model=None,
@@ -420,7 +456,7 @@ class _KerasWrapper(BaseKerasEstimator):
             "returns a Keras model, or a keras.Model instance."
         )
 
-    def _compile_kwargs(self, default_loss=None):
+    def _compile_arguments(self, default_loss=None):
         """Return fresh ``compile`` arguments from the parameters."""
         params = self.get_params(deep=False)
         kwargs = {
@@ -462,7 +498,7 @@ class _KerasWrapper(BaseKerasEstimator):
             model_params=model_params,
             specials={
                 "meta": dict(meta),
-                "compile_kwargs": self._compile_kwargs(default_loss),
+                "compile_kwargs": self._compile_arguments(default_loss),
                 "params": params,
                 "X": X,
                 "y": self.target_encoder_.build_target(y),
@@ -478,7 +514,7 @@ class _KerasWrapper(BaseKerasEstimator):
         return model
 
     def _compile_model(self, model, default_loss):
-        model.compile(**self._compile_kwargs(default_loss))
+        model.compile(**self._compile_arguments(default_loss))
 
     # ------------------------------------------------------------------
     # Training and prediction options
