@@ -337,6 +337,53 @@ class _KerasWrapper(BaseKerasEstimator):
             f"{type(self).__name__!r} object has no attribute {name!r}"
         )
 
+    @property
+    def __name__(self):
+        # scikeras' estimators have one (tests and messages read it).
+        return type(self).__name__
+
+    @property
+    def initialized_(self):
+        """Whether ``fit`` or ``initialize`` has built the network (scikeras)."""
+        return self.__sklearn_is_fitted__()
+
+    @classmethod
+    def _get_param_names(cls):
+        """The constructor's parameters, and those of the parents' constructors
+        that it passes on through ``**kwargs``.
+
+        A subclass written for scikeras, ``def __init__(self, hidden=(8,),
+        **kwargs): super().__init__(**kwargs); self.hidden = hidden``, so
+        keeps ``epochs``, ``random_state`` ... in ``get_params``, ``clone``
+        and ``set_params``.  The wrapper's own ``**kwargs`` are routed
+        parameters, stored apart (:meth:`_set_extra`).
+        """
+        names = set()
+        for klass in cls.__mro__:
+            if "__init__" not in vars(klass):
+                continue
+            params = inspect.signature(klass.__init__).parameters.values()
+            names.update(
+                p.name
+                for p in params
+                if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+            )
+            if klass is _KerasWrapper or not any(
+                p.kind is p.VAR_KEYWORD for p in params
+            ):
+                break
+        return sorted(names)
+
+    @classmethod
+    def _default(cls, name):
+        """The default of the constructor parameter ``name``."""
+        for klass in cls.__mro__:
+            if "__init__" in vars(klass):
+                param = inspect.signature(klass.__init__).parameters.get(name)
+                if param is not None and param.default is not param.empty:
+                    return param.default
+        raise KeyError(name)
+
     def _extra_params(self):
         """Return the extra keyword parameters (routed or build arguments)."""
         return dict(self.__dict__.get("_extra", {}))
@@ -381,11 +428,17 @@ class _KerasWrapper(BaseKerasEstimator):
         source = params.get("model", self.model)
         if source is None:
             source = params.get("build_fn", self.build_fn)
+        if source is None:
+            source = getattr(self, "_keras_build_fn", None)
         names, var_kw = _build_arguments(source)
         plain = {}
         for key, value in params.items():
             prefix, _ = split_route(key)
-            if prefix is not None or (key in extra and key not in own):
+            if key in own and "__" in key:
+                # A subclass's constructor parameter such as
+                # ``model__hidden``: an attribute, as its __init__ stores it.
+                setattr(self, key, value)
+            elif prefix is not None or (key in extra and key not in own):
                 self._set_extra({key: value})
             elif key in own or key.split("__", 1)[0] in own:
                 plain[key] = value
@@ -424,12 +477,11 @@ class _KerasWrapper(BaseKerasEstimator):
         be silently ignored, e.g. by a search over ``epochs``.
         """
         fit_kwargs = self.fit_kwargs or {}
-        defaults = inspect.signature(type(self).__init__).parameters
         for key, value in fit_kwargs.items():
             if key not in _TRAINING_OPTIONS:
                 continue
             mine = getattr(self, key)
-            if _differs(mine, defaults[key].default) and _differs(mine, value):
+            if _differs(mine, self._default(key)) and _differs(mine, value):
                 raise ValueError(
                     f"`{key}` is set twice: {key}={mine!r} and fit_kwargs="
                     f"{{{key!r}: {value!r}}}, which overrides it. Keep one of "
@@ -441,6 +493,15 @@ class _KerasWrapper(BaseKerasEstimator):
     # Building and compiling
     # ------------------------------------------------------------------
     def _model_source(self):
+        own = getattr(self, "_keras_build_fn", None)
+        if own is not None and (self.model is not None or self.build_fn is not None):
+            given = "model" if self.model is not None else "build_fn"
+            raise ValueError(
+                f"{type(self).__name__} cannot implement ``_keras_build_fn`` and "
+                f"be given `{given}=` too: one of them would be ignored. Pass "
+                f"`{given}=None` to build with _keras_build_fn, or use a class "
+                "without it."
+            )
         if self.model is not None:
             return self.model
         if self.build_fn is not None:
@@ -451,9 +512,13 @@ class _KerasWrapper(BaseKerasEstimator):
                 stacklevel=4,
             )
             return self.build_fn
+        if own is not None:
+            return own
         raise ValueError(
             f"{type(self).__name__} needs a model: pass `model=` a function that "
-            "returns a Keras model, or a keras.Model instance."
+            "returns a Keras model, or a keras.Model instance (a subclass used "
+            "without `model` must implement ``_keras_build_fn``, a method that "
+            "builds it)."
         )
 
     def _compile_arguments(self, default_loss=None):
@@ -568,7 +633,7 @@ class _KerasWrapper(BaseKerasEstimator):
         if in_fit is None and "epochs" in kwargs:
             return kwargs.pop("epochs")  # fit's keywords take precedence
         given = kwargs.pop("epochs", None) if in_fit is not None else self.epochs
-        default = inspect.signature(type(self).__init__).parameters["epochs"].default
+        default = self._default("epochs")
         if given not in (None, default, legacy):
             raise ValueError(
                 f"Both `epochs={given}` and its Keras 1 name `nb_epoch={legacy}` "
