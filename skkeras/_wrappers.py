@@ -11,6 +11,7 @@ import inspect
 import warnings
 
 import keras
+from sklearn.preprocessing import FunctionTransformer
 
 from ._base import BaseKerasEstimator
 from ._keras_objects import make_callbacks, make_loss, make_metrics, make_optimizer
@@ -148,6 +149,15 @@ _FITTED_DOC = """
         Number of targets (columns of y).
     target_encoder_ : object
         Converts targets to network outputs and back.
+    target_type_ : str
+        Type of the target seen during fit, as
+        ``sklearn.utils.multiclass.type_of_target`` names it ("binary",
+        "multiclass", "multilabel-indicator", "continuous" ...).
+    feature_encoder_ : FunctionTransformer
+        ``FunctionTransformer()``: X reaches the network unchanged (scikeras'
+        attribute of the same name).
+    initialized_ : bool
+        Whether ``fit`` or ``initialize`` has built the network.
 """
 
 
@@ -646,11 +656,19 @@ class _KerasWrapper(BaseKerasEstimator):
         batch_size = kwargs.pop("batch_size", self.batch_size)
         return {"batch_size": batch_size, "predict_kwargs": kwargs}
 
+    def _initialize(self, X, y, seed, classes=None):
+        # scikeras' fitted attributes: X reaches the network unchanged.
+        self.feature_encoder_ = FunctionTransformer()
+        super()._initialize(X, y, seed, classes=classes)
+        self.target_type_ = self.target_encoder_.target_type
+
     def _meta(self, X, y, seed):
         meta = super()._meta(X, y, seed)
         if hasattr(self, "classes_"):
             meta["classes_"] = self.classes_
             meta["n_classes_"] = self.n_classes_
+        meta["feature_encoder_"] = self.feature_encoder_
+        meta["target_encoder_"] = self.target_encoder_
         return meta
 
 
