@@ -31,6 +31,11 @@ from ._routing import (
 # Keras 1's names of parameters, which Keras 2's ``keras.wrappers`` still took.
 _LEGACY_NAMES = {"nb_epoch": "epochs"}
 
+
+class BuildFnWarning(FutureWarning, UserWarning):
+    """``build_fn=`` is deprecated: a FutureWarning, as scikit-learn warns of
+    deprecations, and a UserWarning, as scikeras warned of this one."""
+
 _COMMON_DOC = """
     Parameters
     ----------
@@ -58,7 +63,8 @@ _COMMON_DOC = """
         ``build(X, y, **model_kwargs)`` works unchanged.
     build_fn : callable, default=None
         Deprecated alias of ``model`` (scikeras and ``keras.wrappers``);
-        it works, with a FutureWarning.
+        it works, with a warning that is both a FutureWarning and, as in
+        scikeras, a UserWarning.
     warm_start : bool, default=False
         If True, ``fit`` continues training the fitted model instead of
         building a new one.
@@ -516,9 +522,10 @@ class _KerasWrapper(BaseKerasEstimator):
             return self.model
         if self.build_fn is not None:
             warnings.warn(
-                "`build_fn` is a deprecated alias; pass the build function as "
-                "`model=` instead.",
-                FutureWarning,
+                "``build_fn`` will be renamed to ``model`` in a future release, "
+                "at which point ``build_fn`` will be refused: pass the build "
+                "function as ``model=`` instead.",
+                BuildFnWarning,
                 stacklevel=4,
             )
             return self.build_fn
