@@ -51,7 +51,8 @@ _COMMON_DOC = """
         a TypeError at fit; pass a function that builds it and loads its
         weights instead.  A build function may ask by name for ``meta``
         (a dict with ``n_features_in_``, ``X_shape_``, ``n_outputs_``,
-        ``target_type_``, ``n_classes_``, ``classes_`` ...),
+        ``target_type_``, ``n_classes_``, ``classes_`` ..., and ``seed_``,
+        the fit's seed, when ``random_state`` is set),
         ``compile_kwargs`` (fresh ``optimizer``, ``loss``, ``metrics``),
         ``params`` (all estimator parameters), ``X`` (the training inputs,
         for layers that adapt to data such as ``TextVectorization`` or
@@ -59,8 +60,12 @@ _COMMON_DOC = """
         passes it: one-hot rows for a classifier, one column per target for
         a regressor), and for its own arguments, given as
         ``model__name=value``, in ``model_kwargs`` or as extra keywords
-        ``name=value``.  A ``keras.wrappers`` build function
-        ``build(X, y, **model_kwargs)`` works unchanged.
+        ``name=value``.  A function with ``**kwargs`` gets ``meta``,
+        ``compile_kwargs`` and ``params`` in them too, as in scikeras; a
+        ``keras.wrappers`` build function ``build(X, y, **model_kwargs)``
+        works unchanged.  None (the default) in a subclass that defines a
+        method ``_keras_build_fn`` (scikeras' subclassing hook) builds with
+        that method, which asks for its arguments in the same way.
     build_fn : callable, default=None
         Deprecated alias of ``model`` (scikeras and ``keras.wrappers``);
         it works, with a warning that is both a FutureWarning and, as in
