@@ -163,17 +163,21 @@ def output_shape(model, X):
     if shape is None or isinstance(shape, (list, dict)):
         out = model(X[:1], training=False)
         if isinstance(out, (list, tuple, dict)):
-            raise ValueError(
-                "The model has several outputs; skkeras estimators train "
-                "single-output models. Concatenate the outputs in the model."
-            )
+            raise _several_outputs(len(out))
         shape = tuple(out.shape)
     if isinstance(shape, tuple) and shape and isinstance(shape[0], tuple):
-        raise ValueError(
-            "The model has several outputs; skkeras estimators train "
-            "single-output models. Concatenate the outputs in the model."
-        )
+        raise _several_outputs(len(shape))
     return tuple(shape)
+
+
+def _several_outputs(n):
+    """The error for a model of ``n`` outputs (the estimators train one)."""
+    return ValueError(
+        f"The model has {n} outputs, but the target y is one array (a training "
+        "target input of size 1); skkeras estimators train single-output "
+        "models. Concatenate the outputs in the model, e.g. "
+        "keras.layers.Concatenate()([out_1, out_2])."
+    )
 
 
 def output_units(model, X):
@@ -205,6 +209,27 @@ def check_output_shape(shape, y, units):
         f"{units} unit(s)), or, for one target per position, reshape y to "
         "(n_samples, n_targets) and flatten the output to match."
     )
+
+
+def check_trainable(model):
+    """Refuse a compiled model without an optimizer, or whose loss is a list
+    or dict of None only (Keras fails on them later with an AttributeError)."""
+    if model.optimizer is None:
+        raise ValueError(
+            "The model has no optimizer: `optimizer` is None and the model was "
+            "not compiled with one. You must provide an optimizer or a compiled "
+            "model: set `optimizer=` (e.g. \"rmsprop\", the default), or compile "
+            "the model with an optimizer in the build function."
+        )
+    loss = model.loss
+    entries = loss.values() if isinstance(loss, dict) else loss
+    if isinstance(loss, (list, tuple, dict)) and all(v is None for v in entries):
+        raise ValueError(
+            f"The model's loss is {loss!r}: no loss to train with. Provide a "
+            "`loss` (e.g. loss=\"mse\"), leave loss=None for a default chosen "
+            "from the target, or compile the model with a loss in the build "
+            "function."
+        )
 
 
 class BaseKerasEstimator(BaseEstimator):
@@ -261,7 +286,31 @@ class BaseKerasEstimator(BaseEstimator):
             # Networks take dense batches; densify once, in the float type.
             X = X.toarray()
         _check_float_range(X)
+        self._check_X_ndim(X, reset)
         return X, y
+
+    def _check_X_ndim(self, X, reset):
+        """Record (``reset``) or check the number of dimensions of ``X``.
+
+        scikit-learn's ``n_features_in_`` checks only ``X.shape[1]``; the
+        wrappers, which take n-dimensional X, also need the same number of
+        axes as at fit.
+        """
+        if not self._allow_nd:
+            return
+        if reset:
+            self.X_shape_ = tuple(X.shape)
+            return
+        fitted = getattr(self, "X_shape_", None)
+        if fitted is not None and X.ndim != len(fitted):
+            dims = ", ".join(["n_samples"] + [str(d) for d in fitted[1:]])
+            raise ValueError(
+                f"X has {X.ndim} dimensions, but this {type(self).__name__} is "
+                f"expecting {len(fitted)} dimensions in X: it was fitted on X of "
+                f"shape ({dims}). Reshape X "
+                "as at fit, or call fit (with warm_start=False) to train a new "
+                "model on it."
+            )
 
     _y_numeric = False
 
@@ -313,6 +362,7 @@ class BaseKerasEstimator(BaseEstimator):
                 f"{type(self).__name__} was fitted on {self.n_features_in_} "
                 "numeric features."
             )
+        self._check_X_ndim(X, reset)
         return X, y
 
     def _check_y(self, y):
@@ -521,6 +571,7 @@ class BaseKerasEstimator(BaseEstimator):
             units = _units(shape)
             if not model.compiled:
                 self._compile_model(model, target.default_loss(units))
+        check_trainable(model)
         target.choose_mode(model.loss, units, y)
         # The rate training starts from, for learning-rate schedules.
         self._initial_learning_rate = float(

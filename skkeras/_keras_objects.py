@@ -69,6 +69,35 @@ def make_optimizer(optimizer, params):
     )
 
 
+def _loss_identity(loss):
+    """Return the function or class a loss computes with; None if unknown.
+
+    ``"mse"``, ``keras.losses.MeanSquaredError`` and an instance of it all
+    compute with ``keras.losses.mean_squared_error``.
+    """
+    if isinstance(loss, str):
+        try:
+            loss = keras.losses.get(loss)
+        except (ValueError, TypeError):
+            return None
+    if inspect.isclass(loss):
+        try:
+            loss = loss()
+        except Exception:  # a class that needs arguments: compare classes
+            return loss
+    if isinstance(loss, keras.losses.Loss):
+        fn = getattr(loss, "fn", None)
+        return fn if callable(fn) else type(loss)
+    return loss if callable(loss) else None
+
+
+def losses_differ(a, b):
+    """Return whether losses ``a`` and ``b`` (names, classes, instances or
+    functions) certainly compute different things."""
+    a, b = _loss_identity(a), _loss_identity(b)
+    return a is not None and b is not None and a is not b
+
+
 def make_loss(loss, params):
     """Return a loss (or dict/list of losses) from ``loss`` and ``loss__*``."""
     kwargs = routed(params, "loss")

@@ -91,6 +91,12 @@ _COMMON = {
     "n_iter_": _INT,
     "_weight_scale": _SCALE,
     "_initial_learning_rate": _FLOAT,
+    # The wrappers' (files written before it existed lack it).
+    "X_shape_": Spec(
+        "a tuple of ints >= 0",
+        lambda v: isinstance(v, tuple) and all(_is_int(d) for d in v),
+        required=False,
+    ),
 }
 _CLASSIFIER = {
     "classes_": Spec("a 1-D array of class labels", _is_labels),

@@ -40,6 +40,24 @@ def is_one_hot(y):
     )
 
 
+def check_columns(y, fitted):
+    """Refuse a target ``y`` whose number of columns is not ``fitted``.
+
+    A partial or warm fit, or ``validation_data``, must give the target the
+    columns of the fit that built the network.
+    """
+    y = np.asarray(y)
+    n = 1 if y.ndim == 1 else int(np.prod(y.shape[1:]))
+    if n != fitted:
+        raise ValueError(
+            f"Detected ``y`` to have {n} outputs (columns) with y.shape="
+            f"{y.shape}, but the estimator was fitted on y of {fitted} column(s): its "
+            "target features cannot change between fits. Pass y with the "
+            "columns of the first fit, or call fit (with warm_start=False) to "
+            "train a new model on this target."
+        )
+
+
 def loss_name(loss):
     """Return a lower-case name for a loss given as name, object or function."""
     if loss is None:
@@ -158,8 +176,10 @@ class ClassifierTarget:
         if np.any(self.classes[index] != y.ravel()):
             unseen = np.setdiff1d(y.ravel(), self.classes)
             raise ValueError(
-                f"y contains previously unseen labels {unseen.tolist()}; the "
-                f"classifier knows {self.classes.tolist()}."
+                f"Found unknown categories {unseen.tolist()} in y: the "
+                f"classifier knows only the classes {self.classes.tolist()} it "
+                "was fitted on. Give every class on the first call of "
+                "partial_fit (`classes=`), or call fit on data with all of them."
             )
         return index
 
@@ -177,6 +197,7 @@ class ClassifierTarget:
     def encode(self, y):
         """Return ``y`` as the network's training target."""
         y = np.asarray(y)
+        check_columns(y, self.n_outputs)
         if self.mode in (MULTILABEL, ONE_HOT_ROWS):
             return y.astype(np.float32)
         index = self._index(y)
@@ -238,6 +259,7 @@ class RegressorTarget:
     def encode(self, y):
         # In Keras' float type, whose range the estimators check y against.
         y = np.asarray(y, dtype=keras.config.floatx())
+        check_columns(y, self.n_outputs)
         return y.reshape(-1, 1) if y.ndim == 1 else y
 
     def build_target(self, y):

@@ -14,7 +14,13 @@ import keras
 from sklearn.preprocessing import FunctionTransformer
 
 from ._base import BaseKerasEstimator
-from ._keras_objects import make_callbacks, make_loss, make_metrics, make_optimizer
+from ._keras_objects import (
+    losses_differ,
+    make_callbacks,
+    make_loss,
+    make_metrics,
+    make_optimizer,
+)
 from ._predictors import ClassifierBase, RegressorBase
 from ._schedules import make_schedule
 from ._routing import (
@@ -27,6 +33,7 @@ from ._routing import (
     split_route,
     suggest,
 )
+from ._targets import loss_name
 
 # Keras 1's names of parameters, which Keras 2's ``keras.wrappers`` still took.
 _LEGACY_NAMES = {"nb_epoch": "epochs"}
@@ -154,6 +161,9 @@ _FITTED_DOC = """
         Number of epochs run.
     n_features_in_ : int
         Number of features seen during fit.
+    X_shape_ : tuple of int
+        Shape of the X of the fit that built the model; later calls need X
+        of as many dimensions.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
     n_outputs_ : int
@@ -466,10 +476,21 @@ class _KerasWrapper(BaseKerasEstimator):
             elif key in names or key in _LEGACY_NAMES or (var_kw and "__" not in key):
                 self._set_extra({key: value})
             else:
+                name = type(self).__name__
                 valid = sorted(own | set(extra) | set(names))
+                # Without a build function, the name may be one of its
+                # arguments: say how to give it.
+                hint = (
+                    " This issue can likely be resolved by setting this "
+                    f"parameter in the constructor, `{name}(model=..., "
+                    f"{key}={value!r})`, or by setting `model` first: "
+                    "set_params takes the build function's arguments by name."
+                    if source is None
+                    else ""
+                )
                 raise ValueError(
-                    f"Invalid parameter {key!r} for estimator {type(self).__name__}."
-                    f"{suggest(key, valid)} Valid parameters are: {valid}; "
+                    f"Invalid parameter {key} for estimator {name}."
+                    f"{suggest(key, valid)}{hint} Valid parameters are: {valid}; "
                     f"routed parameters start with one of "
                     f"{[p + '__' for p in ROUTE_PREFIXES]}."
                 )
@@ -482,6 +503,15 @@ class _KerasWrapper(BaseKerasEstimator):
         self._check_fit_kwargs_conflicts()
         for key in self._extra_params():
             prefix, rest = split_route(key)
+            if prefix == "optimizer" and "__" in rest:
+                arg = rest.split("__", 1)[0]
+                raise ValueError(
+                    f"Parameter {key!r} routes further than the optimizer's "
+                    "own arguments, which an optimizer cannot take. Set an "
+                    f"argument of the optimizer as `optimizer__<argument>`, "
+                    f"e.g. `optimizer__{arg}=...`, or pass a configured "
+                    "optimizer instance as `optimizer=`."
+                )
             if prefix is None and "__" in key:
                 head = key.split("__", 1)[0]
                 raise ValueError(
@@ -514,14 +544,19 @@ class _KerasWrapper(BaseKerasEstimator):
     # Building and compiling
     # ------------------------------------------------------------------
     def _model_source(self):
-        own = getattr(self, "_keras_build_fn", None)
-        if own is not None and (self.model is not None or self.build_fn is not None):
-            given = "model" if self.model is not None else "build_fn"
+        given = self.model if self.model is not None else self.build_fn
+        if (
+            given is not None
+            and not isinstance(given, keras.Model)
+            and hasattr(self, "_keras_build_fn")
+        ):
+            name = type(self).__name__
             raise ValueError(
-                f"{type(self).__name__} cannot implement ``_keras_build_fn`` and "
-                f"be given `{given}=` too: one of them would be ignored. Pass "
-                f"`{given}=None` to build with _keras_build_fn, or use a class "
-                "without it."
+                f"{name} builds its model in its ``_keras_build_fn`` method and "
+                f"was also given a build function as `model`; which one to use "
+                f"is ambiguous. This class cannot implement ``_keras_build_fn`` "
+                f"if using the `model` parameter: drop `model=`, or use "
+                f"{name}'s parent class with `model=`."
             )
         if self.model is not None:
             return self.model
@@ -534,13 +569,13 @@ class _KerasWrapper(BaseKerasEstimator):
                 stacklevel=4,
             )
             return self.build_fn
+        own = getattr(self, "_keras_build_fn", None)
         if own is not None:
             return own
         raise ValueError(
             f"{type(self).__name__} needs a model: pass `model=` a function that "
-            "returns a Keras model, or a keras.Model instance (a subclass used "
-            "without `model` must implement ``_keras_build_fn``, a method that "
-            "builds it)."
+            "returns a Keras model, or a keras.Model instance (a subclass that "
+            "passes neither must implement ``_keras_build_fn``)."
         )
 
     def _compile_arguments(self, default_loss=None):
@@ -569,11 +604,14 @@ class _KerasWrapper(BaseKerasEstimator):
         from_dict = {k for k in self.model_kwargs or {} if f"model__{k}" not in params}
         if isinstance(source, keras.Model):
             check_unused(extra, model_params, None, self._get_param_names(), from_dict)
-            return copy_model(source, X)
+            model = copy_model(source, X)
+            self._check_compiled_loss(model)
+            return model
         if not callable(source):
             raise TypeError(
-                f"`model` must be a callable returning a keras.Model or a "
-                f"keras.Model instance; got {type(source).__name__}."
+                f"``model`` must be a keras.Model instance or a function (or "
+                f"class) that returns one; got an instance of "
+                f"{type(source).__name__}, which is neither."
             )
         check_unused(extra, model_params, source, self._get_param_names(), from_dict)
         default_loss = self.target_encoder_.default_loss(meta["n_outputs_expected_"])
@@ -598,7 +636,38 @@ class _KerasWrapper(BaseKerasEstimator):
             )
         if inspect.isclass(source) and model is source:
             raise TypeError("The build function must return a model instance.")
+        self._check_compiled_loss(model)
         return model
+
+    def _check_compiled_loss(self, model):
+        """Refuse a ``loss`` that a model compiled elsewhere does not use.
+
+        A model that comes compiled (by the build function, or a compiled
+        ``keras.Model`` given as ``model``) keeps its compile settings, so a
+        ``loss`` parameter set away from its default to another loss would be
+        silently ignored.  Lists and dicts of losses are not compared.
+        """
+        given, compiled = self.loss, getattr(model, "loss", None)
+        if not model.compiled or given is None or compiled is None:
+            return
+        if any(isinstance(v, (list, tuple, dict)) for v in (given, compiled)):
+            return
+        default = inspect.signature(type(self).__init__).parameters.get("loss")
+        default = None if default is None else default.default
+        if default not in (None, inspect.Parameter.empty) and not losses_differ(
+            given, default
+        ):
+            return
+        if losses_differ(given, compiled):
+            raise ValueError(
+                f"loss={loss_name(given)!r} but model compiled with "
+                f"{loss_name(compiled)!r}: the model comes compiled, so `loss` "
+                "would be ignored. Remove `loss=` (or set it to the compiled "
+                "loss), or leave the model uncompiled: the estimator then "
+                "compiles it with `loss`, `optimizer` and `metrics` (a build "
+                "function may also ask for `compile_kwargs` and call "
+                "model.compile(**compile_kwargs))."
+            )
 
     def _compile_model(self, model, default_loss):
         model.compile(**self._compile_arguments(default_loss))

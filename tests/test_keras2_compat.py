@@ -102,7 +102,7 @@ def test_set_params_takes_build_arguments_and_suggests_near_misses(pima):
     # The model set in the same call decides which arguments are valid.
     fresh = KerasClassifier().set_params(model=create_model, init="uniform")
     assert fresh.init == "uniform"
-    with pytest.raises(ValueError, match="Invalid parameter 'init'"):
+    with pytest.raises(ValueError, match="Invalid parameter init for"):
         KerasClassifier(baseline_model).set_params(init="uniform")
 
 
