@@ -652,11 +652,8 @@ class _KerasWrapper(BaseKerasEstimator):
             return
         if any(isinstance(v, (list, tuple, dict)) for v in (given, compiled)):
             return
-        default = inspect.signature(type(self).__init__).parameters.get("loss")
-        default = None if default is None else default.default
-        if default not in (None, inspect.Parameter.empty) and not losses_differ(
-            given, default
-        ):
+        default = self._default("loss")
+        if default is not None and not losses_differ(given, default):
             return
         if losses_differ(given, compiled):
             raise ValueError(
