@@ -584,7 +584,7 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _meta(self, X, y, seed):
         """Return what a build function may want to know about the data
-        (``seed`` is the fit's seed, or None)."""
+        (``seed`` is the fit's seed, or None: then there is no ``seed_``)."""
         target = self.target_encoder_
         y = np.asarray(y)
         meta = {
@@ -596,8 +596,9 @@ class BaseKerasEstimator(BaseEstimator):
             "target_type_": target.target_type,
             "n_outputs_": target.n_outputs,
             "n_outputs_expected_": target.output_units(),
-            "seed_": seed,
         }
+        if seed is not None:
+            meta["seed_"] = seed
         if hasattr(self, "feature_names_in_"):
             meta["feature_names_in_"] = self.feature_names_in_
         return meta

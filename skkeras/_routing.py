@@ -32,6 +32,8 @@ ROUTE_DICTS = {"model": "model_kwargs", "fit": "fit_kwargs"}
 
 # Arguments a build function may ask for by name, besides its own parameters.
 SPECIAL_BUILD_ARGS = ("meta", "compile_kwargs", "params", "X", "y")
+# Those of them that scikeras passes to a build function's ``**kwargs``.
+SCIKERAS_BUILD_ARGS = ("meta", "compile_kwargs", "params")
 
 
 def split_route(name):
@@ -121,7 +123,10 @@ def call_build_fn(fn, *, base_params, extra_params, model_params, specials):
         they take precedence.
     specials : dict
         ``meta``, ``compile_kwargs``, ``params``, ``X`` and ``y``, passed
-        when named.
+        when named; a function with ``**kwargs`` gets ``meta``,
+        ``compile_kwargs`` and ``params`` in them too, after its own
+        arguments, as scikeras passes them (a class does not: its
+        ``**kwargs`` usually go on to ``keras.Model.__init__``).
     """
     names, var_kw = signature_of(fn)
     kwargs = {}
@@ -129,8 +134,9 @@ def call_build_fn(fn, *, base_params, extra_params, model_params, specials):
         for key, value in source.items():
             if key in names or (var_kw and source is not base_params):
                 kwargs[key] = value
+    to_kwargs = () if inspect.isclass(fn) or not var_kw else SCIKERAS_BUILD_ARGS
     for key, value in specials.items():
-        if key in names:
+        if key in names or key in to_kwargs:
             kwargs[key] = value
     return fn(**kwargs)
 

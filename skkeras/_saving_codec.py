@@ -22,7 +22,7 @@ from collections.abc import Hashable
 import numpy as np
 
 from ._saving_archive import _check, _Damaged
-from ._saving_schema import target_problem
+from ._saving_schema import is_identity_transformer, target_problem
 from ._saving_trust import ALLOWED, blocked
 from ._saving_trust import DROPPED as DROPPED_VERDICT
 
@@ -195,6 +195,9 @@ class _Encoder:
         if isinstance(value, (ClassifierTarget, RegressorTarget)):
             attrs = self.encode(dict(vars(value)), where)
             return {_TAG: "target", "class": type(value).__name__, "attributes": attrs}
+        if is_identity_transformer(value):
+            # The wrappers' feature_encoder_, stored without naming a class.
+            return {_TAG: "identity_transformer"}
         if isinstance(value, BaseEstimator):
             # scikit-learn-style objects (skkeras' schedules ...): the
             # constructor arguments are get_params(deep=False).
@@ -470,6 +473,12 @@ class _Decoder:
             f"{where} has no argument dict",
         )
         return cls(**args)
+
+    def _tag_identity_transformer(self, value, where):
+        from sklearn.preprocessing import FunctionTransformer
+
+        _check(set(value) == {_TAG}, f"{where} is a malformed identity transformer")
+        return FunctionTransformer()
 
     def _tag_target(self, value, where):
         from . import _targets

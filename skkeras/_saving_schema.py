@@ -115,11 +115,22 @@ _MLP = {
 }
 
 
+def is_identity_transformer(value):
+    """Whether ``value`` is ``FunctionTransformer()``: the wrappers'
+    ``feature_encoder_``, which passes X on unchanged."""
+    from sklearn.preprocessing import FunctionTransformer
+
+    return type(value) is FunctionTransformer and (
+        value.get_params(deep=False) == FunctionTransformer().get_params(deep=False)
+    )
+
+
 def declared_attributes(cls):
     """Return ``{name: Spec}`` for the fitted attributes ``cls`` declares."""
     from ._mlp import _BaseMLP
     from ._predictors import ClassifierBase, NumericTargetBase
     from ._targets import ClassifierTarget, RegressorTarget
+    from ._wrappers import _KerasWrapper
 
     declared = dict(_COMMON)
     if issubclass(cls, ClassifierBase):
@@ -133,6 +144,15 @@ def declared_attributes(cls):
     )
     if issubclass(cls, _BaseMLP):
         declared.update(_MLP)
+    if issubclass(cls, _KerasWrapper):
+        # scikeras' fitted attributes.
+        types = _TARGET_TYPES[target.__name__]
+        declared["target_type_"] = Spec(
+            f"one of {list(types)}", lambda v: isinstance(v, str) and v in types
+        )
+        declared["feature_encoder_"] = Spec(
+            "FunctionTransformer()", is_identity_transformer
+        )
     return declared
 
 
@@ -156,6 +176,10 @@ def attribute_problem(cls, attributes):
     )
     if missing:
         return f"it lacks the fitted attribute(s) {missing} of {cls.__name__}"
+    if "target_type_" in attributes and (
+        attributes["target_type_"] != attributes["target_encoder_"].target_type
+    ):
+        return "its target_type_ disagrees with its target encoder's target type"
     if "classes_" in attributes:
         classes = attributes["target_encoder_"].classes
         if not np.array_equal(attributes["classes_"], classes):

@@ -11,6 +11,7 @@ import numbers
 import warnings
 
 import keras
+from sklearn.preprocessing import FunctionTransformer
 
 from ._base import BaseKerasEstimator
 from ._keras_objects import (
@@ -38,6 +39,11 @@ from ._targets import loss_name
 # Keras 1's names of parameters, which Keras 2's ``keras.wrappers`` still took.
 _LEGACY_NAMES = {"nb_epoch": "epochs"}
 
+
+class BuildFnWarning(FutureWarning, UserWarning):
+    """``build_fn=`` is deprecated: a FutureWarning, as scikit-learn warns of
+    deprecations, and a UserWarning, as scikeras warned of this one."""
+
 _COMMON_DOC = """
     Parameters
     ----------
@@ -53,7 +59,8 @@ _COMMON_DOC = """
         a TypeError at fit; pass a function that builds it and loads its
         weights instead.  A build function may ask by name for ``meta``
         (a dict with ``n_features_in_``, ``X_shape_``, ``n_outputs_``,
-        ``target_type_``, ``n_classes_``, ``classes_`` ...),
+        ``target_type_``, ``n_classes_``, ``classes_`` ..., and ``seed_``,
+        the fit's seed, when ``random_state`` is set),
         ``compile_kwargs`` (fresh ``optimizer``, ``loss``, ``metrics``),
         ``params`` (all estimator parameters), ``X`` (the training inputs,
         for layers that adapt to data such as ``TextVectorization`` or
@@ -61,11 +68,16 @@ _COMMON_DOC = """
         passes it: one-hot rows for a classifier, one column per target for
         a regressor), and for its own arguments, given as
         ``model__name=value``, in ``model_kwargs`` or as extra keywords
-        ``name=value``.  A ``keras.wrappers`` build function
-        ``build(X, y, **model_kwargs)`` works unchanged.
+        ``name=value``.  A function with ``**kwargs`` gets ``meta``,
+        ``compile_kwargs`` and ``params`` in them too, as in scikeras; a
+        ``keras.wrappers`` build function ``build(X, y, **model_kwargs)``
+        works unchanged.  None (the default) in a subclass that defines a
+        method ``_keras_build_fn`` (scikeras' subclassing hook) builds with
+        that method, which asks for its arguments in the same way.
     build_fn : callable, default=None
         Deprecated alias of ``model`` (scikeras and ``keras.wrappers``);
-        it works, with a FutureWarning.
+        it works, with a warning that is both a FutureWarning and, as in
+        scikeras, a UserWarning.
     warm_start : bool, default=False
         If True, ``fit`` continues training the fitted model instead of
         building a new one.
@@ -183,6 +195,15 @@ _FITTED_DOC = """
         Number of targets (columns of y).
     target_encoder_ : object
         Converts targets to network outputs and back.
+    target_type_ : str
+        Type of the target seen during fit, as
+        ``sklearn.utils.multiclass.type_of_target`` names it ("binary",
+        "multiclass", "multilabel-indicator", "continuous" ...).
+    feature_encoder_ : FunctionTransformer
+        ``FunctionTransformer()``: X reaches the network unchanged (scikeras'
+        attribute of the same name).
+    initialized_ : bool
+        Whether ``fit`` or ``initialize`` has built the network.
 """
 
 
@@ -301,6 +322,42 @@ class _KerasWrapper(BaseKerasEstimator):
 
     _allow_nd = True
 
+    # The keyword arguments of keras.Model.fit, .predict and .compile that
+    # parameters reach (``fit__*`` and fit's keywords, ``predict__*``,
+    # ``compile__*``, and the named parameters of the same names), under
+    # scikeras' names for these sets.  ``x``, ``y``, ``sample_weight``,
+    # ``class_weight`` and ``initial_epoch`` come from fit's arguments and
+    # the estimator, not from parameters.
+    _fit_kwargs = frozenset(
+        {
+            "batch_size",
+            "epochs",
+            "verbose",
+            "callbacks",
+            "validation_split",
+            "validation_data",
+            "shuffle",
+            "steps_per_epoch",
+            "validation_steps",
+            "validation_batch_size",
+            "validation_freq",
+        }
+    )
+    _predict_kwargs = frozenset({"batch_size", "verbose", "steps", "callbacks"})
+    _compile_kwargs = frozenset(
+        {
+            "optimizer",
+            "loss",
+            "metrics",
+            "loss_weights",
+            "weighted_metrics",
+            "run_eagerly",
+            "steps_per_execution",
+            "jit_compile",
+            "auto_scale_loss",
+        }
+    )
+
     def __init__(
         self,
         model=None,
@@ -386,6 +443,53 @@ class _KerasWrapper(BaseKerasEstimator):
             f"{type(self).__name__!r} object has no attribute {name!r}"
         )
 
+    @property
+    def __name__(self):
+        # scikeras' estimators have one (tests and messages read it).
+        return type(self).__name__
+
+    @property
+    def initialized_(self):
+        """Whether ``fit`` or ``initialize`` has built the network (scikeras)."""
+        return self.__sklearn_is_fitted__()
+
+    @classmethod
+    def _get_param_names(cls):
+        """The constructor's parameters, and those of the parents' constructors
+        that it passes on through ``**kwargs``.
+
+        A subclass written for scikeras, ``def __init__(self, hidden=(8,),
+        **kwargs): super().__init__(**kwargs); self.hidden = hidden``, so
+        keeps ``epochs``, ``random_state`` ... in ``get_params``, ``clone``
+        and ``set_params``.  The wrapper's own ``**kwargs`` are routed
+        parameters, stored apart (:meth:`_set_extra`).
+        """
+        names = set()
+        for klass in cls.__mro__:
+            if "__init__" not in vars(klass):
+                continue
+            params = inspect.signature(klass.__init__).parameters.values()
+            names.update(
+                p.name
+                for p in params
+                if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+            )
+            if klass is _KerasWrapper or not any(
+                p.kind is p.VAR_KEYWORD for p in params
+            ):
+                break
+        return sorted(names)
+
+    @classmethod
+    def _default(cls, name):
+        """The default of the constructor parameter ``name``."""
+        for klass in cls.__mro__:
+            if "__init__" in vars(klass):
+                param = inspect.signature(klass.__init__).parameters.get(name)
+                if param is not None and param.default is not param.empty:
+                    return param.default
+        raise KeyError(name)
+
     def _extra_params(self):
         """Return the extra keyword parameters (routed or build arguments)."""
         return dict(self.__dict__.get("_extra", {}))
@@ -430,11 +534,17 @@ class _KerasWrapper(BaseKerasEstimator):
         source = params.get("model", self.model)
         if source is None:
             source = params.get("build_fn", self.build_fn)
+        if source is None:
+            source = getattr(self, "_keras_build_fn", None)
         names, var_kw = _build_arguments(source)
         plain = {}
         for key, value in params.items():
             prefix, _ = split_route(key)
-            if prefix is not None or (key in extra and key not in own):
+            if key in own and "__" in key:
+                # A subclass's constructor parameter such as
+                # ``model__hidden``: an attribute, as its __init__ stores it.
+                setattr(self, key, value)
+            elif prefix is not None or (key in extra and key not in own):
                 self._set_extra({key: value})
             elif key in own or key.split("__", 1)[0] in own:
                 plain[key] = value
@@ -493,12 +603,11 @@ class _KerasWrapper(BaseKerasEstimator):
         be silently ignored, e.g. by a search over ``epochs``.
         """
         fit_kwargs = self.fit_kwargs or {}
-        defaults = inspect.signature(type(self).__init__).parameters
         for key, value in fit_kwargs.items():
             if key not in _TRAINING_OPTIONS:
                 continue
             mine = getattr(self, key)
-            if _differs(mine, defaults[key].default) and _differs(mine, value):
+            if _differs(mine, self._default(key)) and _differs(mine, value):
                 raise ValueError(
                     f"`{key}` is set twice: {key}={mine!r} and fit_kwargs="
                     f"{{{key!r}: {value!r}}}, which overrides it. Keep one of "
@@ -528,19 +637,23 @@ class _KerasWrapper(BaseKerasEstimator):
             return self.model
         if self.build_fn is not None:
             warnings.warn(
-                "`build_fn` is a deprecated alias; pass the build function as "
-                "`model=` instead.",
-                FutureWarning,
+                "``build_fn`` will be renamed to ``model`` in a future release, "
+                "at which point ``build_fn`` will be refused: pass the build "
+                "function as ``model=`` instead.",
+                BuildFnWarning,
                 stacklevel=4,
             )
             return self.build_fn
+        own = getattr(self, "_keras_build_fn", None)
+        if own is not None:
+            return own
         raise ValueError(
             f"{type(self).__name__} needs a model: pass `model=` a function that "
             "returns a Keras model, or a keras.Model instance (a subclass that "
             "passes neither must implement ``_keras_build_fn``)."
         )
 
-    def _compile_kwargs(self, default_loss=None):
+    def _compile_arguments(self, default_loss=None):
         """Return fresh ``compile`` arguments from the parameters."""
         params = self.get_params(deep=False)
         kwargs = {
@@ -585,7 +698,7 @@ class _KerasWrapper(BaseKerasEstimator):
             model_params=model_params,
             specials={
                 "meta": dict(meta),
-                "compile_kwargs": self._compile_kwargs(default_loss),
+                "compile_kwargs": self._compile_arguments(default_loss),
                 "params": params,
                 "X": X,
                 "y": self.target_encoder_.build_target(y),
@@ -614,11 +727,8 @@ class _KerasWrapper(BaseKerasEstimator):
             return
         if any(isinstance(v, (list, tuple, dict)) for v in (given, compiled)):
             return
-        default = inspect.signature(type(self).__init__).parameters.get("loss")
-        default = None if default is None else default.default
-        if default not in (None, inspect.Parameter.empty) and not losses_differ(
-            given, default
-        ):
+        default = self._default("loss")
+        if default is not None and not losses_differ(given, default):
             return
         if losses_differ(given, compiled):
             raise ValueError(
@@ -632,7 +742,7 @@ class _KerasWrapper(BaseKerasEstimator):
             )
 
     def _compile_model(self, model, default_loss):
-        model.compile(**self._compile_kwargs(default_loss))
+        model.compile(**self._compile_arguments(default_loss))
 
     # ------------------------------------------------------------------
     # Training and prediction options
@@ -694,7 +804,7 @@ class _KerasWrapper(BaseKerasEstimator):
         if in_fit is None and "epochs" in kwargs:
             return kwargs.pop("epochs")  # fit's keywords take precedence
         given = kwargs.pop("epochs", None) if in_fit is not None else self.epochs
-        default = inspect.signature(type(self).__init__).parameters["epochs"].default
+        default = self._default("epochs")
         if given not in (None, default, legacy):
             raise ValueError(
                 f"Both `epochs={given}` and its Keras 1 name `nb_epoch={legacy}` "
@@ -717,11 +827,19 @@ class _KerasWrapper(BaseKerasEstimator):
         batch_size = _batch_size("batch_size", batch_size, X)
         return {"batch_size": batch_size, "predict_kwargs": kwargs}
 
+    def _initialize(self, X, y, seed, classes=None):
+        # scikeras' fitted attributes: X reaches the network unchanged.
+        self.feature_encoder_ = FunctionTransformer()
+        super()._initialize(X, y, seed, classes=classes)
+        self.target_type_ = self.target_encoder_.target_type
+
     def _meta(self, X, y, seed):
         meta = super()._meta(X, y, seed)
         if hasattr(self, "classes_"):
             meta["classes_"] = self.classes_
             meta["n_classes_"] = self.n_classes_
+        meta["feature_encoder_"] = self.feature_encoder_
+        meta["target_encoder_"] = self.target_encoder_
         return meta
 
 

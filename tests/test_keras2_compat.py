@@ -17,7 +17,7 @@ from skkeras import KerasClassifier, KerasRegressor, load, save
 from skkeras.datasets import load_pima_indians_diabetes
 
 pytestmark = [
-    pytest.mark.filterwarnings("ignore:`build_fn` is a deprecated alias:FutureWarning"),
+    pytest.mark.filterwarnings("ignore:``build_fn`` will be renamed:FutureWarning"),
     # Keras 3 on the tutorials' ``input_shape=``/``input_dim=`` arguments.
     pytest.mark.filterwarnings("ignore:Do not pass an `input_shape`:UserWarning"),
 ]
