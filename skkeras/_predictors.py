@@ -19,6 +19,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseKerasEstimator
+from ._encoders import TransformerTarget
 from ._targets import ClassifierTarget, RegressorTarget
 
 
@@ -122,6 +123,10 @@ class ClassifierBase(ClassifierMixin, BaseKerasEstimator):
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
             Predicted labels, of the type of the training labels.
         """
+        target = getattr(self, "target_encoder_", None)
+        if isinstance(target, TransformerTarget):
+            # A subclass's target_encoder decodes the network's output itself.
+            return target.decode(self._predict_raw(X))
         proba = self.predict_proba(X)  # checks that the model is fitted
         return self.target_encoder_.decode(proba)
 

@@ -12,6 +12,7 @@ import warnings
 
 import keras
 
+from . import _encoders
 from ._base import BaseKerasEstimator
 from ._keras_objects import make_callbacks, make_loss, make_metrics, make_optimizer
 from ._predictors import ClassifierBase, RegressorBase
@@ -205,7 +206,7 @@ def copy_model(source, X):
     weights = source.get_weights()
     if weights:
         if not model.built:
-            model(X[:1], training=False)
+            model(_encoders.take(X, slice(0, 1)), training=False)
         try:
             model.set_weights(weights)
         except ValueError as exc:
@@ -550,7 +551,63 @@ class _KerasWrapper(BaseKerasEstimator):
         if hasattr(self, "classes_"):
             meta["classes_"] = self.classes_
             meta["n_classes_"] = self.n_classes_
+        meta.update(_encoders.metadata(self))
         return meta
+
+    # ------------------------------------------------------------------
+    # scikeras' data-transformer hooks (see skkeras._encoders)
+    # ------------------------------------------------------------------
+    @property
+    def target_encoder(self):
+        """An unfitted transformer for the target ``y``, or None (the default).
+
+        None: skkeras encodes the target itself, from the loss and the
+        model's output units.  Override this property in a subclass, as in
+        scikeras, to return a scikit-learn transformer (``fit``,
+        ``transform``, ``inverse_transform``): it is fitted on ``y`` at every
+        fit that builds a network, its ``transform`` output (an array, or a
+        list or dict of arrays for a model with several outputs) is what
+        the network trains on, and its ``inverse_transform`` turns the
+        network's output into predictions (``inverse_transform(output,
+        return_proba=True)`` into ``predict_proba``'s probabilities).  The
+        items of its ``get_metadata()``, if it has one, become fitted
+        attributes and entries of the build function's ``meta`` (e.g.
+        ``n_classes_``, ``n_outputs_expected_``); for a classifier,
+        ``classes_`` and ``n_classes_`` come from there or from the fitted
+        transformer's attributes of those names.  The fitted transformer is
+        ``target_encoder_.transformer``; ``target_encoder_.transform``,
+        ``inverse_transform`` and ``get_metadata`` pass through to it.
+
+        Returns
+        -------
+        transformer : object or None
+        """
+        return None
+
+    @property
+    def feature_encoder(self):
+        """An unfitted transformer for the features ``X``, or None (the default).
+
+        Override this property in a subclass, as in scikeras, to return a
+        scikit-learn transformer (``fit``, ``transform``): it is fitted on the
+        validated ``X`` at every fit that builds a network (as
+        ``feature_encoder_``), and its ``transform`` output (an array, or a
+        list or dict of arrays for a model with several inputs) is what the
+        network takes at fit and predict.  The items of its
+        ``get_metadata()``, if it has one, become fitted attributes and
+        entries of ``meta``.
+
+        Returns
+        -------
+        transformer : object or None
+        """
+        return None
+
+    def _fit_encoders(self, X, y):
+        return _encoders.fit_encoders(self, X, y)
+
+    def _model_input(self, X):
+        return _encoders.model_input(self, X)
 
 
 class KerasClassifier(ClassifierBase, _KerasWrapper):
