@@ -155,6 +155,15 @@ class RandomSplit:
         self.fraction = fraction
 
 
+_SEVERAL_OUTPUTS = (
+    "The model has several outputs; with their own target encoding, skkeras "
+    "estimators train single-output models. Concatenate the outputs in the "
+    "model, or subclass the estimator and override its target_encoder "
+    "property to give the model one target per output (user guide: "
+    "'Multi-input and multi-output models')."
+)
+
+
 def output_shape(model, X):
     """Return the shape of a single-output model's output, batch axis first."""
     try:
@@ -164,16 +173,10 @@ def output_shape(model, X):
     if shape is None or isinstance(shape, (list, dict)):
         out = model(take(X, slice(0, 1)), training=False)
         if isinstance(out, (list, tuple, dict)):
-            raise ValueError(
-                "The model has several outputs; skkeras estimators train "
-                "single-output models. Concatenate the outputs in the model."
-            )
+            raise ValueError(_SEVERAL_OUTPUTS)
         shape = tuple(out.shape)
     if isinstance(shape, tuple) and shape and isinstance(shape[0], tuple):
-        raise ValueError(
-            "The model has several outputs; skkeras estimators train "
-            "single-output models. Concatenate the outputs in the model."
-        )
+        raise ValueError(_SEVERAL_OUTPUTS)
     return tuple(shape)
 
 

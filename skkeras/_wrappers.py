@@ -147,8 +147,18 @@ _FITTED_DOC = """
         Names of features seen during fit, when X has string column names.
     n_outputs_ : int
         Number of targets (columns of y).
+    target_type_ : str
+        Type of the target, as ``sklearn.utils.multiclass.type_of_target``
+        names it (``"binary"``, ``"multiclass"``, ``"continuous"`` ...).
     target_encoder_ : object
-        Converts targets to network outputs and back.
+        Converts targets to network outputs and back: skkeras' own encoding,
+        or, in a subclass overriding the ``target_encoder`` property (for a
+        model with several outputs, as in scikeras), one around that fitted
+        transformer (``target_encoder_.transformer``).
+    feature_encoder_ : object
+        Only in a subclass overriding the ``feature_encoder`` property (for a
+        model with several inputs, as in scikeras): that fitted transformer,
+        which turns ``X`` into the network's input.
 """
 
 
