@@ -30,6 +30,7 @@ from sklearn.utils.validation import (
 
 from . import _engine, _replay
 from ._callbacks import BestCheckpoint, check_checkpoint
+from ._encoders import TransformerTarget, take
 from ._keras_objects import history_names
 from ._seeding import resolve_seed, seeded
 from ._sklearn_compat import check_sample_weight
@@ -162,7 +163,7 @@ def output_shape(model, X):
     except (AttributeError, ValueError):
         shape = None
     if shape is None or isinstance(shape, (list, dict)):
-        out = model(X[:1], training=False)
+        out = model(take(X, slice(0, 1)), training=False)
         if isinstance(out, (list, tuple, dict)):
             raise _several_outputs(len(out))
         shape = tuple(out.shape)
@@ -176,8 +177,11 @@ def _several_outputs(n):
     return ValueError(
         f"The model has {n} outputs, but the target y is one array (a training "
         "target input of size 1); skkeras estimators train single-output "
-        "models. Concatenate the outputs in the model, e.g. "
-        "keras.layers.Concatenate()([out_1, out_2])."
+        "models with their own target encoding. Concatenate the outputs in "
+        "the model, e.g. keras.layers.Concatenate()([out_1, out_2]), or "
+        "subclass the estimator and override its target_encoder property to "
+        "give the model one target per output (user guide: 'Multi-input and "
+        "multi-output models')."
     )
 
 
@@ -561,15 +565,21 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _initialize(self, X, y, seed, classes=None):
         """Set up the target codec, the ``meta`` mapping and a fresh model."""
-        target = self._make_target(y, classes)
+        X_model, target = self._fit_encoders(X, y)
+        if target is None:
+            target = self._make_target(y, classes)
         self.target_encoder_ = target
         self.n_outputs_ = target.n_outputs
+        self.target_type_ = target.target_type
         meta = self._meta(X, y, seed)
         with seeded(seed, tensorflow=False):
-            model = self._build_model(meta, X, y)
-            shape = output_shape(model, X)
-            check_output_shape(shape, y, target.output_units())
-            units = _units(shape)
+            model = self._build_model(meta, X_model, y)
+            if isinstance(target, TransformerTarget):
+                units = None  # the user's target_encoder matches the outputs
+            else:
+                shape = output_shape(model, X_model)
+                check_output_shape(shape, y, target.output_units())
+                units = _units(shape)
             if not model.compiled:
                 self._compile_model(model, target.default_loss(units))
         check_trainable(model)
@@ -581,6 +591,19 @@ class BaseKerasEstimator(BaseEstimator):
         self.model_ = model
         self.history_ = {}
         self.n_iter_ = 0
+
+    def _fit_encoders(self, X, y):
+        """Return ``(X as the network takes it, target codec or None)``.
+
+        None: the estimator's own target codec (:meth:`_make_target`).  The
+        general wrappers fit a subclass's ``feature_encoder`` and
+        ``target_encoder`` here (:mod:`skkeras._encoders`).
+        """
+        return X, None
+
+    def _model_input(self, X):
+        """Return the validated ``X`` as the network takes it."""
+        return X
 
     def _meta(self, X, y, seed):
         """Return what a build function may want to know about the data
@@ -611,6 +634,7 @@ class BaseKerasEstimator(BaseEstimator):
         :class:`RandomSplit`, a seeded random split (stratified for
         classifiers); or a tuple ``(X_val, y_val[, w_val])`` of raw data.
         """
+        X = self._model_input(X)
         y_enc = self.target_encoder_.encode(y)
         sample_weight = self._class_sample_weight(y, sample_weight)
         if validation is None or (
@@ -619,7 +643,7 @@ class BaseKerasEstimator(BaseEstimator):
             return X, y_enc, mean_one(sample_weight), None
         if isinstance(validation, (tuple, list)):
             return X, y_enc, mean_one(sample_weight), self._encode_validation(validation)
-        n = X.shape[0]
+        n = len(y)
         if isinstance(validation, RandomSplit):
             val_idx = self._random_validation_indices(y, validation.fraction, seed)
         else:
@@ -634,10 +658,10 @@ class BaseKerasEstimator(BaseEstimator):
         val = np.zeros(n, dtype=bool)
         val[val_idx] = True
         w_fit = None if sample_weight is None else sample_weight[~val]
-        val_data = (X[val], y_enc[val])
+        val_data = (take(X, val), take(y_enc, val))
         if sample_weight is not None:
             val_data += (sample_weight[val],)
-        return X[~val], y_enc[~val], mean_one(w_fit), val_data
+        return take(X, ~val), take(y_enc, ~val), mean_one(w_fit), val_data
 
     def _encode_validation(self, validation):
         """Validate and encode user-given ``(X_val, y_val[, w_val])``."""
@@ -655,7 +679,7 @@ class BaseKerasEstimator(BaseEstimator):
                 f"validation_data has {X_val.shape[0]} samples in X but "
                 f"{len(y_val)} in y."
             )
-        out = (X_val, self.target_encoder_.encode(y_val))
+        out = (self._model_input(X_val), self.target_encoder_.encode(y_val))
         if len(validation) == 3 and validation[2] is not None:
             out += (check_sample_weight(validation[2], X_val),)
         return out
@@ -700,7 +724,7 @@ class BaseKerasEstimator(BaseEstimator):
         check_is_fitted(self)
         limit_framework_threads()
         X, _ = self._validate_X(X, reset=False)
-        out = self._network_output(X, **predict_params)
+        out = self._network_output(self._model_input(X), **predict_params)
         if isinstance(out, np.ndarray) and out.dtype.kind == "f" and not np.all(
             np.isfinite(out)
         ):

@@ -22,6 +22,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseKerasEstimator
+from ._encoders import TransformerTarget
 from ._routing import routed
 from ._targets import ClassifierTarget, RegressorTarget
 
@@ -162,6 +163,10 @@ class ClassifierBase(ClassifierMixin, BaseKerasEstimator):
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
             Predicted labels, of the type of the training labels.
         """
+        target = getattr(self, "target_encoder_", None)
+        if isinstance(target, TransformerTarget):
+            # A subclass's target_encoder decodes the network's output itself.
+            return target.decode(self._predict_raw(X, **predict_params))
         # predict_proba checks that the model is fitted.
         proba = self.predict_proba(X, **predict_params)
         return self.target_encoder_.decode(proba)

@@ -39,6 +39,7 @@ import zlib
 
 import numpy as np
 
+from ._base import BaseKerasEstimator
 from ._keras_compat import safe_mode_scope
 from ._saving_archive import (
     BoundedArchive,
@@ -143,9 +144,18 @@ def save(estimator, path):
     """
     name = type(estimator).__name__
     if name not in _ESTIMATORS or type(estimator) is not _estimator_class(name):
+        subclass = ""
+        if isinstance(estimator, BaseKerasEstimator):
+            subclass = (
+                " A subclass of one (e.g. one overriding target_encoder or "
+                "feature_encoder) holds arbitrary code, which this format does "
+                "not store: pickle it (joblib.dump) instead, or save the plain "
+                "estimator."
+            )
         raise TypeError(
             f"skkeras.save saves skkeras estimators ({', '.join(_ESTIMATORS)}); "
             f"got {type(estimator).__module__}.{type(estimator).__qualname__}."
+            + subclass
         )
     import keras
     import sklearn

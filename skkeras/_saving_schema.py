@@ -87,6 +87,9 @@ _COMMON = {
         "a 1-D array of feature names (strings)", _is_names, required=False
     ),
     "n_outputs_": _POSITIVE_INT,
+    "target_type_": Spec(
+        "a str (a scikit-learn target type)", lambda v: isinstance(v, str), False
+    ),
     "history_": Spec("a dict of str to lists of floats", _is_history),
     "n_iter_": _INT,
     "_weight_scale": _SCALE,

@@ -11,8 +11,8 @@ import numbers
 import warnings
 
 import keras
-from sklearn.preprocessing import FunctionTransformer
 
+from . import _encoders
 from ._base import BaseKerasEstimator
 from ._keras_objects import (
     acts_in_predict,
@@ -193,15 +193,19 @@ _FITTED_DOC = """
         Names of features seen during fit, when X has string column names.
     n_outputs_ : int
         Number of targets (columns of y).
-    target_encoder_ : object
-        Converts targets to network outputs and back.
     target_type_ : str
-        Type of the target seen during fit, as
-        ``sklearn.utils.multiclass.type_of_target`` names it ("binary",
-        "multiclass", "multilabel-indicator", "continuous" ...).
-    feature_encoder_ : FunctionTransformer
-        ``FunctionTransformer()``: X reaches the network unchanged (scikeras'
-        attribute of the same name).
+        Type of the target, as ``sklearn.utils.multiclass.type_of_target``
+        names it (``"binary"``, ``"multiclass"``, ``"continuous"`` ...).
+    target_encoder_ : object
+        Converts targets to network outputs and back: skkeras' own encoding,
+        or, in a subclass overriding the ``target_encoder`` property (for a
+        model with several outputs, as in scikeras), one around that fitted
+        transformer (``target_encoder_.transformer``).
+    feature_encoder_ : object
+        Turns ``X`` into the network's input: ``FunctionTransformer()`` (X
+        reaches the network unchanged; scikeras' attribute of the same name),
+        or, in a subclass overriding the ``feature_encoder`` property (for a
+        model with several inputs, as in scikeras), that fitted transformer.
     initialized_ : bool
         Whether ``fit`` or ``initialize`` has built the network.
 """
@@ -302,7 +306,7 @@ def copy_model(source, X):
     weights = source.get_weights()
     if weights:
         if not model.built:
-            model(X[:1], training=False)
+            model(_encoders.take(X, slice(0, 1)), training=False)
         try:
             model.set_weights(weights)
         except ValueError as exc:
@@ -827,12 +831,6 @@ class _KerasWrapper(BaseKerasEstimator):
         batch_size = _batch_size("batch_size", batch_size, X)
         return {"batch_size": batch_size, "predict_kwargs": kwargs}
 
-    def _initialize(self, X, y, seed, classes=None):
-        # scikeras' fitted attributes: X reaches the network unchanged.
-        self.feature_encoder_ = FunctionTransformer()
-        super()._initialize(X, y, seed, classes=classes)
-        self.target_type_ = self.target_encoder_.target_type
-
     def _meta(self, X, y, seed):
         meta = super()._meta(X, y, seed)
         if hasattr(self, "classes_"):
@@ -840,7 +838,63 @@ class _KerasWrapper(BaseKerasEstimator):
             meta["n_classes_"] = self.n_classes_
         meta["feature_encoder_"] = self.feature_encoder_
         meta["target_encoder_"] = self.target_encoder_
+        meta.update(_encoders.metadata(self))
         return meta
+
+    # ------------------------------------------------------------------
+    # scikeras' data-transformer hooks (see skkeras._encoders)
+    # ------------------------------------------------------------------
+    @property
+    def target_encoder(self):
+        """An unfitted transformer for the target ``y``, or None (the default).
+
+        None: skkeras encodes the target itself, from the loss and the
+        model's output units.  Override this property in a subclass, as in
+        scikeras, to return a scikit-learn transformer (``fit``,
+        ``transform``, ``inverse_transform``): it is fitted on ``y`` at every
+        fit that builds a network, its ``transform`` output (an array, or a
+        list or dict of arrays for a model with several outputs) is what
+        the network trains on, and its ``inverse_transform`` turns the
+        network's output into predictions (``inverse_transform(output,
+        return_proba=True)`` into ``predict_proba``'s probabilities).  The
+        items of its ``get_metadata()``, if it has one, become fitted
+        attributes and entries of the build function's ``meta`` (e.g.
+        ``n_classes_``, ``n_outputs_expected_``); for a classifier,
+        ``classes_`` and ``n_classes_`` come from there or from the fitted
+        transformer's attributes of those names.  The fitted transformer is
+        ``target_encoder_.transformer``; ``target_encoder_.transform``,
+        ``inverse_transform`` and ``get_metadata`` pass through to it.
+
+        Returns
+        -------
+        transformer : object or None
+        """
+        return None
+
+    @property
+    def feature_encoder(self):
+        """An unfitted transformer for the features ``X``, or None (the default).
+
+        Override this property in a subclass, as in scikeras, to return a
+        scikit-learn transformer (``fit``, ``transform``): it is fitted on the
+        validated ``X`` at every fit that builds a network (as
+        ``feature_encoder_``), and its ``transform`` output (an array, or a
+        list or dict of arrays for a model with several inputs) is what the
+        network takes at fit and predict.  The items of its
+        ``get_metadata()``, if it has one, become fitted attributes and
+        entries of ``meta``.
+
+        Returns
+        -------
+        transformer : object or None
+        """
+        return None
+
+    def _fit_encoders(self, X, y):
+        return _encoders.fit_encoders(self, X, y)
+
+    def _model_input(self, X):
+        return _encoders.model_input(self, X)
 
 
 class KerasClassifier(ClassifierBase, _KerasWrapper):
