@@ -185,7 +185,9 @@ def test_default_encoding_is_unchanged(data):
     assert _engine.last_dispatch()[0] == ("compiled" if COMPILED else "keras")
     assert type(clf.target_encoder_) is ClassifierTarget
     assert clf.target_type_ == "multiclass"
-    assert not hasattr(clf, "feature_encoder_")
+    # scikeras' identity feature encoder: X reaches the network unchanged.
+    identity = clf.feature_encoder_
+    assert type(identity) is FunctionTransformer and identity.func is None
     assert clf.target_encoder is None and clf.feature_encoder is None
 
 
@@ -203,7 +205,7 @@ def test_list_output_model_needs_a_target_encoder(data):
         heads = [keras.layers.Dense(3)(inp), keras.layers.Dense(3)(inp)]
         return keras.Model(inp, heads)
 
-    with pytest.raises(ValueError, match="several outputs"):
+    with pytest.raises(ValueError, match="2 outputs.*override its target_encoder"):
         KerasClassifier(two_heads).fit(X, y[:, 1])
 
 
