@@ -509,7 +509,9 @@ class BaseKerasEstimator(BaseEstimator):
         X, y, sample_weight, seed = self._begin_fit(
             X, y, sample_weight, warm=warm, classes=classes
         )
-        options = self._train_options(dict(fit_params), X)
+        # The options see X as the network takes it (batch_size=-1 needs
+        # its shape); a subclass's feature_encoder may change it.
+        options = self._train_options(dict(fit_params), self._model_input(X))
         if checkpoint is not None:
             options["callbacks"] = list(options["callbacks"]) + [
                 BestCheckpoint(self, checkpoint)
