@@ -350,8 +350,25 @@ class TransformerBase(
 
         Returns
         -------
-        X_new : ndarray of shape (n_samples, n_outputs_)
+        X_new : ndarray of shape (n_samples, `n_outputs_`)
             The network's output, one row per sample, in Keras' float type.
         """
         out = np.asarray(self._predict_raw(X))
         return out.reshape(out.shape[0], -1)
+
+    def set_output(self, *, transform=None):
+        """Set the container of ``transform``'s output (scikit-learn's API).
+
+        Parameters
+        ----------
+        transform : {"default", "pandas", "polars"}, default=None
+            ``"default"``: a NumPy array; ``"pandas"`` or ``"polars"``: a
+            data frame with the columns of :meth:`get_feature_names_out`;
+            None leaves the setting unchanged.
+
+        Returns
+        -------
+        self : estimator instance
+            The estimator.
+        """
+        return super().set_output(transform=transform)
