@@ -18,8 +18,8 @@ Run from the repository root::
 The tutorial's grid (epochs 50/100/150, batch sizes 5/10/20, 162 fits per
 style) took 22.9 s as written and 22.2 s in scikeras' style on 2 AMD EPYC
 cores with TensorFlow (best score 0.7487 for both); ``--epochs`` and
-``--batch-sizes`` shrink it.  ``KERAS_BACKEND`` chooses the backend.  The FutureWarning on
-``build_fn`` and Keras 3's warning on ``input_shape=`` are silenced here: a
+``--batch-sizes`` shrink it.  ``KERAS_BACKEND`` chooses the backend.  The
+warning on ``build_fn`` and Keras 3's warning on ``input_shape=`` are silenced here: a
 grid would print them once per fit.
 """
 
@@ -132,7 +132,9 @@ def main(argv=None):
     for name, run in styles:
         keras.utils.set_random_seed(args.seed)
         with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", "``build_fn`` will be renamed", FutureWarning)
+            warnings.filterwarnings(
+                "ignore", "``build_fn`` will be renamed", FutureWarning
+            )
             warnings.filterwarnings("ignore", "Do not pass an `input_", UserWarning)
             start = time.perf_counter()
             grid_result = run(X, Y, epochs, batches, cv, inits)
