@@ -21,11 +21,18 @@ or not, to one file (JSON and Keras' ``.keras`` format in a zip archive) and
 The estimators are imported on first use, so that ``import skkeras`` (and
 the ``skkeras`` command line) does not start Keras and its backend until a
 network is needed.
+
+Importing skkeras first settles Keras' backend for the process (see
+:mod:`skkeras._backend_choice`): without TensorFlow installed and no
+``KERAS_BACKEND`` set, it selects JAX; a backend the user set is kept.
 """
 
 import importlib
 
+from . import _backend_choice
 from ._version import __version__
+
+_backend_choice.apply()  # before anything imports Keras
 
 _LAZY = {
     "KerasClassifier": "._wrappers",

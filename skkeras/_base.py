@@ -37,6 +37,22 @@ from ._sklearn_compat import check_sample_weight
 from ._threads import limit_framework_threads
 
 
+def _check_text_backend():
+    """Raise a clear error where raw text cannot reach a model: only the
+    TensorFlow backend has string tensors (a ``TextVectorization`` layer
+    inside the model)."""
+    backend = keras.backend.backend()
+    if backend != "tensorflow":
+        raise ValueError(
+            "X is raw text (a 1-D array of strings), which needs Keras' "
+            f"TensorFlow backend: the {backend} backend has no string tensors. "
+            "Set KERAS_BACKEND=tensorflow (pip install tensorflow, on Python "
+            "3.10 to 3.13), or turn the text into numbers before the "
+            "estimator, e.g. sklearn.feature_extraction.text.TfidfVectorizer "
+            "in a Pipeline."
+        )
+
+
 def _check_float_range(X, name="X"):
     """Refuse values that overflow Keras' float type (float32: ~3.4e38).
 
@@ -367,6 +383,7 @@ class BaseKerasEstimator(BaseEstimator):
                 f"{type(self).__name__} was fitted on {self.n_features_in_} "
                 "numeric features."
             )
+        _check_text_backend()
         self._check_X_ndim(X, reset)
         return X, y
 

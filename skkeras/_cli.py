@@ -171,10 +171,12 @@ def _pipeline(task, args):
 
 
 def _model_line(task, overrides):
+    import keras
+
     line = task.model_summary
     if overrides:
         line += "; changed: " + ", ".join(f"{k}={v!r}" for k, v in overrides.items())
-    return line
+    return f"{line}; Keras backend: {keras.backend.backend()}"
 
 
 def _data_line(task, X, y):

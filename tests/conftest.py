@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+# skkeras first: without TensorFlow it selects the backend before Keras loads.
+import skkeras  # noqa: E402, F401, I001
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402

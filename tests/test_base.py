@@ -61,6 +61,18 @@ def test_raw_strings_reach_the_model():
         clf.predict(np.random.rand(4, 3))
 
 
+@pytest.mark.skipif(
+    keras.backend.backend() == "tensorflow", reason="TensorFlow takes raw text"
+)
+def test_raw_strings_on_another_backend_fail_clearly():
+    docs, labels = _corpus()
+    clf = KerasClassifier(build_text, epochs=1, random_state=0)
+    with pytest.raises(ValueError, match="needs Keras' TensorFlow backend") as info:
+        clf.fit(docs, labels)
+    assert "KERAS_BACKEND=tensorflow" in str(info.value)
+    assert "TfidfVectorizer" in str(info.value)
+
+
 def test_text_for_a_model_fitted_on_numbers_fails_clearly():
     def build(meta):
         return keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])
