@@ -66,7 +66,14 @@ __all__ = [
 ]
 
 
+# Subpackages reachable as attributes after ``import skkeras``, imported on
+# first use (as scikit-learn's are).
+_SUBPACKAGES = ("datasets", "model_selection", "reports", "tasks")
+
+
 def __getattr__(name):
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f".{name}", __name__)
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name], __name__), name)
         globals()[name] = value
@@ -75,4 +82,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(__all__) | set(_SUBPACKAGES))

@@ -13,7 +13,7 @@ import inspect
 import keras
 
 from ._keras_compat import registered_metric_name
-from ._routing import routed
+from ._routing import routed, suggest
 
 # Short names of Keras' loss functions whose class has another name.
 _LOSS_ALIASES = {
@@ -30,6 +30,10 @@ _LOSS_ALIASES = {
 }
 
 
+# The Keras namespace of each kind of object (``keras.losses`` ...).
+_PLURAL = {"optimizer": "optimizers", "loss": "losses", "metric": "metrics"}
+
+
 def _camel(name):
     return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
 
@@ -39,18 +43,28 @@ def _fresh(obj, kwargs, kind, getter):
     if obj is None:
         return None
     if inspect.isclass(obj):
+        _check_arguments(obj, kwargs, kind)
         return obj(**kwargs)
     if isinstance(obj, str):
         if not kwargs:
             return getter(obj)
         class_name = _LOSS_ALIASES.get(obj.lower(), _camel(obj))
+        namespace = getattr(keras, _PLURAL[kind], None)
+        cls = getattr(namespace, class_name, None)
+        if not inspect.isclass(cls):
+            try:
+                cls = type(getter(obj))
+            except (ValueError, TypeError):
+                cls = None
+        if inspect.isclass(cls) and cls.__name__ != "function":
+            _check_arguments(cls, kwargs, kind)
         try:
             return getter({"class_name": class_name, "config": kwargs})
         except (ValueError, TypeError) as exc:
             raise ValueError(
                 f"Could not create the {kind} {obj!r} with arguments {kwargs}: "
                 f"{exc}. Pass the {kind} class instead, e.g. "
-                f"`{kind}=keras.{kind}s.{class_name}`."
+                f"`{kind}=keras.{_PLURAL[kind]}.{class_name}`."
             ) from exc
     if hasattr(obj, "get_config") and hasattr(type(obj), "from_config"):
         config = obj.get_config()
@@ -62,6 +76,51 @@ def _fresh(obj, kwargs, kind, getter):
             f"{obj!r}: it is neither a class nor a configurable Keras object."
         )
     return obj  # a plain function (e.g. a custom loss)
+
+
+def _init_arguments(cls):
+    """The keyword arguments ``cls(...)`` names along its class hierarchy, or
+    None when one ``__init__`` takes ``**kwargs`` that it does not pass on to
+    a base class (then any name may be valid)."""
+    names = set()
+    for klass in inspect.getmro(cls):
+        init = vars(klass).get("__init__")
+        if init is None:
+            continue
+        try:
+            parameters = inspect.signature(init).parameters.values()
+        except (TypeError, ValueError):
+            return None
+        forwards = False
+        for p in parameters:
+            if p.kind is p.VAR_KEYWORD:
+                forwards = True
+            elif p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY):
+                names.add(p.name)
+        if not forwards:
+            return names - {"self"}
+    return names - {"self"}
+
+
+def _check_arguments(cls, kwargs, kind):
+    """Refuse ``kind__*`` arguments that ``cls`` does not take, naming the
+    closest ones (``optimizer__learnng_rate``: "did you mean
+    ``optimizer__learning_rate``?")."""
+    if kind not in ("optimizer", "loss"):
+        return  # metrics__* reach every metric (and their own errors say so)
+    names = _init_arguments(cls)
+    if names is None or not cls.__module__.startswith("keras"):
+        return  # a user's class: let it raise its own error
+    unknown = sorted(set(kwargs) - names)
+    if not unknown:
+        return
+    valid = sorted(f"{kind}__{n}" for n in names if not n.startswith("_"))
+    hints = "".join(suggest(f"{kind}__{k}", valid) for k in unknown)
+    listed = ", ".join(f"`{kind}__{k}`" for k in unknown)
+    verb = "is not an argument" if len(unknown) == 1 else "are not arguments"
+    raise ValueError(
+        f"{listed} {verb} of {cls.__name__}.{hints} Its arguments are: {valid}."
+    )
 
 
 def make_optimizer(optimizer, params):

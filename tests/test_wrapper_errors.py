@@ -208,3 +208,67 @@ def test_model_with_several_outputs():
 
     with pytest.raises(ValueError, match="The model has 2 outputs.*Concatenate"):
         KerasClassifier(two_outputs).fit(X, y_clf)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        (
+            {"optimizer__learnng_rate": 0.1},
+            r"`optimizer__learnng_rate` is not an argument of RMSprop\. Did you "
+            r"mean `optimizer__learning_rate`",
+        ),
+        (
+            {"optimizer": "adam", "optimizer__bta_1": 0.8},
+            r"not an argument of Adam\. Did you mean `optimizer__beta_1`",
+        ),
+        (
+            {"optimizer": keras.optimizers.SGD, "optimizer__momentm": 0.9},
+            r"not an argument of SGD\. Did you mean `optimizer__momentum`",
+        ),
+        (
+            {"loss": "sparse_categorical_crossentropy", "loss__from_logit": True},
+            r"not an argument of SparseCategoricalCrossentropy\. Did you mean "
+            r"`loss__from_logits`",
+        ),
+    ],
+)
+def test_misspelled_routed_arguments_name_the_right_one(params, message):
+    X, y = _two_class_data()
+    with pytest.raises(ValueError, match=message):
+        KerasClassifier(_softmax_build, **params).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"optimizer__learning_rate": 0.01},
+        {"optimizer": "adam", "optimizer__beta_1": 0.8, "optimizer__clipnorm": 1.0},
+        {"optimizer": keras.optimizers.SGD, "optimizer__momentum": 0.9},
+        {"loss": "sparse_categorical_crossentropy", "loss__from_logits": False},
+    ],
+)
+def test_correct_routed_arguments_are_accepted(params):
+    X, y = _two_class_data()
+    clf = KerasClassifier(_softmax_build, **params).fit(X, y)
+    optimizer = clf.model_.optimizer
+    for key, value in params.items():
+        if key.startswith("optimizer__"):
+            name = key[len("optimizer__") :]
+            got = keras.ops.convert_to_numpy(getattr(optimizer, name))
+            assert got == pytest.approx(value)
+
+
+def _two_class_data():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(24, 3)).astype(np.float32)
+    return X, (X[:, 0] > 0).astype(int)
+
+
+def _softmax_build(meta):
+    return keras.Sequential(
+        [
+            keras.Input((meta["n_features_in_"],)),
+            keras.layers.Dense(meta["n_classes_"], activation="softmax"),
+        ]
+    )
