@@ -87,9 +87,6 @@ _COMMON = {
         "a 1-D array of feature names (strings)", _is_names, required=False
     ),
     "n_outputs_": _POSITIVE_INT,
-    "target_type_": Spec(
-        "a str (a scikit-learn target type)", lambda v: isinstance(v, str), False
-    ),
     "history_": Spec("a dict of str to lists of floats", _is_history),
     "n_iter_": _INT,
     "_weight_scale": _SCALE,
@@ -145,16 +142,17 @@ def declared_attributes(cls):
     declared["target_encoder_"] = Spec(
         f"a {target.__name__}", lambda v: type(v) is target
     )
+    # Files written before these attributes existed lack them.
+    types = _TARGET_TYPES[target.__name__]
+    declared["target_type_"] = Spec(
+        f"one of {list(types)}", lambda v: isinstance(v, str) and v in types, False
+    )
     if issubclass(cls, _BaseMLP):
         declared.update(_MLP)
     if issubclass(cls, _KerasWrapper):
-        # scikeras' fitted attributes.
-        types = _TARGET_TYPES[target.__name__]
-        declared["target_type_"] = Spec(
-            f"one of {list(types)}", lambda v: isinstance(v, str) and v in types
-        )
+        # scikeras' fitted attribute.
         declared["feature_encoder_"] = Spec(
-            "FunctionTransformer()", is_identity_transformer
+            "FunctionTransformer()", is_identity_transformer, False
         )
     return declared
 
