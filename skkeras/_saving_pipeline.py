@@ -114,6 +114,13 @@ def split_pipeline(pipeline):
                 "Save the pipeline's parts separately."
             )
     data = skops.io.dumps(head)
+    nameless = [name for name in untrusted_types(data) if "<lambda>" in name]
+    if nameless:
+        raise TypeError(
+            f"skkeras.save cannot store the pipeline: it holds {nameless[0]}, "
+            "a lambda, which has no name to be found by on load. Define it "
+            "with `def` at module level."
+        )
     return PipelineLayout(name, skops.__version__), data, final
 
 

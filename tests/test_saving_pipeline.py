@@ -239,6 +239,8 @@ def test_save_refuses_what_it_cannot_store(folder):
         save(make_pipeline(StandardScaler()), "x.skkeras")
     with pytest.raises(TypeError, match="only skkeras estimator is its final step"):
         save(make_pipeline(MLPRegressor(), _mlp()), "x.skkeras")
+    with pytest.raises(TypeError, match="a lambda, which has no name"):
+        save(make_pipeline(FunctionTransformer(lambda X: X), _mlp()), "x.skkeras")
     assert os.listdir(folder) == []
 
 
