@@ -25,6 +25,7 @@ import re
 import sys
 import time
 import warnings
+from typing import NamedTuple
 
 __all__ = ["main"]
 
@@ -464,12 +465,23 @@ def _cmd_grid(args):
 # ----------------------------------------------------------------------
 # skkeras fit / predict
 # ----------------------------------------------------------------------
-def _cmd_fit(args):
-    import joblib
+# Extensions of the pickles ``skkeras fit`` wrote before it used skkeras.save.
+_PICKLE_EXTENSIONS = (".joblib", ".pkl", ".pickle")
+_SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 
+
+def _cmd_fit(args):
+    from . import save
     from .reports._text import duration
 
     task = _task(args.task)
+    if args.out.lower().endswith(_PICKLE_EXTENSIONS):
+        stem = os.path.splitext(args.out)[0]
+        raise CLIError(
+            f"{PROG} fit writes skkeras model files, not pickles: use "
+            f"--out {stem}.skkeras (a file that runs no code when loaded)",
+            code=2,
+        )
     folder = os.path.dirname(os.path.abspath(args.out))
     if not os.path.isdir(folder):
         raise CLIError(
@@ -483,7 +495,7 @@ def _cmd_fit(args):
     pipe.fit(X, y)
     wall = time.perf_counter() - start
     try:
-        joblib.dump(pipe, args.out)
+        save(pipe, args.out)
     except OSError as exc:
         raise CLIError(
             f"cannot write the model {args.out!r}: {exc.strerror or exc}"
@@ -494,17 +506,37 @@ def _cmd_fit(args):
         f"training {metric} {pipe.score(X, y):.4f}, in-sample)"
     )
     print(f"predict with: {PROG} predict {args.out} --csv rows.csv")
+    print(f"rows.csv needs the columns: {', '.join(map(str, X.columns))}")
     return 0
 
 
-def _read_csv(path):
+def _wrong_separator(text):
+    """The separator a one-column CSV's first lines seem to use, if not ','."""
+    import csv
+
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        found = csv.Sniffer().sniff(sample, delimiters="".join(_SEPARATORS))
+    except csv.Error:
+        return None
+    return found.delimiter
+
+
+def _read_csv(path, sep=None):
+    import io
+
     import pandas as pd
 
-    source = sys.stdin if path == "-" else path
     if path != "-" and not os.path.isfile(path):
         raise CLIError(f"no such CSV file: {path!r}")
     try:
-        frame = pd.read_csv(source)
+        if path == "-":
+            text = sys.stdin.read()
+        else:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        sep = {"\\t": "\t", "tab": "\t"}.get(sep, sep)
+        frame = pd.read_csv(io.StringIO(text), sep=sep or ",")
     except (
         pd.errors.ParserError,
         pd.errors.EmptyDataError,
@@ -515,30 +547,138 @@ def _read_csv(path):
             str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         )
         raise CLIError(f"cannot read {path!r} as CSV: {first}") from None
+    if sep is None and frame.shape[1] == 1:
+        found = _wrong_separator(text)
+        if found is not None:
+            raise CLIError(
+                f"{path!r} seems to be separated by {_SEPARATORS[found]}, not "
+                f"commas: pass --sep {found!r}"
+            )
     if frame.empty:
         raise CLIError(f"{path!r} has no rows to predict")
     return frame
 
 
 def _load_model(path):
-    import joblib
+    import zipfile
+
+    from . import load
 
     if not os.path.isfile(path):
         hint = f"write one with: {PROG} fit TASK --out {path}"
         raise CLIError(f"no such model file: {path!r} ({hint})")
+    refit = f"write one with '{PROG} fit TASK --out MODEL.skkeras'"
+    if not zipfile.is_zipfile(path):
+        with open(path, "rb") as f:
+            head = f.read(2)
+        if path.lower().endswith(_PICKLE_EXTENSIONS) or head[:1] == b"\x80":
+            raise CLIError(
+                f"{path!r} is a pickle (joblib) file, as '{PROG} fit' wrote "
+                f"before; '{PROG} predict' reads only skkeras model files, which "
+                f"run no code when loaded: {refit}"
+            )
+        raise CLIError(f"{path!r} is not an skkeras model file ({refit})")
     from .tasks._run import import_keras_quietly
 
     import_keras_quietly()
     try:
-        model = joblib.load(path)
-    except Exception as exc:  # unpickling raises many types
-        raise CLIError(
-            f"cannot load a model from {path!r} ({type(exc).__name__}: {exc}); "
-            f"it must be a file written by '{PROG} fit'"
-        ) from None
+        model = load(path)
+    except ValueError as exc:
+        raise CLIError(f"cannot load the model: {_one_line(exc)}") from None
     if not hasattr(model, "predict"):
         raise CLIError(f"{path!r} holds a {type(model).__name__}, not a fitted model")
     return model
+
+
+class _Columns(NamedTuple):
+    """The input columns of a fitted model, by how its first step encodes
+    them: as numbers, or as the categories an encoder saw in training."""
+
+    numeric: list
+    # column name -> (its categories, the encoder's handle_unknown and name)
+    categories: dict
+
+
+def _column_kinds(model, columns):
+    first = model.steps[0][1] if hasattr(model, "steps") else model
+    numeric, categories = [], {}
+    if hasattr(first, "transformers_"):  # a ColumnTransformer
+        for _, transformer, cols in first.transformers_:
+            if isinstance(transformer, str) and transformer == "drop":
+                continue
+            cols = [c for c in (cols if isinstance(cols, list) else []) if c in columns]
+            found = getattr(transformer, "categories_", None)
+            if found is not None and len(found) == len(cols):
+                unknown = getattr(transformer, "handle_unknown", "error")
+                for column, seen in zip(cols, found, strict=True):
+                    categories[column] = (seen, unknown, type(transformer).__name__)
+            elif found is None:
+                numeric += cols
+    elif getattr(first, "categories_", None) is None:
+        numeric = list(columns)
+    return _Columns(numeric, categories)
+
+
+def _rows(positions, limit=5):
+    shown = ", ".join(str(i + 1) for i in positions[:limit])
+    more = len(positions) - limit
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _prepare(X, kinds, args):
+    """Categories as the model saw them (strings read as numbers back to
+    strings), with a warning naming the columns and values it never saw."""
+    import numpy as np
+    import pandas as pd
+
+    X = X.copy()
+    for column, (seen, unknown, encoder) in kinds.categories.items():
+        values = X[column]
+        if all(isinstance(v, str) for v in seen):
+            values = values.where(values.isna(), values.astype(str))
+            X[column] = values
+        unseen = ~values.isin(seen)
+        if unseen.any() and unknown != "error":
+            rows = np.flatnonzero(unseen.to_numpy())
+            names = ", ".join(repr(v) for v in pd.unique(values[unseen])[:10])
+            where = f"row {rows[0] + 1}" if len(rows) == 1 else f"rows {_rows(rows)}"
+            _say(
+                args,
+                f"warning: column {column!r} has values the model never saw in "
+                f"training: {names} ({where}); they are predicted as no known "
+                f"category, as its {encoder}(handle_unknown={unknown!r}) does",
+            )
+    return X
+
+
+def _bad_value(X, kinds):
+    """Where a prediction failed: the first value of a column the model
+    cannot take, with its column and row, or None if none is found."""
+    import numpy as np
+    import pandas as pd
+
+    for column in kinds.numeric:
+        values = X[column]
+        numbers = pd.to_numeric(values, errors="coerce")
+        bad = np.flatnonzero(numbers.isna().to_numpy())
+        if len(bad):
+            value = values.iloc[bad[0]]
+            what = "is empty" if pd.isna(value) else f"has {value!r}"
+            return (
+                f"column {column!r}, row {bad[0] + 1} (line {bad[0] + 2}) {what}, "
+                "where the "
+                "model needs a number"
+            )
+    for column, (seen, _, _) in kinds.categories.items():
+        bad = np.flatnonzero(~X[column].isin(seen).to_numpy())
+        if len(bad):
+            known = ", ".join(map(repr, seen[:10]))
+            return (
+                f"column {column!r}, row {bad[0] + 1} (line {bad[0] + 2}) has "
+                f"{X[column].iloc[bad[0]]!r}, which the model does not know "
+                f"(it knows {known})"
+            )
+    return None
 
 
 def _model_columns(model, frame, csv):
@@ -562,17 +702,18 @@ def _model_columns(model, frame, csv):
 
 def _cmd_predict(args):
     model = _load_model(args.model)
-    frame = _read_csv(args.csv)
+    frame = _read_csv(args.csv, args.sep)
     columns = _model_columns(model, frame, args.csv)
     extra = [c for c in frame.columns if c not in columns]
     if extra:
         _say(args, f"note: columns not used by the model: {', '.join(map(str, extra))}")
-    X = frame[columns]
+    kinds = _column_kinds(model, columns)
+    X = _prepare(frame[columns], kinds, args)
     try:
         predictions = model.predict(X)
         proba = model.predict_proba(X) if hasattr(model, "predict_proba") else None
     except (ValueError, TypeError, KeyError) as exc:
-        message = " ".join(str(exc).split())
+        message = _bad_value(X, kinds) or " ".join(str(exc).split())
         raise CLIError(f"cannot predict the rows of {args.csv!r}: {message}") from None
     out = frame.copy()
     out["prediction"] = predictions
@@ -601,11 +742,20 @@ _EPILOG = f"""examples:
   {PROG} cv iris --folds 5 --set max_iter=100 hidden_layer_sizes="(16,)"
   {PROG} grid pima --quick --report pima.html  4-candidate grid search, HTML report
   {PROG} grid bank --param dropout=[0,0.2,0.4] --folds 5
-  {PROG} fit bank --out bank.joblib && {PROG} predict bank.joblib --csv rows.csv
+  {PROG} fit bank --out bank.skkeras && {PROG} predict bank.skkeras --csv rows.csv
 
 Full grids are large (pima: 54 candidates x 10 folds = 540 fits); use
 --quick (4 candidates), --param, --folds and --n-jobs to bound the time.
-Model files are pickles: load only files you trust."""
+Model files are skkeras files (skkeras.save): loading one runs no code."""
+
+
+_PREDICT_EPILOG = f"""example: five rows of the bundled bank data as rows.csv
+  python -c "from skkeras.tasks import get_task
+  get_task('bank').load()[0].head(5).to_csv('rows.csv', index=False)"
+  {PROG} predict bank.skkeras --csv rows.csv --out predictions.csv
+
+Each output row is the input row with a 'prediction' column (and, for a
+classifier, one 'proba_CLASS' column per class)."""
 
 
 def _add_common(parser, *, seed=True, jobs=True, settable=True):
@@ -714,13 +864,24 @@ def _build_parser():
     p = sub.add_parser("fit", help="train a task's recipe on its data and save it")
     p.add_argument("task", metavar="TASK", help="pima, iris, boston, bank or gender")
     p.add_argument(
-        "--out", required=True, metavar="MODEL", help="file to save the model to"
+        "--out",
+        required=True,
+        metavar="MODEL",
+        help="file to save the model to, e.g. bank.skkeras (skkeras.save's "
+        "format, no pickle; skkeras.load reads it)",
     )
     _add_common(p, jobs=False)
     p.set_defaults(handler=_cmd_fit)
 
     p = sub.add_parser(
-        "predict", help="predict the rows of a CSV file with a saved model"
+        "predict",
+        help="predict the rows of a CSV file with a saved model",
+        description=f"Predict the rows of a CSV file with a model saved by "
+        f"'{PROG} fit'.\nThe CSV has a header row naming the task's feature "
+        f"columns ('{PROG} tasks TASK'\nlists them; '{PROG} fit' prints them), "
+        "in any order; other columns, such as\nthe target, are ignored.",
+        epilog=_PREDICT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "model", metavar="MODEL", help="a model file written by 'skkeras fit'"
@@ -729,7 +890,13 @@ def _build_parser():
         "--csv",
         required=True,
         metavar="PATH",
-        help="rows to predict, with the training columns ('-' reads stdin)",
+        help="rows to predict: a header row with the task's feature columns, "
+        "then one row per prediction ('-' reads stdin)",
+    )
+    p.add_argument(
+        "--sep",
+        metavar="CHAR",
+        help="the CSV's separator, e.g. ';' or '\\t' (default: ',')",
     )
     p.add_argument(
         "--out", metavar="PATH", help="write the predictions here instead of to stdout"

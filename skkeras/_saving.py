@@ -14,13 +14,19 @@ estimator declares, with their types (:mod:`skkeras._saving_schema`), and
 everything is decompressed within a size budget
 (:mod:`skkeras._saving_archive`).
 
-Layout of the archive (format version 1)::
+Layout of the archive (format version 1, an estimator)::
 
     manifest.json     {"format": "skkeras", "version": 1, "estimator": ...}
     params.json       get_params(deep=False), encoded
     attributes.json   {"fitted": {...}, "private": {...}}, encoded
     model.keras       model_ (fitted estimators only)
     params/N.keras    a keras.Model given as a parameter (model=...)
+
+A scikit-learn ``Pipeline`` ending in an skkeras estimator is saved as that
+estimator, with format version 2, a ``"pipeline"`` section in the manifest
+and one more entry (:mod:`skkeras._saving_pipeline`)::
+
+    pipeline.skops    the pipeline, final step "passthrough", in skops' format
 
 Encoded values are JSON, with tagged objects ``{"__skkeras__": tag, ...}``
 for what JSON lacks (tuples, dicts with non-string keys, non-finite floats,
@@ -61,13 +67,26 @@ from ._saving_codec import (
     _keras_bytes,
     load_keras_model,
 )
+from ._saving_pipeline import ENTRY as _PIPELINE
+from ._saving_pipeline import (
+    PipelineLayout,
+    is_pipeline,
+    join_pipeline,
+    read_pipeline,
+    split_pipeline,
+    untrusted_types,
+)
 from ._saving_schema import attribute_problem, declared_attributes
 from ._saving_trust import ALLOWED, Trust
 
 __all__ = ["save", "load", "get_untrusted_types"]
 
 FORMAT = "skkeras"
-VERSION = 1
+# Version 1: an estimator; version 2: a Pipeline ending in one (older
+# skkeras refuses it as written by a newer one, rather than loading the
+# final estimator alone).
+VERSION = 2
+_PIPELINE_VERSION = 2
 
 # The classes load() may rebuild, by name, and the module defining each.
 _ESTIMATORS = {
@@ -95,7 +114,7 @@ def _dumps(data):
 
 
 def save(estimator, path):
-    """Save an skkeras estimator to one file, without pickle.
+    """Save an skkeras estimator, or a pipeline ending in one, without pickle.
 
     The file is a zip archive holding a ``manifest.json`` (format name and
     version, estimator class, library versions), the constructor parameters
@@ -105,10 +124,17 @@ def save(estimator, path):
     temporary file in the same folder and then moved into place, so that an
     interrupted save never leaves a truncated file at ``path``.
 
+    A scikit-learn ``Pipeline`` whose last step is one of these estimators
+    (its other steps scikit-learn transformers, a ``ColumnTransformer``
+    included) is saved as that estimator plus the other steps in skops'
+    persistence format (``skops.io``, no pickle either).
+
     Parameters
     ----------
-    estimator : MLPClassifier, MLPRegressor, KerasClassifier or KerasRegressor
-        The estimator, fitted or not.  Parameters are stored as data: JSON
+    estimator : MLPClassifier, MLPRegressor, KerasClassifier, KerasRegressor \
+or Pipeline
+        The estimator, fitted or not, or a ``Pipeline`` ending in one.
+        Parameters are stored as data: JSON
         values, numpy arrays, Keras objects with ``get_config``, Keras
         callbacks, ``keras.Model`` instances (as ``.keras`` entries), and
         functions and classes by import path (``module:qualname``); those not
@@ -121,9 +147,9 @@ def save(estimator, path):
     Raises
     ------
     TypeError
-        If ``estimator`` is not an skkeras estimator, or a parameter or an
-        attribute holds a value that cannot be stored as data (a lambda, an
-        arbitrary Python object ...).
+        If ``estimator`` is not an skkeras estimator or a ``Pipeline`` ending
+        in one, or a parameter or an attribute holds a value that cannot be
+        stored as data (a lambda, an arbitrary Python object ...).
 
     See Also
     --------
@@ -141,7 +167,22 @@ def save(estimator, path):
     >>> save(clf, path)
     >>> bool((load(path).predict_proba(X) == clf.predict_proba(X)).all())
     True
+
+    A pipeline:
+
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> pipe = make_pipeline(StandardScaler(), MLPClassifier(max_iter=5))
+    >>> pipe = pipe.fit(X, y)
+    >>> save(pipe, path)
+    >>> bool((load(path).predict(X) == pipe.predict(X)).all())
+    True
     """
+    layout = extra = None
+    where = ""
+    if is_pipeline(estimator):
+        layout, extra, estimator = split_pipeline(estimator)
+        where = "the final step of a Pipeline: "
     name = type(estimator).__name__
     if name not in _ESTIMATORS or type(estimator) is not _estimator_class(name):
         subclass = ""
@@ -153,8 +194,9 @@ def save(estimator, path):
                 "estimator."
             )
         raise TypeError(
-            f"skkeras.save saves skkeras estimators ({', '.join(_ESTIMATORS)}); "
-            f"got {type(estimator).__module__}.{type(estimator).__qualname__}."
+            f"skkeras.save saves skkeras estimators ({', '.join(_ESTIMATORS)}) "
+            f"and Pipelines ending in one; got {where}"
+            f"{type(estimator).__module__}.{type(estimator).__qualname__}."
             + subclass
         )
     import keras
@@ -187,9 +229,11 @@ def save(estimator, path):
         entries[_MODEL] = _keras_bytes(estimator.model_)
     for entry, model in encoder.models.items():
         entries[entry] = _keras_bytes(model)
+    if layout is not None:
+        entries[_PIPELINE] = extra
     manifest = {
         "format": FORMAT,
-        "version": VERSION,
+        "version": 1 if layout is None else _PIPELINE_VERSION,
         "estimator": name,
         "module": "skkeras",
         "fitted": fitted,
@@ -200,6 +244,8 @@ def save(estimator, path):
         "sklearn_version": sklearn.__version__,
         "numpy_version": np.__version__,
     }
+    if layout is not None:
+        manifest["pipeline"] = layout.to_json()
     _write_atomically(os.fspath(path), {_MANIFEST: _dumps(manifest), **entries})
 
 
@@ -310,8 +356,12 @@ def load(path, *, custom_objects=None, trusted=None, max_bytes=None):
     files (the ``checkpoint`` parameter; ``ModelCheckpoint``,
     ``BackupAndRestore``, ``CSVLogger``, ``TensorBoard``) or the network
     (``RemoteMonitor``), or run arbitrary functions (``LambdaCallback``), is
-    left out, with a warning, unless trusted.  See :ref:`saving` for the
-    whole trust model.
+    left out, with a warning, unless trusted.  A pipeline's scikit-learn
+    steps are rebuilt by ``skops.io.loads`` only if every type they name
+    is trusted: skops' defaults (scikit-learn's estimators, numpy and scipy
+    types), scikit-learn's ``make_column_selector``, or a type named in
+    ``trusted``; their ``memory`` parameters (a folder fit writes to) are
+    left out, with a warning.  See :ref:`saving` for the whole trust model.
 
     Parameters
     ----------
@@ -325,8 +375,9 @@ def load(path, *, custom_objects=None, trusted=None, max_bytes=None):
         keyed as Keras names them.
     trusted : list of str or object, default=None
         Further functions and classes to resolve from the file: names as
-        :func:`get_untrusted_types` lists them (``"module:qualname"``), or
-        the objects themselves.  Trusting a file-writing callback restores
+        :func:`get_untrusted_types` lists them (``"module:qualname"``, and
+        ``"module.name"`` for a pipeline's scikit-learn steps), or the
+        objects themselves.  Trusting a file-writing callback restores
         it with its paths.  Functions that load, save or deserialize, run
         code or change global settings are never resolved by name, trusted
         or not.
@@ -337,9 +388,11 @@ def load(path, *, custom_objects=None, trusted=None, max_bytes=None):
 
     Returns
     -------
-    estimator : MLPClassifier, MLPRegressor, KerasClassifier or KerasRegressor
+    estimator : MLPClassifier, MLPRegressor, KerasClassifier, KerasRegressor \
+or Pipeline
         The estimator, with its parameters, fitted attributes and network
-        (optimizer state included, so ``partial_fit`` continues training).
+        (optimizer state included, so ``partial_fit`` continues training),
+        or the pipeline that ends in it.
 
     Raises
     ------
@@ -387,17 +440,32 @@ def load(path, *, custom_objects=None, trusted=None, max_bytes=None):
     trust = Trust(custom_objects, trusted or ())
     with safe_mode_scope():
         return _open_archive(
-            path, max_bytes, lambda archive: _load_archive(archive, path, trust)
+            path,
+            max_bytes,
+            lambda archive: _load_archive(archive, path, trust, trusted),
         )
 
 
-def _load_archive(archive, path, trust):
+def _pipeline_layout(manifest):
+    """The manifest's PipelineLayout, or None for an estimator's file."""
+    if "pipeline" not in manifest:
+        return None
+    _check(manifest["version"] >= _PIPELINE_VERSION, "its manifest is inconsistent")
+    return PipelineLayout.from_json(manifest["pipeline"])
+
+
+def _load_archive(archive, path, trust, trusted):
     manifest = archive.read_json(_MANIFEST)
     try:
         name = _check_manifest(manifest)
     except ValueError as exc:
         raise ValueError(f"{path!r} cannot be loaded: {exc}.") from None
     decoder = _Decoder(trust, archive)
+    layout = _pipeline_layout(manifest)
+    if layout is not None:
+        # Checked (and refused) before anything else is built.
+        pipeline, dropped = read_pipeline(archive, layout, trusted, path)
+        decoder.dropped.extend(dropped)
     params = archive.read_json(_PARAMS)
     _check(isinstance(params, dict), "params.json is not a dict of parameters")
     params = {k: decoder.decode(v, f"the parameter {k!r}") for k, v in params.items()}
@@ -416,6 +484,8 @@ def _load_archive(archive, path, trust):
         _set_fitted_state(estimator, archive, decoder, trust)
     if decoder.dropped:
         _warn_dropped(path, decoder.dropped)
+    if layout is not None:
+        return join_pipeline(pipeline, layout, estimator)
     return estimator
 
 
@@ -476,7 +546,10 @@ def get_untrusted_types(path, *, max_bytes=None):
     names : list of str
         Sorted ``"module:qualname"`` names (and Keras registered names)
         that load would refuse (a build function, a custom class, a
-        block-listed function) or leave out (file-writing callbacks).
+        block-listed function) or leave out (file-writing callbacks), and,
+        for a pipeline, the ``"module.name"`` types of its scikit-learn
+        steps that load would refuse, as ``skops.io.get_untrusted_types``
+        names them.
 
     See Also
     --------
@@ -502,6 +575,9 @@ def get_untrusted_types(path, *, max_bytes=None):
             _check_manifest(manifest)
         except ValueError as exc:
             raise ValueError(f"{path!r} cannot be read: {exc}.") from None
+        if _pipeline_layout(manifest) is not None:
+            data, _ = archive.read_nested(_PIPELINE, "schema.json", "a skops archive")
+            names.update(untrusted_types(data))
         values = [archive.read_json(_PARAMS)]
         configs = []
         if manifest["fitted"]:

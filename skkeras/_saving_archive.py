@@ -5,8 +5,9 @@ archive whose entries declare more than a byte budget before decompressing
 anything, and counts what it decompresses against the same budget, so a
 decompression bomb is refused after at most one chunk; it also bounds the
 number of entries and the nesting of the JSON it parses.  The ``.keras``
-models inside are archives too: :meth:`BoundedArchive.read_keras` checks
-their entries against the same budget before Keras opens them.
+models and the skops pipeline inside are archives too:
+:meth:`BoundedArchive.read_nested` checks their entries against the same
+budget before Keras or skops opens them.
 """
 
 import io
@@ -157,28 +158,40 @@ class BoundedArchive:
         budget, so that Keras, which reads them without limits, reads only
         what fits.
         """
+        return self.read_nested(name, "config.json", "a .keras archive")
+
+    def read_nested(self, name, index, kind):
+        """Return the zip archive in entry ``name``: its bytes and the JSON
+        value of its entry ``index``.
+
+        Every entry of the inner archive is decompressed here, within the
+        budget, so that the library that reads it next (Keras for a
+        ``.keras`` model, skops for a scikit-learn pipeline), which reads
+        without limits, reads only what fits.  ``kind`` names the archive
+        in errors (``"a .keras archive"``).
+        """
         data = self.read(name)
         try:
             inner = zipfile.ZipFile(io.BytesIO(data))
         except zipfile.BadZipFile:
-            raise _Damaged(f"{name} is not a .keras archive") from None
+            raise _Damaged(f"{name} is not {kind}") from None
         with inner:
             self._check_declared(inner, name)
-            config = None
+            found = None
             for info in inner.infolist():
                 content = self._take(inner, info, f"{name}/{info.filename}")
-                if info.filename == "config.json":
-                    config = content
-        _check(config is not None, f"{name} has no config.json")
+                if info.filename == index:
+                    found = content
+        _check(found is not None, f"{name} has no {index}")
         try:
-            config = json.loads(config.decode("utf-8"))
+            value = json.loads(found.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-            raise _Damaged(f"{name}'s config.json is not valid JSON ({exc})") from exc
+            raise _Damaged(f"{name}'s {index} is not valid JSON ({exc})") from exc
         _check(
-            json_depth_ok(config, self.limits.max_depth),
-            f"{name}'s config.json nests its values too deeply",
+            json_depth_ok(value, self.limits.max_depth),
+            f"{name}'s {index} nests its values too deeply",
         )
-        return data, config
+        return data, value
 
 
 def _not_json(name, constant):

@@ -4,13 +4,18 @@ Runs use tiny settings (2 folds, 1-2 epochs, small layers) so that the file
 stays quick; the accuracy of the full recipes is measured outside the tests.
 """
 
+import io
+import os
 import subprocess
 import sys
+import zipfile
 
 import joblib
+import numpy as np
 import pandas as pd
 import pytest
 
+import skkeras
 from skkeras._cli import main
 from skkeras.tasks import get_task
 
@@ -202,26 +207,65 @@ def test_grid_prints_ranked_candidates_and_html_report(capsys, tmp_path):
 # ----------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def pima_model(tmp_path_factory):
-    path = tmp_path_factory.mktemp("models") / "pima.joblib"
+    path = tmp_path_factory.mktemp("models") / "pima.skkeras"
     status = main(["fit", "pima", "--out", str(path), "--set", "max_iter=1", "--quiet"])
     assert status == 0
     return path
 
 
+@pytest.fixture(scope="module")
+def bank_model(tmp_path_factory):
+    path = tmp_path_factory.mktemp("models") / "bank.skkeras"
+    argv = ["fit", "bank", "--out", str(path), "-q"]
+    assert main([*argv, "--set", "max_iter=1", "hidden_layer_sizes=(4,)"]) == 0
+    return path
+
+
 def test_fit_saves_a_pipeline(pima_model, capsys):
-    model = joblib.load(pima_model)
+    model = skkeras.load(pima_model)
     X, _ = get_task("pima").load()
     assert list(model.feature_names_in_) == list(X.columns)
     assert model.predict(X.head(3)).shape == (3,)
 
 
+def test_fit_file_holds_no_pickle(bank_model):
+    assert skkeras.get_untrusted_types(bank_model) == []
+    with zipfile.ZipFile(bank_model) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    assert sorted(entries) == [
+        "attributes.json",
+        "manifest.json",
+        "model.keras",
+        "params.json",
+        "pipeline.skops",
+    ]
+    with zipfile.ZipFile(io.BytesIO(entries["pipeline.skops"])) as skops_part:
+        inner = {name: skops_part.read(name) for name in skops_part.namelist()}
+    assert "schema.json" in inner
+    for name, content in inner.items():
+        assert name == "schema.json" or name.endswith(".npy")
+        if name.endswith(".npy"):
+            np.load(io.BytesIO(content), allow_pickle=False)
+    for content in [*entries.values(), *inner.values()]:
+        assert not content.startswith(b"\x80"), "a pickle stream"
+
+
 def test_fit_prints_where_it_saved(capsys, tmp_path):
-    path = tmp_path / "gender.joblib"
+    path = tmp_path / "gender.skkeras"
     status, out, _ = run(
         capsys, "fit", "gender", "--out", str(path), "--set", "max_iter=1"
     )
     assert status == 0 and path.exists()
     assert f"saved the gender model to {path}" in out and "training accuracy" in out
+    assert "rows.csv needs the columns: weight, height, age" in out
+
+
+@pytest.mark.parametrize("name", ["m.joblib", "m.pkl", "M.PICKLE"])
+def test_fit_refuses_pickle_file_names(capsys, tmp_path, name):
+    status, out, err = run(capsys, "fit", "pima", "--out", str(tmp_path / name))
+    assert status == 2 and out == ""
+    assert_one_line_error(err, "not pickles", "--out", ".skkeras")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_predict_csv_to_stdout_and_file(pima_model, capsys, tmp_path):
@@ -252,18 +296,67 @@ def test_predict_csv_to_stdout_and_file(pima_model, capsys, tmp_path):
     assert ((predicted["proba_0"] + predicted["proba_1"]).round(4) == 1).all()
 
 
-def test_predict_bank_strings_from_csv(capsys, tmp_path):
+def test_predict_bank_strings_from_csv(bank_model, capsys, tmp_path):
     """Categorical columns read back from a CSV go through the encoder."""
-    model = tmp_path / "bank.joblib"
-    assert main(["fit", "bank", "--out", str(model), "--set", "max_iter=1", "-q"]) == 0
-    capsys.readouterr()
     X, _ = get_task("bank").load()
     csv = tmp_path / "bank.csv"
     X.sample(4, random_state=0).to_csv(csv, index=False)
-    status, out, _ = run(capsys, "predict", str(model), "--csv", str(csv), "-q")
-    assert status == 0
-    frame = pd.read_csv(pd.io.common.StringIO(out))
+    status, out, err = run(capsys, "predict", str(bank_model), "--csv", str(csv))
+    assert status == 0 and "warning" not in err
+    frame = pd.read_csv(io.StringIO(out))
     assert set(frame["prediction"]) <= {"no", "yes"} and "proba_yes" in frame
+    expected = skkeras.load(bank_model).predict(X.sample(4, random_state=0))
+    assert list(frame["prediction"]) == list(expected)
+
+
+def test_predict_warns_of_unseen_categories(bank_model, capsys, tmp_path):
+    X, _ = get_task("bank").load()
+    rows = X.head(4).copy()
+    rows.loc[rows.index[1], "job"] = "astronaut"
+    rows.loc[rows.index[3], "job"] = "pirate"
+    csv = tmp_path / "unseen.csv"
+    rows.to_csv(csv, index=False)
+    status, out, err = run(capsys, "predict", str(bank_model), "--csv", str(csv))
+    assert status == 0 and len(out.strip().splitlines()) == 5
+    assert "column 'job' has values the model never saw" in err
+    assert "'astronaut', 'pirate' (rows 2, 4)" in err
+    # Seen values only: no warning; -q: none either.
+    X.head(4).to_csv(csv, index=False)
+    _, _, err = run(capsys, "predict", str(bank_model), "--csv", str(csv))
+    assert "never saw" not in err
+    rows.to_csv(csv, index=False)
+    assert run(capsys, "predict", str(bank_model), "--csv", str(csv), "-q")[2] == ""
+
+
+@pytest.mark.parametrize("sep, shown", [(";", "semicolons"), ("\t", "tabs")])
+def test_predict_other_separators_get_a_hint(pima_model, capsys, tmp_path, sep, shown):
+    X, _ = get_task("pima").load()
+    csv = tmp_path / "rows.csv"
+    X.head(3).to_csv(csv, index=False, sep=sep)
+    status, out, err = run(capsys, "predict", str(pima_model), "--csv", str(csv))
+    assert status == 1 and out == ""
+    assert_one_line_error(err, f"separated by {shown}, not commas", "--sep")
+    for given in (sep, "\\t" if sep == "\t" else sep):
+        status, out, _ = run(
+            capsys, "predict", str(pima_model), "--csv", str(csv), "--sep", given
+        )
+        assert status == 0 and len(out.strip().splitlines()) == 4
+
+
+@pytest.mark.parametrize(
+    "value, needle",
+    [("high", "row 2 (line 3) has 'high'"), ("", "row 2 (line 3) is empty")],
+)
+def test_predict_bad_value_names_column_and_row(
+    pima_model, capsys, tmp_path, value, needle
+):
+    rows = get_task("pima").load()[0].head(3).astype(object)
+    rows.loc[rows.index[1], "Glucose"] = value
+    csv = tmp_path / "bad.csv"
+    rows.to_csv(csv, index=False)
+    status, _, err = run(capsys, "predict", str(pima_model), "--csv", str(csv))
+    assert status == 1
+    assert_one_line_error(err, f"column 'Glucose', {needle}", "needs a number")
 
 
 def test_predict_missing_columns_names_them(pima_model, capsys, tmp_path):
@@ -280,37 +373,55 @@ def test_predict_missing_columns_names_them(pima_model, capsys, tmp_path):
 @pytest.mark.parametrize(
     "make, needles",
     [
-        (lambda d: (d / "nope.joblib", d / "rows.csv"), ["no such model file"]),
+        (lambda d: (d / "nope.skkeras", d / "rows.csv"), ["no such model file"]),
         (lambda d: ("MODEL", d / "nope.csv"), ["no such CSV file"]),
         (lambda d: ("MODEL", d / "empty.csv"), ["has no rows to predict"]),
-        (lambda d: ("MODEL", d / "bad.csv"), ["cannot predict the rows"]),
         (
-            lambda d: (d / "dict.joblib", d / "rows.csv"),
-            ["holds a dict, not a fitted model"],
+            lambda d: (d / "old.joblib", d / "rows.csv"),
+            ["is a pickle (joblib) file", "--out MODEL.skkeras"],
         ),
         (
-            lambda d: (d / "garbage.joblib", d / "rows.csv"),
-            ["cannot load a model from"],
+            lambda d: (d / "old.bin", d / "rows.csv"),
+            ["is a pickle (joblib) file"],
+        ),
+        (
+            lambda d: (d / "rows.csv", d / "rows.csv"),
+            ["'rows.csv' is not an skkeras model file", "skkeras fit TASK"],
+        ),
+        (
+            lambda d: (d / "other.zip", d / "rows.csv"),
+            ["cannot load the model", "it has no manifest.json"],
         ),
     ],
 )
-def test_predict_errors_are_one_line(pima_model, capsys, tmp_path, make, needles):
+def test_predict_errors_are_one_line(
+    pima_model, capsys, tmp_path, monkeypatch, make, needles
+):
+    monkeypatch.chdir(tmp_path)
     X, _ = get_task("pima").load()
     X.head(2).to_csv(tmp_path / "rows.csv", index=False)
     X.head(0).to_csv(tmp_path / "empty.csv", index=False)
-    X.head(2).assign(Glucose="high").to_csv(tmp_path / "bad.csv", index=False)
-    joblib.dump({"not": "a model"}, tmp_path / "dict.joblib")
-    (tmp_path / "garbage.joblib").write_bytes(b"not a pickle at all")
+    joblib.dump({"not": "a model"}, tmp_path / "old.joblib")
+    joblib.dump({"not": "a model"}, tmp_path / "old.bin")
+    with zipfile.ZipFile(tmp_path / "other.zip", "w") as archive:
+        archive.writestr("data.txt", "not a model")
     model, csv = make(tmp_path)
-    model = pima_model if model == "MODEL" else model
+    model = pima_model if model == "MODEL" else os.path.relpath(model, tmp_path)
     status, _, err = run(capsys, "predict", str(model), "--csv", str(csv))
     assert status == 1
     assert_one_line_error(err, *needles)
 
 
+def test_predict_help_says_which_columns(capsys):
+    status, out, _ = run(capsys, "predict", "--help")
+    assert status == 0
+    assert "feature columns" in out and "skkeras tasks TASK" in out
+    assert "to_csv('rows.csv'" in out and "--sep" in out
+
+
 def test_fit_into_missing_folder(capsys, tmp_path):
     status, _, err = run(
-        capsys, "fit", "pima", "--out", str(tmp_path / "no" / "m.joblib")
+        capsys, "fit", "pima", "--out", str(tmp_path / "no" / "m.skkeras")
     )
     assert status == 1
     assert_one_line_error(err, "does not exist")
