@@ -572,6 +572,25 @@ def _cmd_grid(args):
 # ----------------------------------------------------------------------
 # skkeras fit / predict
 # ----------------------------------------------------------------------
+def _fit_with_progress(task, pipe, X, y, args):
+    """``pipe.fit(X, y)`` with the epochs shown on stderr (unless ``-q``).
+
+    The progress callback is added to the network's ``callbacks`` for this
+    fit only, so the fitted pipeline keeps the recipe's parameters.
+    """
+    if args.quiet:
+        return pipe.fit(X, y)
+    from ._callbacks import EpochProgress
+
+    name = f"{task.estimator_step}__callbacks"
+    given = pipe.get_params()[name]
+    pipe.set_params(**{name: [*(given or []), EpochProgress(f"fit {task.name}")]})
+    try:
+        return pipe.fit(X, y)
+    finally:
+        pipe.set_params(**{name: given})
+
+
 def _cmd_fit(args):
     import joblib
 
@@ -584,11 +603,11 @@ def _cmd_fit(args):
             f"cannot write the model {args.out!r}: folder {folder!r} does not exist"
         )
     pipe, overrides = _pipeline(task, args)
-    X, y = task.load()
+    X, y = _load(task, args)
     model = _model_line(task, overrides)
     _say(args, f"training {task.name}: {model} on {X.shape[0]} samples...")
     start = time.perf_counter()
-    pipe.fit(X, y)
+    _fit_with_progress(task, pipe, X, y, args)
     wall = time.perf_counter() - start
     try:
         joblib.dump(pipe, args.out)
