@@ -63,7 +63,9 @@ def test_progress_reports_every_fold_and_keeps_the_result():
     np.testing.assert_allclose(result["train_accuracy"], plain["train_accuracy"])
     assert len(result["estimator"]) == 3
     for part in ("train", "test"):
-        for ours, theirs in zip(result["indices"][part], plain["indices"][part]):
+        for ours, theirs in zip(
+            result["indices"][part], plain["indices"][part], strict=True
+        ):
             np.testing.assert_array_equal(ours, theirs)
 
 
