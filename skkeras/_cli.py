@@ -18,6 +18,7 @@ estimators are imported only by the commands that train, so ``--help`` and
 import argparse
 import ast
 import contextlib
+import difflib
 import logging
 import math
 import os
@@ -41,10 +42,42 @@ class CLIError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line and never exit."""
+    """An ArgumentParser whose errors are one line and never exit.
+
+    It records its option names (``option_names``) and its commands'
+    parsers (``commands``), so that an unknown option gets a suggestion.
+    """
+
+    def __init__(self, *args, **kwargs):
+        self.option_names = []  # before argparse adds --help
+        self.commands = {}
+        super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args, **kwargs):
+        action = super().add_argument(*args, **kwargs)
+        self.option_names.extend(action.option_strings)
+        return action
 
     def error(self, message):
         raise CLIError(f"{message} (see '{self.prog} --help')", code=2)
+
+    def parse_args(self, args=None, namespace=None):
+        """Parse ``args``; unknown options name the closest known ones."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            command = self.commands.get(getattr(parsed, "command", None))
+            known = self.option_names + (command.option_names if command else [])
+            hints = []
+            for extra in extras:
+                name = extra.split("=", 1)[0]
+                if name.startswith("-"):
+                    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+                    if close:
+                        hints.append(f"did you mean {close[0]} (for {name})?")
+            hint = f"; {' '.join(hints)}" if hints else ""
+            parser = command or self
+            parser.error(f"unrecognized arguments: {' '.join(extras)}{hint}")
+        return parsed
 
 
 # ----------------------------------------------------------------------
@@ -158,17 +191,71 @@ def _task(name):
 
 
 def _pipeline(task, args):
-    """The task's pipeline, seeded, with the ``--set`` changes applied."""
+    """The task's pipeline, seeded, with the ``--set`` changes applied.
+
+    Returns ``(pipeline, overrides)``: ``overrides`` are all the ``--set``
+    values, the recipe's options (see :func:`_load`) included.
+    """
     from .tasks._run import import_keras_quietly
 
-    import_keras_quietly()
+    args.import_seconds = import_keras_quietly()
     overrides = _parse_assignments(args.set, "--set")
-    params = {"random_state": args.seed, **overrides}
+    params = {"random_state": args.seed}
+    params.update((k, v) for k, v in overrides.items() if k not in task.options)
     try:
         pipe = task.make_pipeline(**params)
     except ValueError as exc:
         raise CLIError(f"bad --set: {exc}", code=2) from None
     return pipe, overrides
+
+
+def _load(task, args):
+    """The task's data, with the recipe's options given by ``--set``."""
+    overrides = _parse_assignments(getattr(args, "set", None), "--set")
+    options = {k: v for k, v in overrides.items() if k in task.options}
+    try:
+        return task.load(**options)
+    except ValueError as exc:
+        raise CLIError(f"bad --set: {exc}", code=2) from None
+
+
+def _choose_n_jobs(args):
+    """``(n_jobs, serial_note, start_note)``: the jobs to run with, why they
+    are fewer than asked (or ""), and how the workers start (or "").
+
+    On two cores or fewer, more than one job runs serially: each worker
+    imports the framework and compiles its own training loop, and the
+    numbers in docs/user_guide/parallel.rst show two workers much slower
+    than one process there.  Otherwise the start note says how long the
+    workers take to start, from this process's own start of Keras.
+    """
+    import keras
+    from joblib import cpu_count, effective_n_jobs
+
+    from .reports._text import plural
+
+    n = effective_n_jobs(args.n_jobs)
+    if n <= 1:
+        return 1, "", ""
+    framework = _FRAMEWORKS.get(keras.backend.backend(), keras.backend.backend())
+    started = getattr(args, "import_seconds", 0.0)
+    each = f"each imports {framework}" + (
+        f", ~{started:.0f}s" if started >= 0.5 else ""
+    )
+    cores = cpu_count()
+    if cores <= 2:
+        return (
+            1,
+            f"running serially: on {plural(cores, 'core')}, "
+            f"{plural(n, 'worker')} are slower than one process ({each}, then "
+            "compiles its own training loop; see 'Parallel and distributed "
+            "searches' in the user guide)",
+            "",
+        )
+    return n, "", f"starting {plural(n, 'worker')} ({each})"
+
+
+_FRAMEWORKS = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
 
 
 def _model_line(task, overrides):
@@ -181,12 +268,14 @@ def _model_line(task, overrides):
 
 
 def _data_line(task, X, y):
+    from .reports._text import plural
+
+    shape = f"{plural(X.shape[0], 'sample')} x {plural(X.shape[1], 'feature')}"
     if task.is_classifier:
         counts = y.value_counts()
         target = ", ".join(f"{label}: {n}" for label, n in counts.items())
-        return f"{X.shape[0]} samples x {X.shape[1]} features; classes {target}"
-    span = f"target {y.name} from {y.min():g} to {y.max():g}"
-    return f"{X.shape[0]} samples x {X.shape[1]} features; {span}"
+        return f"{shape}; classes {target}"
+    return f"{shape}; target {y.name} from {y.min():g} to {y.max():g}"
 
 
 def _cv_line(cv, seed):
@@ -208,12 +297,17 @@ def _say(args, *lines):
 def _check_report_path(path):
     if path is None:
         return None
-    from .reports._render import _report_format
+    from .reports._render import _FORMATS, _report_format
 
     try:
         _report_format(path, None)
-    except ValueError as exc:
-        raise CLIError(f"bad --report: {exc}", code=2) from None
+    except ValueError:
+        suffixes = ", ".join(_FORMATS)
+        raise CLIError(
+            f"bad --report {path!r}: the format comes from the file name's "
+            f"suffix, one of {suffixes} (e.g. --report report.html)",
+            code=2,
+        ) from None
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise CLIError(
@@ -269,6 +363,8 @@ def _cmd_tasks(args):
 
 
 def _show_task(task):
+    from .reports._text import plural
+
     X, y = task.load()
     cv = task.cv()
     grid = ", ".join(f"{k.split('__')[-1]} {v}" for k, v in task.param_grid.items())
@@ -284,8 +380,8 @@ def _show_task(task):
         f"model:       {task.model_summary}",
         f"cv:          {_cv_line(cv, 0)}",
         f"scoring:     {', '.join(f'{k} ({v})' for k, v in task.scoring.items())}",
-        f"grid:        {task.n_candidates()} candidates: {grid}",
-        f"quick grid:  {task.n_candidates(quick=True)} candidates: {quick}",
+        f"grid:        {plural(task.n_candidates(), 'candidate')}: {grid}",
+        f"quick grid:  {plural(task.n_candidates(quick=True), 'candidate')}: {quick}",
         f"step name:   {task.estimator_step} (--set max_iter=50 is short for "
         f"--set {task.estimator_step}__max_iter=50)",
     ]
@@ -298,34 +394,41 @@ def _show_task(task):
 # ----------------------------------------------------------------------
 def _cmd_cv(args):
     from .reports._text import Progress, cv_text, duration
-    from .tasks._run import cross_validate_with_progress, warm_workers
+    from .tasks._run import quiet_workers
 
     task = _task(args.task)
     report = _check_report_path(args.report)
     pipe, overrides = _pipeline(task, args)
-    X, y = task.load()
+    from .model_selection import cross_validate  # Keras is started now
+
+    X, y = _load(task, args)
     cv = task.cv(seed=args.seed, n_splits=args.folds)
+    n_jobs, serial_note, jobs_note = _choose_n_jobs(args)
     _say(
         args,
         f"{task.name}: {_data_line(task, X, y)}",
         f"model: {_model_line(task, overrides)}",
-        f"cv: {_cv_line(cv, args.seed)}, n_jobs={args.n_jobs}",
+        f"cv: {_cv_line(cv, args.seed)}, n_jobs={n_jobs}",
+        *[serial_note] * bool(serial_note),
     )
-    start = time.perf_counter()
-    warm_workers(args.n_jobs)
+    start = time.perf_counter()  # before the workers start
     progress = Progress(
-        f"cv {task.name}", cv.get_n_splits(), "folds", enabled=not args.quiet
+        f"cv {task.name}", cv.get_n_splits(), "fold", enabled=not args.quiet
     )
+    progress.update(0, status=jobs_note)
     try:
-        result = cross_validate_with_progress(
-            pipe,
-            X,
-            y,
-            cv=cv,
-            scoring=task.scoring,
-            n_jobs=args.n_jobs,
-            callback=progress.update,
-        )
+        with quiet_workers(n_jobs):
+            result = cross_validate(
+                pipe,
+                X,
+                y,
+                cv=cv,
+                scoring=task.scoring,
+                n_jobs=n_jobs,
+                return_estimator=True,
+                error_score="raise",
+                progress=lambda state: progress.update(state.done),
+            )
     finally:
         progress.close()
     wall = time.perf_counter() - start
@@ -333,7 +436,7 @@ def _cmd_cv(args):
     base_name = "majority class" if task.is_classifier else "predicting the mean"
     print(f"{task.name}: {_cv_line(cv, args.seed)}")
     print(cv_text(result, scoring=task.scoring, baseline=baseline))
-    print(f"baseline: {base_name}.  wall time: {duration(wall)} (n_jobs={args.n_jobs})")
+    print(f"baseline: {base_name}.  wall time: {duration(wall)} (n_jobs={n_jobs})")
     if report:
         _write_report(
             args,
@@ -385,8 +488,8 @@ def _grid(task, pipe, args):
 
 def _cmd_grid(args):
     from .reports._plots import has_matplotlib
-    from .reports._text import Progress, best_text, duration, search_text
-    from .tasks._run import validation_history, warm_workers
+    from .reports._text import Progress, best_text, duration, plural, search_text
+    from .tasks._run import quiet_workers, validation_history
 
     task = _task(args.task)
     report = _check_report_path(args.report)
@@ -394,8 +497,9 @@ def _cmd_grid(args):
     from .tasks._progress import make_progress_search  # Keras is started now
 
     grid = _grid(task, pipe, args)
-    X, y = task.load()
+    X, y = _load(task, args)
     cv = task.cv(seed=args.seed, n_splits=args.folds)
+    n_jobs, serial_note, jobs_note = _choose_n_jobs(args)
     n_candidates = math.prod(len(v) for v in grid.values())
     n_fits = n_candidates * cv.get_n_splits()
     short = ", ".join(f"{k.split('__')[-1]} {v}" for k, v in grid.items())
@@ -403,34 +507,38 @@ def _cmd_grid(args):
         args,
         f"{task.name}: {_data_line(task, X, y)}",
         f"model: {_model_line(task, overrides)}",
-        f"grid: {n_candidates} candidates ({short})",
-        f"cv: {_cv_line(cv, args.seed)}: {n_fits} fits + 1 refit, n_jobs={args.n_jobs}",
+        f"grid: {plural(n_candidates, 'candidate')} ({short})",
+        f"cv: {_cv_line(cv, args.seed)}: {plural(n_fits, 'fit')} + 1 refit, "
+        f"n_jobs={n_jobs}",
+        *[serial_note] * bool(serial_note),
     )
-    start = time.perf_counter()
-    warm_workers(args.n_jobs)
+    start = time.perf_counter()  # before the workers start
     progress = Progress(
-        f"grid {task.name}", n_candidates, "candidates", enabled=not args.quiet
+        f"grid {task.name}", n_candidates, "candidate", enabled=not args.quiet
     )
+    progress.update(0, status=jobs_note)
     search = make_progress_search(
         pipe,
         grid,
         cv=cv,
         scoring=task.scoring,
         refit=task.refit,
-        n_jobs=args.n_jobs,
+        n_jobs=n_jobs,
         callback=progress.update,
     )
     try:
-        search.fit(X, y)
+        with quiet_workers(n_jobs):
+            search.fit(X, y)
     finally:
         progress.close()
     wall = time.perf_counter() - start
     baseline = _baseline(task, X, y, cv)
-    print(f"{task.name}: {n_candidates} candidates x {_cv_line(cv, args.seed)}")
+    candidates = plural(n_candidates, "candidate")
+    print(f"{task.name}: {candidates} x {_cv_line(cv, args.seed)}")
     print(search_text(search, top=args.top))
     name = "majority class" if task.is_classifier else "predicting the mean"
     print(best_text(search, baseline=baseline, baseline_name=f"baseline, {name}"))
-    print(f"wall time: {duration(wall)} (n_jobs={args.n_jobs})")
+    print(f"wall time: {duration(wall)} (n_jobs={n_jobs})")
     if report:
         history, caption = None, None
         if has_matplotlib():
@@ -453,7 +561,7 @@ def _cmd_grid(args):
                 overrides,
                 wall,
                 command="grid",
-                extra={"grid": f"{n_candidates} candidates: {short}"},
+                extra={"grid": f"{plural(n_candidates, 'candidate')}: {short}"},
             ),
             baseline=baseline,
             history=history,
@@ -468,6 +576,25 @@ def _cmd_grid(args):
 # Extensions of the pickles ``skkeras fit`` wrote before it used skkeras.save.
 _PICKLE_EXTENSIONS = (".joblib", ".pkl", ".pickle")
 _SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def _fit_with_progress(task, pipe, X, y, args):
+    """``pipe.fit(X, y)`` with the epochs shown on stderr (unless ``-q``).
+
+    The progress callback is added to the network's ``callbacks`` for this
+    fit only, so the fitted pipeline keeps the recipe's parameters.
+    """
+    if args.quiet:
+        return pipe.fit(X, y)
+    from ._callbacks import EpochProgress
+
+    name = f"{task.estimator_step}__callbacks"
+    given = pipe.get_params()[name]
+    pipe.set_params(**{name: [*(given or []), EpochProgress(f"fit {task.name}")]})
+    try:
+        return pipe.fit(X, y)
+    finally:
+        pipe.set_params(**{name: given})
 
 
 def _cmd_fit(args):
@@ -488,11 +615,11 @@ def _cmd_fit(args):
             f"cannot write the model {args.out!r}: folder {folder!r} does not exist"
         )
     pipe, overrides = _pipeline(task, args)
-    X, y = task.load()
+    X, y = _load(task, args)
     model = _model_line(task, overrides)
     _say(args, f"training {task.name}: {model} on {X.shape[0]} samples...")
     start = time.perf_counter()
-    pipe.fit(X, y)
+    _fit_with_progress(task, pipe, X, y, args)
     wall = time.perf_counter() - start
     try:
         save(pipe, args.out)
@@ -903,6 +1030,7 @@ def _build_parser():
     )
     _add_common(p, seed=False, jobs=False, settable=False)
     p.set_defaults(handler=_cmd_predict)
+    parser.commands = sub.choices
     return parser
 
 

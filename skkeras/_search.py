@@ -25,6 +25,7 @@ from sklearn.utils.validation import indexable
 
 from . import _engine_group, _replay
 from ._base import BaseKerasEstimator
+from ._cv_progress import cross_validate_reporting
 from ._sklearn_compat import safe_indexing, split_params
 
 
@@ -372,6 +373,7 @@ def cross_validate(
     return_estimator=False,
     return_indices=False,
     error_score=np.nan,
+    progress=None,
 ):
     """Evaluate metric(s) by cross-validation, with the folds trained together.
 
@@ -384,6 +386,25 @@ def cross_validate(
     folds on the CPU too).
     ``fit_time`` includes each fold's share of that training.
 
+    Parameters
+    ----------
+    estimator, X, y, groups, scoring, cv, n_jobs, verbose, params, \
+pre_dispatch, return_train_score, return_estimator, return_indices, \
+error_score
+        As for :func:`sklearn.model_selection.cross_validate`.
+    progress : callable, default=None
+        Called in the calling process with a :class:`CVProgress`
+        ``(done, total)``: once before the first fold, then each time a
+        fold is fitted and scored (in any order when ``n_jobs`` runs them in
+        parallel; folds trained together are reported as they are scored).
+        The folds then run as scikit-learn's ``cross_validate`` on one split
+        each; the result is the same.
+
+    Returns
+    -------
+    scores : dict
+        As :func:`sklearn.model_selection.cross_validate` returns.
+
     Examples
     --------
     >>> from sklearn.datasets import load_iris
@@ -393,6 +414,12 @@ def cross_validate(
     >>> result = cross_validate(MLPClassifier((8,), max_iter=5), X, y, cv=3)
     >>> len(result["test_score"])
     3
+    >>> seen = []
+    >>> result = cross_validate(
+    ...     MLPClassifier((8,), max_iter=5), X, y, cv=3, progress=seen.append
+    ... )
+    >>> [state.done for state in seen]
+    [0, 1, 2, 3]
     """
     kwargs = dict(
         groups=groups,
@@ -405,20 +432,32 @@ def cross_validate(
         return_indices=return_indices,
         error_score=error_score,
     )
-    if (
-        why_not_grouped(estimator, params) is not None
-        or why_not_shared(estimator, [{}]) is not None
-    ):
+    grouped = (
+        why_not_grouped(estimator, params) is None
+        and why_not_shared(estimator, [{}]) is None
+    )
+    if not grouped and progress is None:
         return sk_model_selection.cross_validate(
             estimator, X, y, cv=cv, n_jobs=n_jobs, **kwargs
         )
     X, y = indexable(X, y)
     splits = list(check_cv(cv, y, classifier=is_classifier(estimator)).split(X, y, groups))
+    if not grouped:
+        return cross_validate_reporting(
+            estimator, X, y, splits, n_jobs=n_jobs, pre_dispatch=pre_dispatch,
+            progress=progress, kwargs=kwargs,
+        )
     store, _ = pretrain(estimator, [{}], splits, X, y, params, n_jobs)
     with _replay.serving(store):
-        result = sk_model_selection.cross_validate(
-            estimator, X, y, cv=splits, n_jobs=1, **kwargs
-        )
+        if progress is None:
+            result = sk_model_selection.cross_validate(
+                estimator, X, y, cv=splits, n_jobs=1, **kwargs
+            )
+        else:
+            result = cross_validate_reporting(
+                estimator, X, y, splits, n_jobs=1, pre_dispatch=pre_dispatch,
+                progress=progress, kwargs=kwargs,
+            )
     result["fit_time"] = result["fit_time"] + _pretrain_times(store, 1, len(splits))[0]
     return result
 

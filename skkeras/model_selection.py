@@ -6,9 +6,17 @@ Drop-in replacements for scikit-learn's :func:`~sklearn.model_selection.cross_va
 :class:`~sklearn.model_selection.RandomizedSearchCV`: the same arguments and
 results, with the fits of skkeras estimators that share an architecture
 trained as one vectorized program on the JAX backend (one after another on
-the others).
+the others).  :func:`cross_validate` also takes a ``progress`` callback,
+called with a :class:`CVProgress` as the folds finish.
 """
 
+from ._cv_progress import CVProgress
 from ._search import GridSearchCV, RandomizedSearchCV, cross_val_score, cross_validate
 
-__all__ = ["GridSearchCV", "RandomizedSearchCV", "cross_val_score", "cross_validate"]
+__all__ = [
+    "CVProgress",
+    "GridSearchCV",
+    "RandomizedSearchCV",
+    "cross_val_score",
+    "cross_validate",
+]

@@ -63,7 +63,7 @@ def test_tasks_lists_every_task(capsys):
         ("pima", "768 x 8"),
         ("iris", "150 x 4"),
         ("boston", "506 x 13"),
-        ("bank", "4521 x 16"),
+        ("bank", "4521 x 15"),
         ("gender", "1000 x 3"),
     ]:
         line = next(line for line in out.splitlines() if line.startswith(name))
@@ -93,7 +93,22 @@ def test_tasks_describes_one(capsys):
         ),
         (["cv", "pima", "--folds", "1"], ["at least 2 folds"]),
         (["cv", "pima", "--n-jobs", "0"], ["-1 for all cores"]),
-        (["cv", "pima", "--report", "out.pdf"], ["bad --report", ".html or .md"]),
+        (
+            ["cv", "pima", "--report", "out.pdf"],
+            ["bad --report 'out.pdf'", ".html, .htm, .md, .markdown"],
+        ),
+        (["cv", "pima", "--n_jobs", "2"], ["did you mean --n-jobs (for --n_jobs)?"]),
+        (["grid", "pima", "--qiuck"], ["did you mean --quick (for --qiuck)?"]),
+        (["--verison"], ["did you mean --version"]),
+        (
+            ["grid", "iris", "--param", "bogus=[1,2]"],
+            ["unknown parameter 'bogus'", "the network's parameters are", "max_iter"],
+        ),
+        (["cv", "pima", "--set", "keep_duration=true"], ["unknown parameter"]),
+        (
+            ["cv", "bank", "--set", "keep_duration=1"],
+            ["option keep_duration takes a bool, got 1"],
+        ),
         (
             ["grid", "iris", "--param", "max_iters=[1,2]"],
             ["bad --param", "did you mean 'max_iter'"],
@@ -148,10 +163,44 @@ def test_cv_quiet_regression_with_markdown_report(capsys, tmp_path):
     assert "| rmse |" in text and "skkeras cv boston --folds 2" in text
 
 
-def test_cv_in_parallel(capsys):
+def test_cv_in_parallel(capsys, monkeypatch):
+    monkeypatch.setattr(joblib, "cpu_count", lambda *a, **k: 4)
     status, out, err = run(capsys, "cv", "gender", *TINY, "--n-jobs", "2")
     assert status == 0 and "mean ± std" in out and "(n_jobs=2)" in out
+    assert "starting 2 workers (each imports" in err
     assert "[cv gender] 2/2 folds" in err
+    assert "I0000" not in err and "absl" not in err  # workers start quietly
+
+
+def test_n_jobs_runs_serially_on_two_cores(capsys, monkeypatch):
+    monkeypatch.setattr(joblib, "cpu_count", lambda *a, **k: 2)
+    status, out, err = run(capsys, "cv", "gender", *TINY, "--n-jobs", "2")
+    assert status == 0 and "(n_jobs=1)" in out
+    assert "running serially: on 2 cores, 2 workers are slower" in err
+    assert "starting" not in err
+    status, out, err = run(capsys, "grid", "gender", *TINY, "--n-jobs", "-1",
+                           "--param", "max_iter=[1]")
+    assert status == 0 and "(n_jobs=1)" in out
+    assert "running serially" in err
+
+
+def test_counts_are_singular_or_plural(capsys):
+    status, out, err = run(capsys, "grid", "gender", *TINY, "--param", "max_iter=[1]")
+    assert status == 0
+    assert "gender: 1 candidate x 2-fold" in out
+    assert "grid: 1 candidate (max_iter [1])" in err
+    assert "2 fits + 1 refit" in err and "[grid gender] 1/1 candidate," in err
+    assert "candidates" not in out + err
+
+
+def test_cv_bank_leaves_duration_out_unless_asked(capsys):
+    status, out, err = run(capsys, "cv", "bank", *TINY, "-q")
+    assert status == 0 and "baseline" in out
+    status, _, err = run(capsys, "cv", "bank", *TINY, "--set", "keep_duration=true")
+    assert status == 0
+    assert "4521 samples x 16 features" in err and "keep_duration=True" in err
+    status, _, err = run(capsys, "cv", "bank", *TINY)
+    assert "4521 samples x 15 features" in err
 
 
 def test_cv_warnings_are_collected_in_one_line(capsys):
@@ -248,6 +297,20 @@ def test_fit_file_holds_no_pickle(bank_model):
             np.load(io.BytesIO(content), allow_pickle=False)
     for content in [*entries.values(), *inner.values()]:
         assert not content.startswith(b"\x80"), "a pickle stream"
+
+
+def test_fit_shows_its_epochs_on_stderr(capsys, tmp_path):
+    path = tmp_path / "gender.skkeras"
+    status, _, err = run(capsys, "fit", "gender", "--out", str(path), "--set",
+                         "max_iter=2")
+    assert status == 0
+    assert "[fit gender] 0/2 epochs" in err and "[fit gender] 2/2 epochs" in err
+    saved = skkeras.load(path)
+    assert saved[-1].callbacks is None  # the progress was for that fit only
+    status, _, err = run(
+        capsys, "fit", "gender", "--out", str(path), "--set", "max_iter=1", "-q"
+    )
+    assert err == ""
 
 
 def test_fit_prints_where_it_saved(capsys, tmp_path):

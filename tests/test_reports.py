@@ -368,3 +368,63 @@ def test_plot_fold_scores(pyplot, cv_result):
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any(label.startswith("baseline 0.333") for label in labels)
     assert any(label.startswith("mean ") for label in labels)
+
+
+# ----------------------------------------------------------------------
+# The terminal progress line (skkeras.reports._text.Progress)
+# ----------------------------------------------------------------------
+class _Stream:
+    def __init__(self, tty):
+        self.tty, self.text = tty, ""
+
+    def isatty(self):
+        return self.tty
+
+    def write(self, text):
+        self.text += text
+
+    def flush(self):
+        pass
+
+
+def test_progress_line_in_place_on_a_terminal_plain_lines_otherwise():
+    from skkeras.reports._text import Progress
+
+    tty = _Stream(True)
+    progress = Progress("fit x", 3, "epoch", stream=tty)
+    progress.update(1)
+    progress.update(3)
+    progress.close()
+    assert "\n" not in tty.text and tty.text.count("\r") == 4
+    assert "[fit x] 1/3 epochs, elapsed" in tty.text and "left" in tty.text
+    plain = _Stream(False)
+    progress = Progress("fit x", 1, "epoch", stream=plain)
+    progress.update(0)  # nothing new: not printed again
+    progress.update(1)
+    progress.close()
+    lines = plain.text.splitlines()
+    assert len(lines) == 2 and "\r" not in plain.text
+    assert lines[0].startswith("[fit x] 0/1 epoch, elapsed")
+    assert lines[1].startswith("[fit x] 1/1 epoch, elapsed")
+
+
+def test_progress_estimate_leaves_out_the_start():
+    from skkeras.reports._text import Progress
+
+    progress = Progress("cv", 11, "fold", enabled=False)
+    progress.start -= 100.0  # a slow start: workers, compilation
+    progress.update(1)
+    progress.first = (progress.first[0] - 10.0, 1)  # then 10 s per fold
+    progress.update(2)
+    now = progress.first[0] + 10.0
+    assert progress.eta(now) == pytest.approx(90.0)  # 9 folds of 10 s, not 50 s
+    progress.update(11)
+    assert progress.eta(now) is None
+
+
+def test_plural():
+    from skkeras.reports._text import plural
+
+    assert plural(1, "candidate") == "1 candidate"
+    assert plural(0, "candidate") == "0 candidates"
+    assert plural(2, "class", "classes") == "2 classes"

@@ -25,7 +25,7 @@ SHAPES = {
     "pima": (768, 8),
     "iris": (150, 4),
     "boston": (506, 13),
-    "bank": (4521, 16),
+    "bank": (4521, 15),
     "gender": (1000, 3),
 }
 
@@ -79,11 +79,28 @@ def test_load_targets():
     assert y.dtype == np.float64 and y.max() == 50.0
 
 
-def test_bank_has_nine_categorical_and_seven_numeric_columns():
+def test_bank_has_nine_categorical_and_six_numeric_columns():
     X, _ = get_task("bank").load()
     numeric = X.select_dtypes("number").columns
-    assert len(numeric) == 7
+    assert len(numeric) == 6 and "duration" not in X.columns
     assert X.shape[1] - len(numeric) == 9
+
+
+def test_bank_keep_duration_option():
+    task = get_task("bank")
+    assert task.options["keep_duration"].default is False
+    X, y = task.load(keep_duration=True)
+    assert X.shape == (4521, 16) and "duration" in X.columns
+    assert list(task.load(keep_duration=False)[0].columns) == [
+        c for c in X.columns if c != "duration"
+    ]
+    with pytest.raises(ValueError, match="takes a bool, got 'yes'"):
+        task.load(keep_duration="yes")
+    with pytest.raises(ValueError, match="no data option 'keep_durations'"):
+        task.load(keep_durations=True)
+    with pytest.raises(ValueError, match="its options: none"):
+        get_task("pima").load(keep_duration=True)
+    assert get_task("pima").options == {}
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -171,8 +188,11 @@ def test_make_pipeline_unknown_parameter_suggests():
         ValueError, match=r"unknown parameter 'max_iters'; did you mean 'max_iter'"
     ):
         get_task("pima").make_pipeline(max_iters=5)
-    with pytest.raises(ValueError, match="unknown parameter 'zzz'; the valid names"):
+    with pytest.raises(
+        ValueError, match="unknown parameter 'zzz'; the network's parameters are"
+    ) as info:
         get_task("pima").make_pipeline(zzz=5)
+    assert "hidden_layer_sizes" in str(info.value) and "max_iter" in str(info.value)
 
 
 def test_resolve_param_names_errors():
@@ -186,6 +206,8 @@ def test_resolve_param_names_errors():
     }
     # Not a pipeline: names are the estimator's own.
     assert resolve_param_names(MLPClassifier(), {"max_iter": 3}) == {"max_iter": 3}
+    with pytest.raises(ValueError, match="the valid names are activation, alpha"):
+        resolve_param_names(MLPClassifier(), {"zzz": 3})
 
 
 def test_cv_splitters():

@@ -28,6 +28,18 @@ def duration(seconds):
     return f"{hours}h {minutes:02d}m"
 
 
+def plural(count, noun, plural_noun=None):
+    """``1 candidate``, ``4 candidates``: a count and its noun.
+
+    Examples
+    --------
+    >>> plural(1, "fold"), plural(10, "fold"), plural(2, "class", "classes")
+    ('1 fold', '10 folds', '2 classes')
+    """
+    word = noun if count == 1 else (plural_noun or noun + "s")
+    return f"{count} {word}"
+
+
 def text_table(header, rows, *, left=(0,)):
     """Format rows of strings as an aligned plain-text table."""
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
@@ -125,30 +137,46 @@ class Progress:
     """A one-line progress display on stderr: done/total, elapsed, estimate.
 
     On a terminal the line is redrawn in place; otherwise a line is printed
-    at most every 10 seconds, and at the start and the end.
+    at most every 10 seconds, and at the start and the end.  ``unit`` is
+    the singular noun (``"fold"``).  The estimate of the time left counts
+    from the first unit done, so that it leaves out the start (workers,
+    the first fit's compilation) once that is known.
     """
 
-    def __init__(self, label, total, unit, *, enabled=True):
+    def __init__(self, label, total, unit, *, enabled=True, stream=None):
         self.label = label
         self.total = max(int(total), 1)
         self.unit = unit
         self.enabled = enabled
-        self.stream = sys.stderr
+        self.stream = sys.stderr if stream is None else stream
         self.tty = enabled and hasattr(self.stream, "isatty") and self.stream.isatty()
         self.start = time.perf_counter()
         self.done = 0
+        self.first = None  # (time, done) of the first update with done > 0
         self.last_print = -math.inf
+        self.last_line = None  # (done, status) of the last line printed
         self.status = ""
         self.update(0)
 
+    def eta(self, now):
+        """Seconds left, or None when unknown."""
+        if not 0 < self.done < self.total:
+            return None
+        since, done_then = self.first
+        if self.done > done_then:
+            rate = (now - since) / (self.done - done_then)
+        else:
+            rate = (since - self.start) / done_then
+        return rate * (self.total - self.done)
+
     def line(self):
-        elapsed = time.perf_counter() - self.start
+        now = time.perf_counter()
         text = (
-            f"[{self.label}] {self.done}/{self.total} {self.unit}, "
-            f"elapsed {duration(elapsed)}"
+            f"[{self.label}] {self.done}/{plural(self.total, self.unit)}, "
+            f"elapsed {duration(now - self.start)}"
         )
-        if 0 < self.done < self.total:
-            eta = elapsed / self.done * (self.total - self.done)
+        eta = self.eta(now)
+        if eta is not None:
             text += f", about {duration(eta)} left"
         if self.status:
             text += f" ({self.status})"
@@ -156,6 +184,8 @@ class Progress:
 
     def update(self, done, status=""):
         self.done = min(int(done), self.total)
+        if self.done > 0 and self.first is None:
+            self.first = (time.perf_counter(), self.done)
         self.status = status
         if not self.enabled:
             return
@@ -163,10 +193,13 @@ class Progress:
         if self.tty:
             self.stream.write("\r\033[K" + self.line())
             self.stream.flush()
-        elif now - self.last_print >= 10 or self.done in (0, self.total) or status:
+        elif (self.done, status) != self.last_line and (
+            now - self.last_print >= 10 or self.done in (0, self.total) or status
+        ):
             self.stream.write(self.line() + "\n")
             self.stream.flush()
             self.last_print = now
+            self.last_line = (self.done, status)
 
     def close(self):
         if self.enabled and self.tty:

@@ -10,7 +10,7 @@ name      kind        data                                            metrics
 pima      binary      Pima Indians diabetes, 768 x 8                  accuracy, ROC AUC
 iris      multiclass  Fisher's iris, 150 x 4                          accuracy, ROC AUC
 boston    regression  Boston housing, 506 x 13                        RMSE, R²
-bank      binary      UCI bank marketing, 4,521 x 16 (9 categorical)  accuracy, ROC AUC
+bank      binary      UCI bank marketing, 4,521 x 15 (9 categorical)  accuracy, ROC AUC
 gender    binary      ``make_gender``, 1,000 x 3                      accuracy, ROC AUC
 ========  ==========  ==============================================  ==================
 
@@ -18,6 +18,10 @@ Everything is plain scikit-learn: take a recipe's pipeline, change it, and
 pass it to :func:`~sklearn.model_selection.cross_validate` or
 :class:`~sklearn.model_selection.GridSearchCV`. The command line
 (``skkeras cv TASK``, ``skkeras grid TASK``) runs the same recipes.
+
+The bank recipe leaves out the ``duration`` column, which is known only
+after the call whose outcome is the target; ``load(keep_duration=True)``
+keeps it, as the Keras tutorial does.
 
 Examples
 --------
@@ -31,6 +35,6 @@ Examples
 5
 """
 
-from ._recipes import Task, get_task, list_tasks, resolve_param_names
+from ._recipes import RecipeOption, Task, get_task, list_tasks, resolve_param_names
 
-__all__ = ["Task", "get_task", "list_tasks", "resolve_param_names"]
+__all__ = ["RecipeOption", "Task", "get_task", "list_tasks", "resolve_param_names"]

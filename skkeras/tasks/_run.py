@@ -1,10 +1,8 @@
-"""Running recipes with progress reports (used by the ``skkeras`` CLI).
+"""Running recipes (used by the ``skkeras`` CLI).
 
-* :func:`cross_validate_with_progress`: ``cross_validate`` that calls back
-  after each fold (folds finish in any order when run in parallel).
 * :func:`validation_history`: retrain a network with held-out data, to
   draw its ``loss`` and ``val_loss`` curves.
-* :func:`import_keras_quietly`, :func:`warm_workers`: start Keras in this
+* :func:`import_keras_quietly`, :func:`quiet_workers`: start Keras in this
   process and in the joblib workers without TensorFlow's start-up lines.
 """
 
@@ -17,58 +15,8 @@ import sys
 import tempfile
 import time
 
-import numpy as np
-from joblib import effective_n_jobs
+from joblib import effective_n_jobs, parallel_config
 from sklearn.base import clone
-from sklearn.metrics import check_scoring
-from sklearn.utils.parallel import Parallel, delayed
-
-
-def _rows(data, index):
-    return data.iloc[index] if hasattr(data, "iloc") else data[index]
-
-
-def _fit_fold(estimator, X, y, train, test, scorer, fold):
-    """Fit on one fold and score it (runs in a worker process)."""
-    start = time.perf_counter()
-    estimator.fit(_rows(X, train), _rows(y, train))
-    fit_time = time.perf_counter() - start
-    start = time.perf_counter()
-    scores = scorer(estimator, _rows(X, test), _rows(y, test))
-    score_time = time.perf_counter() - start
-    return fold, scores, fit_time, score_time, estimator
-
-
-def cross_validate_with_progress(
-    estimator, X, y, *, cv, scoring, n_jobs=None, callback=None
-):
-    """``cross_validate(..., return_estimator=True)`` reporting each fold.
-
-    ``scoring`` is a dict of metric name to scorer; ``callback(n_done)`` is
-    called in the calling process each time a fold finishes. Returns the
-    dict ``cross_validate`` returns: ``test_<metric>``, ``fit_time``,
-    ``score_time`` and ``estimator``, in fold order.
-    """
-    scorer = check_scoring(estimator, scoring=dict(scoring))
-    splits = list(cv.split(X, y))
-    parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
-    jobs = (
-        delayed(_fit_fold)(clone(estimator), X, y, train, test, scorer, i)
-        for i, (train, test) in enumerate(splits)
-    )
-    outputs = [None] * len(splits)
-    for done, output in enumerate(parallel(jobs), start=1):
-        outputs[output[0]] = output
-        if callback is not None:
-            callback(done)
-    result = {
-        "fit_time": np.array([o[2] for o in outputs]),
-        "score_time": np.array([o[3] for o in outputs]),
-        "estimator": [o[4] for o in outputs],
-    }
-    for name in scoring:
-        result[f"test_{name}"] = np.array([o[1][name] for o in outputs], dtype=float)
-    return result
 
 
 def validation_history(estimator, X, y, *, fraction=0.2):
@@ -152,9 +100,15 @@ def import_keras_quietly():
     filter, rather than print "failed call to cuInit" during the first fit.
     It also starts the backend's thread pools, so they are sized first to
     the process's share of the cores (a worker's ``OMP_NUM_THREADS``).
+
+    Returns
+    -------
+    seconds : float
+        How long the start took; 0.0 when Keras was already started.
     """
     if _KERAS_READY:
-        return
+        return 0.0
+    start = time.perf_counter()
     with filtered_stderr():
         import keras
 
@@ -163,23 +117,27 @@ def import_keras_quietly():
         limit_framework_threads()
         keras.ops.convert_to_tensor([0.0])
     _KERAS_READY.append(True)
+    return time.perf_counter() - start
 
 
 def _quiet_worker_start():
-    """Run in a worker process: import Keras quietly before any task needs it."""
+    """Run once in each worker process as it starts (loky's initializer)."""
     import_keras_quietly()
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
-    time.sleep(0.2)  # so that each worker takes one of these tasks
-    return os.getpid()
 
 
-def warm_workers(n_jobs):
-    """Start the worker processes of ``n_jobs`` and import Keras in each.
+@contextlib.contextmanager
+def quiet_workers(n_jobs):
+    """Start Keras quietly in each joblib worker started inside the block.
 
     A worker would otherwise import TensorFlow while unpickling its first
-    task, printing TensorFlow's start-up lines. The workers are reused by
-    the ``Parallel`` calls that follow (joblib keeps its loky executor).
+    task, printing TensorFlow's start-up lines.  Every ``Parallel`` call in
+    the block (scikit-learn's included) uses loky workers that run
+    :func:`import_keras_quietly` as they start, and reuses them.  With one
+    job, nothing changes.
     """
-    n = effective_n_jobs(n_jobs)
-    if n > 1:
-        Parallel(n_jobs=n_jobs)(delayed(_quiet_worker_start)() for _ in range(n))
+    if effective_n_jobs(n_jobs) <= 1:
+        yield
+        return
+    with parallel_config(backend="loky", initializer=_quiet_worker_start):
+        yield
