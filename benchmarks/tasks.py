@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
 from run import _git_describe  # noqa: E402
 
-DEFAULT_RUNS = "pima,iris,boston,bank,gender,pima@jax"
+DEFAULT_RUNS = "pima,iris,boston,bank,gender,pima@jax,bank+keep_duration=true"
 
 # Runs in the child (``python -c``): time the imports, write them next to the
 # result, then hand over to the command line (``python -m skkeras``).
@@ -160,7 +160,7 @@ def parse_cv_output(stdout, stderr):
     )
 
 
-def run_once(task, backend, *, python, timeout, pycache):
+def run_once(task, backend, settings, *, python, timeout, pycache):
     """One fresh process running ``skkeras cv TASK``; its timings and scores."""
     with tempfile.TemporaryDirectory(prefix="skkeras-tasks-") as tmp:
         info_path = Path(tmp) / "info.json"
@@ -173,7 +173,7 @@ def run_once(task, backend, *, python, timeout, pycache):
         spawned = time.time()
         start = time.perf_counter()
         proc = subprocess.run(
-            [python, "-c", CHILD, "cv", task],
+            [python, "-c", CHILD, "cv", task, *_set_options(settings)],
             env=env,
             cwd=tmp,
             capture_output=True,
@@ -183,7 +183,7 @@ def run_once(task, backend, *, python, timeout, pycache):
         command_s = time.perf_counter() - start
         if proc.returncode != 0:
             raise RuntimeError(
-                f"skkeras cv {task} (KERAS_BACKEND={backend}) exited with "
+                f"{_command(task, settings)} (KERAS_BACKEND={backend}) exited with "
                 f"{proc.returncode}:\n{proc.stderr[-2000:]}"
             )
         info = json.loads(info_path.read_text())
@@ -209,18 +209,27 @@ def run_once(task, backend, *, python, timeout, pycache):
 TIMES = ("command_s", "start_s", "imports_s", "cv_s", "other_s", "first_fit_s")
 
 
-def record(task, backend, attempts):
+def _set_options(settings):
+    return [part for name, value in settings for part in ("--set", f"{name}={value}")]
+
+
+def _command(task, settings):
+    return " ".join(["skkeras cv", task, *_set_options(settings)])
+
+
+def record(task, backend, settings, attempts):
     """One run's entry: the medians of the timings, the scores of every repeat."""
     first = attempts[0]
     if any(a["metrics"] != first["metrics"] for a in attempts):
         raise RuntimeError(
-            f"skkeras cv {task} on {backend}: the scores differ between "
+            f"{_command(task, settings)} on {backend}: the scores differ between "
             "repeats; the seeded command should repeat itself exactly"
         )
     entry = {
         "task": task,
         "requested_backend": backend,
-        "command": f"skkeras cv {task}",
+        "settings": dict(settings),
+        "command": _command(task, settings),
         "folds": len(first["fit_times_s"]),
     }
     entry.update({k: v for k, v in first.items() if k not in TIMES})
@@ -230,15 +239,26 @@ def record(task, backend, attempts):
 
 
 def parse_runs(text):
+    """``TASK[+NAME=VALUE...][@BACKEND]`` specs: (task, backend, settings)."""
     runs = []
     for spec in text.split(","):
-        task, _, backend = spec.strip().partition("@")
+        head, _, backend = spec.strip().partition("@")
+        task, *assignments = head.split("+")
+        settings = []
+        for assignment in assignments:
+            name, equals, value = assignment.partition("=")
+            if not (name and equals and value):
+                raise SystemExit(
+                    f"setting {assignment!r} in --runs {spec!r} is not NAME=VALUE "
+                    "(passed to skkeras cv as --set NAME=VALUE)"
+                )
+            settings.append((name, value))
         if backend not in ("", "tensorflow", "jax", "torch", "auto"):
             raise SystemExit(
                 f"unknown backend {backend!r} in --runs {spec!r}; "
                 "use tensorflow, jax, torch or auto (KERAS_BACKEND unset)"
             )
-        runs.append((task, backend or "tensorflow"))
+        runs.append((task, backend or "tensorflow", tuple(settings)))
     return runs
 
 
@@ -247,7 +267,8 @@ def parse_args(argv=None):
     parser.add_argument(
         "--runs",
         default=DEFAULT_RUNS,
-        help="TASK or TASK@BACKEND, comma-separated (default: %(default)s)",
+        help="TASK[+NAME=VALUE...][@BACKEND], comma-separated; NAME=VALUE is passed "
+        "as --set NAME=VALUE (default: %(default)s)",
     )
     parser.add_argument(
         "--repeat",
@@ -284,13 +305,19 @@ def main(argv=None):
     attempts = {run: [] for run in runs}
     start = time.perf_counter()
     for _ in range(max(1, args.repeat)):  # in turn: a slow spell hits every run
-        for task, backend in runs:
+        for task, backend, settings in runs:
             result = run_once(
-                task, backend, python=args.python, timeout=args.timeout, pycache=pycache
+                task,
+                backend,
+                settings,
+                python=args.python,
+                timeout=args.timeout,
+                pycache=pycache,
             )
-            attempts[(task, backend)].append(result)
+            attempts[(task, backend, settings)].append(result)
             print(
-                f"{task:7s} {backend:10s} command {result['command_s']:6.1f} s, "
+                f"{_command(task, settings):40s} {backend:10s} "
+                f"command {result['command_s']:6.1f} s, "
                 f"cross-validation {result['cv_s']:5.1f} s",
                 flush=True,
             )
@@ -303,8 +330,8 @@ def main(argv=None):
                 "command": command,
                 "total_s": time.perf_counter() - start,
                 "runs": [
-                    record(task, backend, found)
-                    for (task, backend), found in attempts.items()
+                    record(task, backend, settings, found)
+                    for (task, backend, settings), found in attempts.items()
                 ],
             },
             indent=1,
