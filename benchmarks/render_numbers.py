@@ -175,8 +175,9 @@ def quickstart(n, doc):
         f"# {seconds(run['command_s'])} in all on a {n.machine(facts)}, of which "
         f"{seconds(_startup(run))} start Python and import",
         f"# TensorFlow, Keras and skkeras, and {seconds(run['cv_s'])} cross-validate "
-        "(the wall time the command",
-        "# prints, the first fit's compilation included)",
+        "(the first fit's",
+        "# compilation included); the command prints both its wall time and the time",
+        "# since it started",
         "pip install . && skkeras cv pima",
     ]
     return doc.code_block(lines)

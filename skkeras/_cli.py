@@ -288,6 +288,14 @@ def _baseline(task, X, y, cv):
     return cross_validate(task.make_baseline(), X, y, cv=cv, scoring=task.scoring)
 
 
+def _since_start(args):
+    """The command's whole time so far, imports included, as a phrase."""
+    from .reports._text import duration
+
+    whole = time.perf_counter() - args.started
+    return f"{duration(whole)} since the command started, importing Keras included"
+
+
 def _say(args, *lines):
     if not args.quiet:
         for line in lines:
@@ -436,7 +444,10 @@ def _cmd_cv(args):
     base_name = "majority class" if task.is_classifier else "predicting the mean"
     print(f"{task.name}: {_cv_line(cv, args.seed)}")
     print(cv_text(result, scoring=task.scoring, baseline=baseline))
-    print(f"baseline: {base_name}.  wall time: {duration(wall)} (n_jobs={n_jobs})")
+    print(
+        f"baseline: {base_name}.  wall time: {duration(wall)} (n_jobs={n_jobs}); "
+        f"{_since_start(args)}"
+    )
     if report:
         _write_report(
             args,
@@ -538,7 +549,7 @@ def _cmd_grid(args):
     print(search_text(search, top=args.top))
     name = "majority class" if task.is_classifier else "predicting the mean"
     print(best_text(search, baseline=baseline, baseline_name=f"baseline, {name}"))
-    print(f"wall time: {duration(wall)} (n_jobs={n_jobs})")
+    print(f"wall time: {duration(wall)} (n_jobs={n_jobs}); {_since_start(args)}")
     if report:
         history, caption = None, None
         if has_matplotlib():
@@ -1058,6 +1069,7 @@ def main(argv=None):
     >>> main(["tasks"])  # doctest: +SKIP
     0
     """
+    started = time.perf_counter()  # before Keras and its backend are imported
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _build_parser()
@@ -1072,6 +1084,7 @@ def main(argv=None):
             return 2
         start = argv.index(args.command) + 1 if args.command in argv else len(argv)
         args.argv = argv[start:]
+        args.started = started
         with _quiet_run(args.quiet):
             return args.handler(args)
     except CLIError as exc:
