@@ -142,9 +142,9 @@ numpydoc_xref_param_type = False
 # SKKERAS_EXAMPLES_QUICK and says on its page what it reduces. sphinx-gallery
 # runs the examples in this process, so they see the variable set here.
 #   SKKERAS_EXAMPLES_QUICK=0                the examples' full setting
-#   SKKERAS_DOCS_RUN_EXAMPLES=0             code and text only, no output
-#                                           (fast, for editing prose; the
-#                                           gallery then fails the check)
+#   SKKERAS_DOCS_RUN_EXAMPLES=0             none executed (fast, for editing
+#                                           prose): an earlier build's output,
+#                                           else none (fails the check)
 #   SKKERAS_DOCS_RUN_EXAMPLES=plot_gender   execute only those whose file
 #                                           name matches this expression
 os.environ.setdefault("SKKERAS_EXAMPLES_QUICK", "1")
