@@ -4,9 +4,10 @@ Build (offline, warnings as errors)::
 
     python -m sphinx -W --keep-going -b html docs docs/_build/html
 
-The example gallery is rendered without running the examples (they take
-minutes); set ``SKKERAS_DOCS_RUN_EXAMPLES=1`` to execute them and include
-their output and figures.
+The build executes the example gallery, with its printed output and
+figures, in the examples' reduced setting (``SKKERAS_EXAMPLES_QUICK=1``, set
+here unless given); ``SKKERAS_DOCS_RUN_EXAMPLES=0`` renders them without
+running them (see the gallery section below and ``docs/README.md``).
 """
 
 import importlib
@@ -39,10 +40,11 @@ version = ".".join(release.split(".")[:2])
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
-    "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
+    # Figures of the user guide, drawn at build time from the code shown.
+    "matplotlib.sphinxext.plot_directive",
 ]
 
 templates_path = ["_templates"]
@@ -53,6 +55,10 @@ pygments_style = "sphinx"
 
 # No intersphinx: the build must work offline, so references to
 # scikit-learn, Keras or NumPy objects render as plain names.
+# No math extension either: Sphinx renders math with MathJax (its default,
+# even unlisted), loaded from a CDN; write formulas as text
+# (``Phi(-sqrt(3) / 2)``). .ci/check_docs.py fails on any page that loads a
+# script, stylesheet or font from the network.
 
 # -- API reference: generated from ``__all__`` --------------------------------
 # One autosummary table per public module, written at configuration time from
@@ -129,15 +135,23 @@ numpydoc_attributes_as_param_list = True
 numpydoc_xref_param_type = False
 
 # -- Example gallery -----------------------------------------------------------
-# Executing the examples trains dozens of networks (minutes on a 2-core CPU),
-# so by default the gallery shows the code and text only, without output.
-#   SKKERAS_DOCS_RUN_EXAMPLES=1             execute every example
-#   SKKERAS_DOCS_RUN_EXAMPLES=plot_gender   execute those whose file name
-#                                           matches this regular expression
-_RUN = os.environ.get("SKKERAS_DOCS_RUN_EXAMPLES", "").strip()
-if _RUN.lower() in {"", "0", "false", "no"}:
+# The build executes every example, so that the gallery shows their output
+# and figures (and its thumbnails are real plots: .ci/check_docs.py checks).
+# At their full setting the examples train for minutes on a 2-core CPU, so
+# the build runs them in their reduced setting: each example reads
+# SKKERAS_EXAMPLES_QUICK and says on its page what it reduces. sphinx-gallery
+# runs the examples in this process, so they see the variable set here.
+#   SKKERAS_EXAMPLES_QUICK=0                the examples' full setting
+#   SKKERAS_DOCS_RUN_EXAMPLES=0             none executed (fast, for editing
+#                                           prose): an earlier build's output,
+#                                           else none (fails the check)
+#   SKKERAS_DOCS_RUN_EXAMPLES=plot_gender   execute only those whose file
+#                                           name matches this expression
+os.environ.setdefault("SKKERAS_EXAMPLES_QUICK", "1")
+_RUN = os.environ.get("SKKERAS_DOCS_RUN_EXAMPLES", "1").strip()
+if _RUN.lower() in {"0", "false", "no"}:
     RUN_EXAMPLES, RUN_PATTERN = False, r"[/\\](plot_|quickstart)"
-elif _RUN.lower() in {"1", "true", "yes", "all"}:
+elif _RUN.lower() in {"", "1", "true", "yes", "all"}:
     RUN_EXAMPLES, RUN_PATTERN = True, r"[/\\](plot_|quickstart)"
 else:
     RUN_EXAMPLES, RUN_PATTERN = True, _RUN
@@ -154,9 +168,14 @@ sphinx_gallery_conf = {
     "within_subsection_order": "gallery_order.QuickstartFirst",
     "abort_on_example_error": True,
     "matplotlib_animations": False,
+    # The printed output of the examples, without the repr of the axes and
+    # displays that a block's last line returns (``<Axes: ...>``).
+    "ignore_repr_types": r"matplotlib\.|skkeras\.reports\.|sklearn\.metrics\._plot",
     "show_memory": False,
-    # Timings only mean something when the examples run.
-    "write_computation_times": RUN_EXAMPLES,
+    # No "computation times" pages: they load jQuery and DataTables from a
+    # CDN, and the site must work offline. Each example's page still says
+    # how long it ran.
+    "write_computation_times": False,
     # "Examples using X" at the end of each API page (found by reading the
     # code, so it works without executing the examples too).
     "backreferences_dir": "generated/backreferences",
@@ -164,6 +183,13 @@ sphinx_gallery_conf = {
     "reference_url": {"skkeras": None},
 }
 
+
+# -- Figures in the user guide (``.. plot::``) ----------------------------------
+# Executed at build time (offline), shown with their code; PNG only.
+plot_include_source = True
+plot_html_show_source_link = False
+plot_html_show_formats = False
+plot_formats = [("png", 100)]
 
 # -- HTML ------------------------------------------------------------------------
 try:

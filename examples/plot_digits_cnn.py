@@ -12,6 +12,12 @@ convolution filters is tuned with
 :class:`~sklearn.model_selection.GridSearchCV` on a training split, and the
 best network is scored on a stratified held-out test set, with its
 confusion matrix and learning curves.
+
+.. note::
+    The documentation build runs this example with
+    ``SKKERAS_EXAMPLES_QUICK=1``: 10 epochs instead of 30, so the network
+    is less accurate (the final check asks for 0.93 instead of 0.97).
+    ``python plot_digits_cnn.py`` runs the full setting.
 """
 
 # %%
@@ -35,6 +41,11 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_sp
 
 from skkeras import KerasClassifier
 from skkeras.reports import HistoryDisplay, search_frame
+
+# The documentation build sets SKKERAS_EXAMPLES_QUICK=1 (see the note
+# above) for a shorter run; the script alone runs the full setting.
+QUICK = os.environ.get("SKKERAS_EXAMPLES_QUICK") == "1"
+EPOCHS, MIN_ACCURACY = (10, 0.93) if QUICK else (30, 0.97)
 
 digits = load_digits()
 X = (digits.images / 16.0).astype("float32").reshape(-1, 8, 8, 1)
@@ -90,7 +101,7 @@ clf = KerasClassifier(
     build_cnn,
     optimizer="adam",
     optimizer__learning_rate=3e-3,
-    epochs=30,
+    epochs=EPOCHS,
     batch_size=32,
     random_state=0,
 )
@@ -135,4 +146,6 @@ plt.show()
 
 # %%
 # The example checks its own result, so that a regression fails loudly.
-assert test_accuracy >= 0.97, f"held-out accuracy {test_accuracy:.4f} < 0.97"
+assert test_accuracy >= MIN_ACCURACY, (
+    f"held-out accuracy {test_accuracy:.4f} < {MIN_ACCURACY}"
+)

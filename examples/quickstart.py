@@ -9,10 +9,10 @@ scoring and a hyperparameter grid. Take one, change it, cross-validate it,
 and write a report. The same runs from the command line::
 
     skkeras tasks
-    skkeras cv pima --n-jobs 2 --report pima.html
+    skkeras cv pima --report pima.html
     skkeras grid iris --quick --report iris.md
-    skkeras fit bank --out bank.joblib
-    skkeras predict bank.joblib --csv new_clients.csv
+    skkeras fit bank --out bank.skkeras
+    skkeras predict bank.skkeras --csv new_clients.csv
 """
 
 # %%
@@ -20,10 +20,11 @@ import os
 import tempfile
 import warnings
 
+import matplotlib.pyplot as plt
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import cross_validate
 
-from skkeras.reports import cv_summary, make_report
+from skkeras.reports import cv_summary, make_report, plot_fold_scores
 from skkeras.tasks import get_task, list_tasks
 
 # The recipes train for a fixed number of epochs, as the tutorials do, so
@@ -53,6 +54,12 @@ baseline = cross_validate(
 print(cv_summary(result, scoring=task.scoring, baseline=baseline))
 
 # %%
+# The ROC AUC of each fold, beside always answering the majority class (0.5).
+plot_fold_scores(
+    result, "roc_auc", scoring=task.scoring, baseline=baseline["test_roc_auc"].mean()
+)
+
+# %%
 # A self-contained HTML report (a ``.md`` name gives Markdown), with the
 # per-fold scores and learning curves when matplotlib is installed.
 path = os.path.join(tempfile.mkdtemp(), "pima.html")
@@ -60,3 +67,4 @@ make_report(
     result, path, title="Pima, 75 epochs", scoring=task.scoring, baseline=baseline
 )
 print(f"open {path} in a browser")
+plt.show()

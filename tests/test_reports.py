@@ -287,6 +287,7 @@ def test_html_search_report_has_plots(pyplot, tmp_path, clf_search):
     images = _images(text)
     assert len(images) == 2 and all(img.startswith(PNG_MAGIC) for img in images)
     assert "0.3333" in text  # the baseline beside the scores
+    assert ">fit_time (s)</th>" in text and ">fit_time</th>" not in text  # unit
     assert "Learning curves" not in text  # LogisticRegression has no history
 
 
@@ -343,6 +344,31 @@ def test_history_display(pyplot, fitted_mlp):
     with pytest.raises(ValueError, match="no training history"):
         HistoryDisplay.from_estimator(LogisticRegression())
     assert HistoryDisplay.from_history({"loss": [1.0, 0.5, 0.4]}).best_epoch_ is None
+
+
+@pytest.mark.parametrize("best", [0, 3, 199])
+def test_history_display_best_epoch_counts_from_one(pyplot, best):
+    # Epochs count from 1, as Keras prints them: the lowest val_loss at
+    # index ``best`` is epoch ``best + 1`` on the mark, its dot, its label
+    # and the axis (which starts at epoch 1, not 0).
+    n = 200
+    val = np.linspace(1.0, 2.0, n)
+    val[best] = 0.5
+    display = HistoryDisplay.from_history({"loss": np.ones(n), "val_loss": val})
+    ax = display.ax_
+    assert display.best_epoch_ == best + 1
+    vline = [ln for ln in ax.lines if ln.get_linestyle() == ":"][0]
+    assert list(vline.get_xdata()) == [best + 1, best + 1]
+    dot = [ln for ln in ax.lines if ln.get_marker() == "o"][0]
+    assert list(dot.get_xdata()) == [best + 1] and list(dot.get_ydata()) == [0.5]
+    assert f"(epoch {best + 1})" in dot.get_label()
+    assert list(display.lines_["val_loss"].get_xdata()[[0, -1]]) == [1, n]
+    # The best epoch is a tick, with no round tick next to it to misread.
+    ticks = list(ax.get_xticks())
+    assert best + 1 in ticks and 0 not in ticks and min(ticks) in (1, best + 1)
+    assert all(t == best + 1 or abs(t - best - 1) >= 5 for t in ticks)
+    left, right = ax.get_xlim()
+    assert left < 1 and n < right and right - left < 1.1 * n
 
 
 def test_search_plots(pyplot, clf_search, reg_search):
@@ -428,3 +454,46 @@ def test_plural():
     assert plural(1, "candidate") == "1 candidate"
     assert plural(0, "candidate") == "0 candidates"
     assert plural(2, "class", "classes") == "2 classes"
+
+
+def _inside_axes(ax, artist):
+    """Whether the artist's drawn box overlaps the axes' drawn box."""
+    canvas = ax.figure.canvas
+    canvas.draw()
+    box = artist.get_window_extent(canvas.get_renderer())
+    return box.overlaps(ax.get_window_extent(canvas.get_renderer()))
+
+
+def test_plot_fold_scores_axis_from_zero_legend_beside(pyplot, cv_result):
+    # A score bounded by 1: the axis runs from 0 to (just above) 1, and the
+    # legend sits beside the bars, not over them.
+    ax = plot_fold_scores(cv_result, "accuracy", baseline=1 / 3)
+    bottom, top = ax.get_ylim()
+    assert bottom == 0 and 1 <= top < 1.05
+    assert not _inside_axes(ax, ax.get_legend())
+
+
+@pytest.mark.parametrize(
+    "scores, scoring, expected",
+    [
+        # errors shown positive (RMSE): from 0 to a little above the worst
+        ([-2.0, -4.0], {"rmse": "neg_root_mean_squared_error"}, (0.0, 4.0)),
+        # the same negated error without its scoring: bars hang below 0
+        ([-2.0, -4.0], None, (-4.0, 0.0)),
+        # an R² below 0 on one fold: the axis goes below 0, and up to 1
+        ([0.5, -0.5], {"r2": "r2"}, (-0.5, 1.0)),
+    ],
+)
+def test_plot_fold_scores_limits(pyplot, scores, scoring, expected):
+    key = "score" if scoring is None else next(iter(scoring))
+    result = {
+        "fit_time": [0.1] * len(scores),
+        "score_time": [0.01] * len(scores),
+        f"test_{key}": scores,
+    }
+    bottom, top = plot_fold_scores(result, scoring=scoring).get_ylim()
+    low, high = expected
+    # Every bar is inside the limits, from the right end of the axis.
+    assert bottom <= low and top >= high
+    assert (bottom == 0) == (low == 0) and (top == 0) == (high == 0)
+    assert top - bottom < 1.2 * (high - low)

@@ -47,7 +47,8 @@ def _get_ax(ax):
     if ax is None:
         import matplotlib.pyplot as plt
 
-        _, ax = plt.subplots()
+        # constrained: room for legends outside the axes and colorbars
+        _, ax = plt.subplots(layout="constrained")
     return ax
 
 
@@ -167,19 +168,21 @@ class HistoryDisplay:
         if "val_loss" in keys and len(self.history["val_loss"]):
             val = np.asarray(self.history["val_loss"], dtype=float)
             if np.isfinite(val).any():
-                self.best_epoch_ = int(np.nanargmin(val)) + 1
-                ax.axvline(
+                # Epochs count from 1, as Keras prints them: history index i is
+                # epoch i + 1, and the mark, its dot and its label all say so.
+                best = int(np.nanargmin(val))
+                self.best_epoch_ = best + 1
+                ax.axvline(self.best_epoch_, color="grey", linestyle=":")
+                ax.plot(
                     self.best_epoch_,
-                    color="grey",
-                    linestyle=":",
-                    label=f"lowest val_loss (epoch {self.best_epoch_})",
+                    val[best],
+                    "o",
+                    color=self.lines_["val_loss"].get_color(),
+                    label=f"lowest val_loss {val[best]:.4g} (epoch {self.best_epoch_})",
                 )
         if logy:
             ax.set_yscale("log")
-        from matplotlib.ticker import MaxNLocator
-
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlabel("epoch")
+        _epoch_axis(ax, max(len(self.history[k]) for k in keys), self.best_epoch_)
         ax.set_ylabel("loss" if all("loss" in k for k in keys) else "value")
         ax.set_title(f"Learning curves{f' of {self.name}' if self.name else ''}")
         ax.legend()
@@ -258,6 +261,30 @@ class HistoryDisplay:
         return cls(history, name=name or found_name).plot(ax=ax, keys=keys, logy=logy)
 
 
+def _epoch_axis(ax, n_epochs, mark=None):
+    """An x axis of epochs 1 to ``n_epochs``: integer ticks, the first at 1.
+
+    Keras counts epochs from 1, so the axis does too (no tick at 0). The
+    epoch ``mark``, when given, is a tick itself, in place of the round
+    ticks next to it: the best-epoch line then stands on its own number
+    (199), not beside a round one (200) that reads like it.
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    n_epochs = max(int(n_epochs), 1)
+    ticks = MaxNLocator(integer=True).tick_values(1, n_epochs)
+    ticks = [int(t) for t in ticks if 1 <= t <= n_epochs]
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1
+    if not ticks or ticks[0] - 1 >= step / 2:
+        ticks.insert(0, 1)
+    if mark is not None:
+        ticks = [t for t in ticks if abs(t - mark) >= step / 2] + [int(mark)]
+    ax.set_xticks(sorted(ticks))
+    pad = 0.02 * max(n_epochs - 1, 1)
+    ax.set_xlim(1 - pad, n_epochs + pad)
+    ax.set_xlabel("epoch")
+
+
 def wide_range(*series):
     """Whether positive curves span more than a factor 20 (log scale reads better)."""
     values = np.concatenate(
@@ -276,10 +303,7 @@ def plot_fold_histories(histories, ax, *, key="loss"):
         ax.plot(
             np.arange(1, len(values) + 1), values, alpha=0.6, lw=1, label=f"fold {i}"
         )
-    from matplotlib.ticker import MaxNLocator
-
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("epoch")
+    _epoch_axis(ax, max((len(h.get(key, [])) for h in histories), default=1))
     ax.set_ylabel(key)
     ax.set_title(f"Training {key} of each fold")
     if len(histories) <= 10:
@@ -579,21 +603,41 @@ def plot_fold_scores(cv_results, metric=None, *, scoring=None, baseline=None, ax
     ax.bar(folds, values, color="C0", alpha=0.75, label=m.label)
     mean = float(np.mean(values))
     ax.axhline(mean, color="C1", label=f"mean {mean:.3f} ± {np.std(values):.3f}")
-    shown = [float(values.min()), float(values.max())]
+    shown = [float(v) for v in values]
     if baseline is not None and np.isfinite(baseline):
         ax.axhline(
             baseline, color="black", linestyle="--", label=f"baseline {baseline:.3f}"
         )
         shown.append(float(baseline))
-    low, high = min(shown), max(shown)
-    span = (high - low) or max(abs(high), 1.0) * 0.1
-    bottom = low - 0.5 * span
-    if low >= 0:
-        bottom = max(bottom, 0.0)
-    ax.set_ylim(bottom, high + 0.4 * span)
+    ax.set_ylim(*_score_limits(shown, m.greater_is_better))
     ax.set_xticks(folds)
     ax.set_xlabel("fold")
     ax.set_ylabel(m.label)
     ax.set_title(f"{m.label} on each fold")
-    ax.legend(fontsize="small", loc="best", framealpha=0.9)
+    # Beside the bars, never over them.
+    ax.legend(
+        fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0
+    )
     return ax
+
+
+def _score_limits(values, greater_is_better):
+    """y limits of bars of scores: from 0, and to 1 for scores of at most 1.
+
+    Bars start at 0, so that their heights compare; negative values (an R²
+    below 0, or a ``neg_*`` error plotted without its ``scoring``) extend
+    the axis below 0. A score where higher is better and no value exceeds 1
+    (accuracy, ROC AUC, R²...) ends at 1, its best possible value; errors,
+    and scores above 1, end a little above the highest value.
+    """
+    values = [v for v in values if np.isfinite(v)] or [0.0]
+    low, high = min(min(values), 0.0), max(max(values), 0.0)
+    span = (high - low) or 1.0
+    bottom = low - 0.05 * span if low < 0 else 0.0
+    if greater_is_better and 0.0 < high <= 1.0:
+        top = 1.0 + 0.02 * span  # a bar of 1 stays clear of the frame
+    elif high > 0.0 or low == 0.0:
+        top = high + 0.08 * span
+    else:  # all negative: the bars hang from 0
+        top = 0.0
+    return bottom, top

@@ -85,10 +85,14 @@ def _fmt(value):
     return str(value)
 
 
+# Columns of seconds, headed with their unit.
+_SECONDS = {"fit_time": "fit_time (s)", "score_time": "score_time (s)"}
+
+
 def _cells(frame, index):
     """Return (header, rows, text_columns) of strings for a DataFrame."""
     frame = frame.reset_index() if index else frame
-    header = [str(c) for c in frame.columns]
+    header = [_SECONDS.get(c, str(c)) for c in frame.columns]
     rows = [[_fmt(v) for v in row] for row in frame.itertuples(index=False, name=None)]
     text = [
         not pd.api.types.is_numeric_dtype(frame[c])
