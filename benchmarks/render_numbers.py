@@ -23,6 +23,7 @@ import difflib
 import json
 import re
 import sys
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -169,18 +170,29 @@ def quickstart(n, doc):
     """The README's first command, with its time split by what it includes."""
     run = n.run("pima")
     facts = n.tasks["facts"]
-    lines = [
-        "# Install, then cross-validate the Pima Indians diabetes network on the "
-        "bundled data:",
-        f"# {seconds(run['command_s'])} in all on a {n.machine(facts)}, of which "
-        f"{seconds(_startup(run))} start Python and import",
-        f"# TensorFlow, Keras and skkeras, and {seconds(run['cv_s'])} cross-validate "
-        "(the first fit's",
-        "# compilation included); the command prints both its wall time and the time",
-        "# since it started",
-        "pip install . && skkeras cv pima",
-    ]
+    text = (
+        "Install, then cross-validate the Pima Indians diabetes network on the "
+        f"bundled data: {seconds(run['command_s'])} in all on a "
+        f"{n.machine(facts)}{_spread(run, 'command_s')}, of which "
+        f"{seconds(_startup(run))} start Python and import TensorFlow, Keras and "
+        f"skkeras, and {seconds(run['cv_s'])} cross-validate (the first fit's "
+        "compilation included); the command prints both its wall time and the "
+        "time since it started"
+    )
+    lines = [*textwrap.wrap(text, 78, initial_indent="# ", subsequent_indent="# ")]
+    lines.append("pip install . && skkeras cv pima")
     return doc.code_block(lines)
+
+
+def _spread(run, key):
+    """`` (median of N processes, LOW to HIGH)``, or nothing for one run."""
+    values = run["repeats"][key]
+    if len(values) < 2:
+        return ""
+    return (
+        f" (median of {len(values)} processes, {seconds(min(values))} to "
+        f"{seconds(max(values))})"
+    )
 
 
 def _startup(run):

@@ -29,7 +29,6 @@ import argparse
 import json
 import re
 import shlex
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -218,7 +217,12 @@ def _command(task, settings):
 
 
 def record(task, backend, settings, attempts):
-    """One run's entry: the medians of the timings, the scores of every repeat."""
+    """One run's entry: the timings of the median repeat, and of every repeat.
+
+    The median repeat is the one whose whole command took the median time
+    (the lower of the two middle ones for an even count), so that its parts
+    still add up to its whole.
+    """
     first = attempts[0]
     if any(a["metrics"] != first["metrics"] for a in attempts):
         raise RuntimeError(
@@ -233,7 +237,9 @@ def record(task, backend, settings, attempts):
         "folds": len(first["fit_times_s"]),
     }
     entry.update({k: v for k, v in first.items() if k not in TIMES})
-    entry.update({k: statistics.median(a[k] for a in attempts) for k in TIMES})
+    order = sorted(range(len(attempts)), key=lambda i: attempts[i]["command_s"])
+    median = attempts[order[(len(order) - 1) // 2]]
+    entry.update({k: median[k] for k in TIMES})
     entry["repeats"] = {k: [a[k] for a in attempts] for k in TIMES}
     return entry
 
@@ -274,7 +280,8 @@ def parse_args(argv=None):
         "--repeat",
         type=int,
         default=1,
-        help="fresh processes per run, in turn; timings are medians",
+        help="fresh processes per run, in turn; the timings recorded are those "
+        "of the process with the median whole time",
     )
     parser.add_argument(
         "--python",
