@@ -100,7 +100,7 @@ import sys
 from skkeras._cli import main
 assert main(["cv", "--help"]) == 0
 assert main(["cv", "pima", "--folds", "1"]) == 2
-heavy = {"keras", "tensorflow", "jax", "torch", "sklearn", "pandas"}
+heavy = {"keras", "tensorflow", "jax", "torch"}
 heavy |= {"skkeras._base", "skkeras._mlp", "skkeras._wrappers", "skkeras._saving"}
 print(sorted(heavy & set(sys.modules)))
 """
