@@ -38,18 +38,6 @@ OUTER = ("skkeras._cli", "skkeras.tasks", "skkeras.reports")
 NOT_CORE = (*OUTER, "skkeras.__main__")
 MODEL_SELECTION = ("skkeras._search", "skkeras.model_selection", "skkeras._replay")
 
-# Imports of an outer layer by the core that are known and not fixed yet:
-# (core module, outer package) -> why. The core check leaves them out, and
-# test_known_inversions_are_gone fails once one is fixed, so that its entry
-# is removed.
-KNOWN_INVERSIONS = {
-    ("skkeras._callbacks", "skkeras.reports"): (
-        "EpochProgress (used by 'skkeras fit') draws its progress line with "
-        "skkeras.reports._text.Progress"
-    ),
-}
-
-
 def in_packages(name, packages):
     """Whether module ``name`` is one of ``packages`` or inside one."""
     return any(name == p or name.startswith(p + ".") for p in packages)
@@ -154,15 +142,6 @@ def violations(graph, sources, forbidden):
     return found
 
 
-def without_inversions(graph, inversions):
-    """``graph`` without the edges from each ``(module, package)`` of
-    ``inversions`` to that package's modules."""
-    pruned = {module: set(edges) for module, edges in graph.items()}
-    for module, package in inversions:
-        pruned[module] = {m for m in pruned[module] if not in_packages(m, [package])}
-    return pruned
-
-
 @pytest.fixture(scope="module")
 def graph():
     return import_graph(module_files(PACKAGE_DIR))
@@ -186,8 +165,6 @@ def test_violations_catch_a_planted_import_and_only_it():
         "core.x": ["core.x", "core.y", "outer.sub"],
         "core.y": ["core.y", "outer.sub"],
     }
-    pruned = without_inversions(planted, [("core.y", "outer")])
-    assert violations(pruned, ["core.x", "core.y"], ["outer"]) == {}
 
 
 def _write_package(root, sources):
@@ -243,7 +220,7 @@ def test_graph_holds_every_module_and_known_imports(graph):
         ("skkeras._cli.commands.tasks", "skkeras.tasks"),  # inside a function
         ("skkeras._cli.commands.cv", "skkeras.tasks._run"),  # from ...pkg.mod
         ("skkeras._cli.commands.cv", "skkeras.tasks"),  # the package it runs
-        ("skkeras._cli.commands.fit", "skkeras._callbacks"),  # three dots
+        ("skkeras._cli.commands.fit", "skkeras.reports._text"),  # three dots
     ]
     for importer, imported in known:
         assert imported in graph[importer], (importer, imported)
@@ -255,19 +232,8 @@ def test_core_never_imports_the_cli_tasks_or_reports(graph):
     core = [m for m in graph if not in_packages(m, NOT_CORE)]
     assert "skkeras._base" in core and "skkeras" in core
     assert not any(in_packages(m, OUTER) for m in core)
-    found = violations(without_inversions(graph, KNOWN_INVERSIONS), core, OUTER)
+    found = violations(graph, core, OUTER)
     assert found == {}, "\n".join(" -> ".join(chain) for chain in found.values())
-
-
-@pytest.mark.parametrize(
-    "module, package",
-    [
-        pytest.param(*inversion, marks=pytest.mark.xfail(strict=True, reason=why))
-        for inversion, why in KNOWN_INVERSIONS.items()
-    ],
-)
-def test_known_inversions_are_gone(graph, module, package):
-    assert not any(in_packages(m, [package]) for m in graph[module])
 
 
 @pytest.mark.xfail(strict=True, reason="issue 18 step 3: _base imports _replay")

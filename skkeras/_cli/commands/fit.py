@@ -19,7 +19,7 @@ def _fit_with_progress(task, pipe, X, y, args):
     """
     if args.quiet:
         return pipe.fit(X, y)
-    from ..._callbacks import EpochProgress
+    from ..epoch_progress import EpochProgress
 
     name = f"{task.estimator_step}__callbacks"
     given = pipe.get_params()[name]
