@@ -30,8 +30,9 @@ import importlib.util
 import json
 import logging
 import os
-import sys
 from typing import NamedTuple
+
+from ._keras_compat import loaded_backend
 
 __all__ = ["Choice", "apply", "choose", "keras_json_backend"]
 
@@ -172,14 +173,6 @@ def keras_json_backend(environ=None):
     return value if isinstance(value, str) else None
 
 
-def _keras_backend():
-    """The backend of a Keras already imported (even partly), else None."""
-    config = sys.modules.get("keras.src.backend.config")
-    if config is not None and hasattr(config, "backend"):
-        return config.backend()
-    return None
-
-
 def _importable(module):
     try:
         return importlib.util.find_spec(module) is not None
@@ -194,7 +187,7 @@ def apply():
     raises :class:`ImportError` when the chosen backend is not installed.
     """
     importable = {m for m in _MODULES.values() if _importable(m)}
-    keras_backend = _keras_backend()
+    keras_backend = loaded_backend()
     choice = choose(
         os.environ.get("KERAS_BACKEND"),
         keras_json_backend() if keras_backend is None else None,

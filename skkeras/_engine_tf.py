@@ -45,6 +45,7 @@ import tensorflow as tf
 import keras
 
 from . import _engine_common as common
+from . import _keras_compat
 from ._engine_common import Unsupported
 from ._structure import iter_layers, structure_key
 
@@ -62,7 +63,7 @@ JIT_COMPILE = os.environ.get("SKKERAS_ENGINE_JIT", "1").lower() not in (
 
 def model_reason(model):
     if tf.distribute.has_strategy() or (
-        getattr(model, "_distribute_strategy", None) is not None
+        _keras_compat.distribution_strategy(model) is not None
     ):
         return "a tf.distribute strategy is in use"
     return None

@@ -14,6 +14,8 @@ misspelled name into an error that suggests the right one.
 import difflib
 import inspect
 
+from ._sklearn_compat import InvalidParameterError
+
 ROUTE_PREFIXES = (
     "model",
     "fit",
@@ -60,13 +62,14 @@ def routed(params, prefix):
 
 
 def check_route_dicts(params, owner):
-    """Refuse a ``model_kwargs`` or ``fit_kwargs`` that is not a dict of names."""
+    """Refuse a ``model_kwargs`` or ``fit_kwargs`` that is not a dict of names
+    (:class:`InvalidParameterError`, a TypeError)."""
     for prefix, name in ROUTE_DICTS.items():
         value = params.get(name)
         if value is None:
             continue
         if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-            raise TypeError(
+            raise InvalidParameterError(
                 f"{owner}'s `{name}` must be a dict of keyword arguments with str "
                 f"keys (or None), e.g. {name}={{'hidden': 8}}; got "
                 f"{type(value).__name__} {value!r}. Each entry acts as a "

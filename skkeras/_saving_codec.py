@@ -21,6 +21,7 @@ from collections.abc import Hashable
 
 import numpy as np
 
+from ._keras_compat import export_paths, is_private_module
 from ._saving_archive import _check, _Damaged
 from ._saving_schema import is_identity_transformer, target_problem
 from ._saving_trust import ALLOWED, blocked
@@ -56,11 +57,8 @@ def _public_keras_path(obj):
     """Return ``"keras.x:Name"`` under which Keras exports ``obj``, or None."""
     name = getattr(obj, "__name__", None)
     candidates = []
-    exported = getattr(obj, "_api_export_path", None)
-    if isinstance(exported, str):
-        exported = [exported]
-    for path in exported or []:
-        if isinstance(path, str) and "." in path and "._" not in path:
+    for path in export_paths(obj):
+        if "." in path and "._" not in path:
             module, _, attr = path.rpartition(".")
             candidates.append((module, attr))
     if name:
@@ -94,7 +92,7 @@ def _import_path(obj, where):
         public = _public_keras_path(obj)
         if public is not None:
             return public
-        if module.startswith("keras.src"):
+        if is_private_module(module):
             raise TypeError(
                 f"skkeras.save cannot store {where} = {obj!r}: Keras does not "
                 "export it under a public name."

@@ -31,7 +31,12 @@ import importlib
 import inspect
 from typing import NamedTuple
 
-from ._keras_compat import builtin_function_modules
+from ._keras_compat import (
+    KERAS_PRIVATE_PACKAGE,
+    MODEL_CLASS_PATHS,
+    builtin_function_modules,
+    defining_modules,
+)
 
 ALLOWED = "allowed"
 DROPPED = "dropped"
@@ -74,9 +79,7 @@ _CONFIG_ONLY_CLASSES = frozenset(
         "keras:Model",
         "keras.models:Sequential",
         "keras.models:Model",
-        "keras.src.models.sequential:Sequential",
-        "keras.src.models.functional:Functional",
-        "keras.src.models.model:Model",
+        *MODEL_CLASS_PATHS,
         "keras:DTypePolicy",
         "keras:FloatDTypePolicy",
         "keras.dtype_policies:DTypePolicy",
@@ -98,7 +101,9 @@ _CONFIG_DATA = frozenset(
 # Layers whose config may name a vocabulary file to read.
 _VOCABULARY_LAYERS = frozenset({"TextVectorization", "StringLookup", "IntegerLookup"})
 # Modules no file may name, trusted or not: they load, save, run code, touch
-# files or processes, or change global configuration.
+# files or processes, or change global configuration; and Keras' private
+# package, whose layout no file should depend on.  Security policy, not
+# Keras internals (tests/test_keras_compat.py pins it).
 _BLOCKED_MODULES = (
     "builtins",
     "os",
@@ -136,7 +141,7 @@ _BLOCKED_MODULES = (
     "keras.export",
     "keras.models",
     "keras.preprocessing",
-    "keras.src",
+    KERAS_PRIVATE_PACKAGE,
     "keras.visualization",
     "skkeras._saving",
     "skkeras._saving_codec",
@@ -155,18 +160,23 @@ _BLOCKED_MODULES = (
 )
 _BLOCKED_NAMES = frozenset({"skkeras:load", "skkeras:save"})
 # Where Keras defines its loaders, savers and global settings, whatever
-# public name they are reached by.
+# public name they are reached by (the private modules behind these public
+# namespaces, from skkeras._keras_compat).
 _BLOCKED_DEFINITIONS = (
-    "keras.src.saving",
-    "keras.src.utils",
-    "keras.src.export",
-    "keras.src.legacy",
-    "keras.src.datasets",
-    "keras.src.applications",
-    "keras.src.backend.config",
-    "keras.src.models.cloning",
-    "keras.src.visualization",
-    "keras.src.dtype_policies",
+    *defining_modules(
+        (
+            "keras.saving",
+            "keras.utils",
+            "keras.export",
+            "keras.legacy",
+            "keras.datasets",
+            "keras.applications",
+            "keras.config",
+            "keras.models.clone_model",
+            "keras.visualization",
+            "keras.dtype_policies",
+        )
+    ),
     "skkeras._saving",
     "skkeras._saving_codec",
     "skkeras._saving_trust",

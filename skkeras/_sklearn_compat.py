@@ -46,9 +46,15 @@ def check_sample_weight(sample_weight, X):
     return sw.astype(np.float32)
 
 
-# Parameter validation: scikit-learn's constraint objects and the
-# estimator method that checks ``_parameter_constraints``.
-from sklearn.utils._param_validation import Interval, Options, StrOptions  # noqa: E402
+# Parameter validation: scikit-learn's constraint objects, its error (both
+# a ValueError and a TypeError) and the estimator method that checks
+# ``_parameter_constraints``.
+from sklearn.utils._param_validation import (  # noqa: E402
+    Interval,
+    InvalidParameterError,
+    Options,
+    StrOptions,
+)
 
 
 def validate_params(estimator):
@@ -69,6 +75,7 @@ def split_params(X, params, indices):
 
 __all__ = [
     "Interval",
+    "InvalidParameterError",
     "Options",
     "StrOptions",
     "check_sample_weight",

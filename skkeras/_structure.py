@@ -18,6 +18,8 @@ import weakref
 
 import keras
 
+from ._keras_compat import is_sequential_or_functional, weight_decay_exclusions
+
 
 def iter_layers(layer):
     """``layer`` and every layer inside it (sub-layers, wrapped layers, cells)."""
@@ -102,10 +104,7 @@ def _structure_key(model, variable_groups, with_compile=True):
     of every variable the compiled function receives.
     """
     try:
-        if type(model).__module__ not in (
-            "keras.src.models.sequential",
-            "keras.src.models.functional",
-        ):
+        if not is_sequential_or_functional(model):
             return None
         layers = list(iter_layers(model))
         if any(not type(la).__module__.startswith("keras.") for la in layers):
@@ -127,9 +126,7 @@ def _structure_key(model, variable_groups, with_compile=True):
                 return None
             compile_config["loss"] = _loss_name(model.loss)
             optimizer = model.optimizer
-            if getattr(optimizer, "_exclude_from_weight_decay", None) or getattr(
-                optimizer, "_exclude_from_weight_decay_pattern", None
-            ):
+            if any(weight_decay_exclusions(optimizer)):
                 return None  # per-variable choices the config does not hold
         if not _keras_only(compile_config):
             return None

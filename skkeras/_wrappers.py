@@ -8,9 +8,11 @@ changing one import.
 
 import inspect
 import numbers
+import os
 import warnings
 
 import keras
+import numpy as np
 
 from . import _encoders
 from ._base import BaseKerasEstimator
@@ -23,7 +25,14 @@ from ._keras_objects import (
     make_optimizer,
 )
 from ._predictors import ClassifierBase, RegressorBase
-from ._schedules import make_schedule
+from ._schedules import EpochSchedule, make_schedule
+from ._sklearn_compat import (
+    Interval,
+    InvalidParameterError,
+    Options,
+    StrOptions,
+    validate_params,
+)
 from ._routing import (
     ROUTE_PREFIXES,
     call_build_fn,
@@ -241,23 +250,32 @@ def _build_arguments(source):
     return signature_of(source)
 
 
+def _check_batch_size(name, value):
+    """Refuse an integer batch size below 1 other than -1 (scikeras' "all of
+    them"), with :class:`InvalidParameterError` (a ValueError)."""
+    if (
+        isinstance(value, numbers.Integral)
+        and not isinstance(value, bool)
+        and value < 1
+        and value != -1
+    ):
+        raise InvalidParameterError(
+            f"`{name}={value}` is not a batch size: give a positive number of "
+            "samples, -1 for all the samples in one batch, or None for the "
+            "default."
+        )
+
+
 def _batch_size(name, value, X):
     """A batch size ``value``, -1 (scikeras' "all of them") resolved for ``X``.
 
     None stays None; an integer below 1 other than -1 is refused.
     """
-    if (
-        not isinstance(value, numbers.Integral)
-        or isinstance(value, bool)
-        or value >= 1
-    ):
+    _check_batch_size(name, value)
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
         return value
     if value != -1:
-        raise ValueError(
-            f"`{name}={value}` is not a batch size: give a positive number of "
-            "samples, -1 for all the samples in one batch, or None for the "
-            "default."
-        )
+        return value
     try:
         return int(X.shape[0])
     except (AttributeError, IndexError, TypeError):
@@ -266,6 +284,18 @@ def _batch_size(name, value, X):
             f"in one batch); X is a {type(X).__name__}. Give `{name}` a number "
             "of samples instead."
         ) from None
+
+
+def _check_model(name, value):
+    """Refuse a ``model`` (or ``build_fn``) that is neither None, a
+    ``keras.Model`` nor callable, with :class:`InvalidParameterError` (a
+    TypeError)."""
+    if value is not None and not callable(value):
+        raise InvalidParameterError(
+            f"``{name}`` must be a keras.Model instance or a function (or "
+            f"class) that returns one; got an instance of "
+            f"{type(value).__name__}, which is neither."
+        )
 
 
 def _call_callbacks(kwargs, given):
@@ -348,6 +378,46 @@ class _KerasWrapper(BaseKerasEstimator):
         }
     )
     _predict_kwargs = frozenset({"batch_size", "verbose", "steps", "callbacks"})
+
+    # The named constructor parameters, checked at fit (scikit-learn's
+    # ``_validate_params``); routed parameters and build-function arguments
+    # are checked where they are used.
+    _parameter_constraints = {
+        "model": [None, callable],
+        "build_fn": [None, callable],
+        "warm_start": ["boolean"],
+        "random_state": [
+            None,
+            numbers.Integral,
+            np.random.RandomState,
+            np.random.Generator,
+        ],
+        # None: a build function that compiles the model needs none; Keras
+        # asks for one when the estimator compiles.
+        "optimizer": [None, str, dict, type, keras.optimizers.Optimizer],
+        "loss": [None, str, dict, list, tuple, callable],
+        "metrics": [None, str, dict, list, tuple, callable],
+        "batch_size": [
+            None,
+            Interval(numbers.Integral, 1, None, closed="left"),
+            Options(numbers.Integral, {-1}),
+        ],
+        "validation_batch_size": [
+            None,
+            Interval(numbers.Integral, 1, None, closed="left"),
+            Options(numbers.Integral, {-1}),
+        ],
+        "verbose": ["verbose", StrOptions({"auto"})],
+        "callbacks": [None, list, tuple, dict, type, keras.callbacks.Callback],
+        "validation_split": [Interval(numbers.Real, 0, 1, closed="left")],
+        "shuffle": ["boolean", StrOptions({"batch"})],
+        "run_eagerly": ["boolean"],
+        "epochs": [Interval(numbers.Integral, 0, None, closed="left")],
+        "lr_schedule": [None, str, EpochSchedule],
+        "checkpoint": [None, str, os.PathLike],
+        "model_kwargs": [None, dict],
+        "fit_kwargs": [None, dict],
+    }
     _compile_kwargs = frozenset(
         {
             "optimizer",
@@ -578,7 +648,13 @@ class _KerasWrapper(BaseKerasEstimator):
         return self
 
     def _check_params(self):
+        # The named parameters' own messages first, then the constraints.
+        _check_model("model", self.model)
+        _check_model("build_fn", self.build_fn)
         check_route_dicts(self.get_params(deep=False), type(self).__name__)
+        _check_batch_size("batch_size", self.batch_size)
+        _check_batch_size("validation_batch_size", self.validation_batch_size)
+        validate_params(self)
         self._check_fit_kwargs_conflicts()
         for key in self._extra_params():
             prefix, rest = split_route(key)
@@ -686,12 +762,6 @@ class _KerasWrapper(BaseKerasEstimator):
             model = copy_model(source, X)
             self._check_compiled_loss(model)
             return model
-        if not callable(source):
-            raise TypeError(
-                f"``model`` must be a keras.Model instance or a function (or "
-                f"class) that returns one; got an instance of "
-                f"{type(source).__name__}, which is neither."
-            )
         check_unused(extra, model_params, source, self._get_param_names(), from_dict)
         default_loss = self.target_encoder_.default_loss(meta["n_outputs_expected_"])
         base = {k: params[k] for k in self._get_param_names() if k not in ("model", "build_fn")}
@@ -937,6 +1007,11 @@ class KerasClassifier(ClassifierBase, _KerasWrapper):
     (3,)
 """
     )
+
+    _parameter_constraints = {
+        **_KerasWrapper._parameter_constraints,
+        "class_weight": [None, dict, StrOptions({"balanced"})],
+    }
 
     def __init__(
         self,
