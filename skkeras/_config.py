@@ -164,11 +164,11 @@ def _validated(settings, caller):
     }
 
 
-def _updated(settings, caller):
-    """This context's explicit settings with ``settings`` applied (a key
-    set to None returns to its default)."""
+def _merged(checked):
+    """This context's explicit settings with the ``checked`` settings applied
+    (a key set to None returns to its default)."""
     merged = dict(_SETTINGS.get())
-    for key, value in _validated(settings, caller).items():
+    for key, value in checked.items():
         if value is None:
             merged.pop(key, None)
         else:
@@ -271,17 +271,16 @@ def set_config(**settings):
     'always'
     >>> skkeras.config.set_config(group=None)  # back to the default
     """
-    _SETTINGS.set(_updated(settings, "set_config"))
+    _SETTINGS.set(_merged(_validated(settings, "set_config")))
 
 
-@contextlib.contextmanager
 def config_context(**settings):
     """Set configuration keys within a ``with`` block.
 
-    Takes the keys of :func:`set_config`.  When the block ends, the
-    configuration is what it was before, including any :func:`set_config`
-    made inside the block.  Blocks nest; the setting belongs to the current
-    thread (or task) only.  skkeras' own workers (those of
+    Takes the keys of :func:`set_config`, checked at once.  When the block
+    ends, the configuration is what it was before (a :func:`set_config`
+    made inside the block is undone too).  Blocks nest; the setting belongs
+    to the current thread (or task) only.  skkeras' own workers (those of
     :mod:`skkeras.model_selection`) receive the configuration of the call
     that starts them.
 
@@ -291,9 +290,11 @@ def config_context(**settings):
         Configuration keys and their values, as for :func:`set_config`; a
         key given None takes its default within the block.
 
-    Yields
-    ------
-    None
+    Returns
+    -------
+    context : context manager
+        Applies the settings on entering its ``with`` block and restores
+        the configuration on leaving it.
 
     Raises
     ------
@@ -314,7 +315,13 @@ def config_context(**settings):
     ...     get_config().engine, get_config().group
     ('keras', 'never')
     """
-    token = _SETTINGS.set(_updated(settings, "config_context"))
+    # Checked now; applied to the configuration in effect where it is entered.
+    return _applied(_validated(settings, "config_context"))
+
+
+@contextlib.contextmanager
+def _applied(checked):
+    token = _SETTINGS.set(_merged(checked))
     try:
         yield
     finally:
