@@ -15,8 +15,6 @@ the search installs it with :func:`skkeras._trained_ahead.serving` around
 scikit-learn's search, and only the fits of that context consult it.
 """
 
-import threading
-
 import joblib
 import keras
 
@@ -54,19 +52,17 @@ class Store:
     def __init__(self):
         self._fits = {}
         self.taken = []
-        self._lock = threading.Lock()
 
     def put(self, key, fitted, info):
         self._fits.setdefault(key, []).append((fitted, info))
 
     def pop(self, key):
-        with self._lock:
-            entries = self._fits.get(key)
-            if not entries:
-                return None
-            fitted, info = entries.pop(0)
-            self.taken.append(info)
-            return fitted
+        entries = self._fits.get(key)
+        if not entries:
+            return None
+        fitted, info = entries.pop(0)
+        self.taken.append(info)
+        return fitted
 
     def take(self, estimator, X, y, sample_weight, fit_params):
         """The fitted twin of ``estimator`` for this data, or None."""
