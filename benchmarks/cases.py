@@ -426,13 +426,13 @@ def case_search(contender, cfg):
     from sklearn import model_selection as sk
     from sklearn.model_selection import StratifiedKFold
 
-    from skkeras import _engine_group
+    from skkeras import config
     from skkeras import model_selection as ms
 
     ours = contender.startswith("skkeras")
     lib = ms if ours else sk
     # By default the CPU groups only fits that share runs; "always" groups all.
-    _engine_group.MODE = "always" if contender == "skkeras-search-always-jax" else "auto"
+    config.set_config(group="always" if contender == "skkeras-search-always-jax" else "auto")
     X, y = pima()
     folds = list(StratifiedKFold(cfg["folds"], shuffle=True, random_state=0).split(X, y))
     cv_pipe = pipeline("skkeras", hidden=cfg["hidden"], epochs=cfg["cv_epochs"],
@@ -449,7 +449,7 @@ def case_search(contender, cfg):
            "fits": len(grid) * len(grid_folds), "best_accuracy": float(search.best_score_),
            "best": {k.split("__")[1]: v for k, v in search.best_params_.items()},
            "means": [float(m) for m in search.cv_results_["mean_test_score"]],
-           "mode": _engine_group.MODE}
+           "mode": config.get_config().group}
     if ours:
         report = search.grouping_
         out.update(groups=len(report["groups"]), alone=len(report["alone"]),

@@ -71,6 +71,7 @@ API_MODULES = [
     "skkeras.datasets",
     "skkeras.tasks",
     "skkeras.reports",
+    "skkeras.config",
 ]
 # Names of ``__all__`` that are not documented objects.
 API_SKIP = {"__version__"}

@@ -28,7 +28,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from . import _engine, _replay
+from . import _engine, _trained_ahead
 from ._callbacks import BestCheckpoint, check_checkpoint
 from ._encoders import TransformerTarget, take
 from ._keras_objects import history_names
@@ -418,7 +418,10 @@ class BaseKerasEstimator(BaseEstimator):
         warm = bool(self.warm_start) and self.__sklearn_is_fitted__()
         if not warm:
             # A fit skkeras.model_selection trained ahead of time, if any.
-            fitted = _replay.take(self, X, y, sample_weight, fit_params)
+            source = _trained_ahead.current()
+            fitted = None
+            if source is not None:
+                fitted = source.take(self, X, y, sample_weight, fit_params)
             if fitted is not None:
                 with one_fit_at_a_time(self):
                     vars(self).update(vars(fitted))

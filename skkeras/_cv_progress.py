@@ -17,6 +17,8 @@ from sklearn.base import clone
 from sklearn.exceptions import FitFailedWarning
 from sklearn.utils.parallel import Parallel, delayed
 
+from ._config import with_caller_config
+
 
 class CVProgress(NamedTuple):
     """Where a cross-validation stands: what its ``progress`` callback gets.
@@ -105,8 +107,10 @@ def cross_validate_reporting(
         n_jobs=n_jobs, pre_dispatch=pre_dispatch, return_as="generator_unordered"
     )
     outputs = [None] * total
+    # The workers start from the default configuration: carry this one.
+    fold = with_caller_config(_one_fold)
     jobs = (
-        delayed(_one_fold)(i, clone(estimator), X, y, split, kwargs)
+        delayed(fold)(i, clone(estimator), X, y, split, kwargs)
         for i, split in enumerate(splits)
     )
     for done, (index, output) in enumerate(parallel(jobs), start=1):

@@ -40,22 +40,24 @@ works at epoch granularity (no batch hooks, apart from those of
 ``ProgbarLogger``, ``TerminateOnNaN`` and ``ModelCheckpoint(save_freq=
 "epoch")``, which the engine reproduces).  Anything else, or anything the
 engine fails to trace, goes to ``Model.fit``; nothing is ignored silently.
-Set the environment variable ``SKKERAS_ENGINE=keras`` to always use
-``Model.fit``/``Model.predict``.  :func:`last_dispatch` tells which path the
-last call in this thread took, and why.
+The configuration key ``engine="keras"`` (:mod:`skkeras.config`;
+environment variable ``SKKERAS_ENGINE=keras``), read at each call, always
+uses ``Model.fit``/``Model.predict``.  :func:`last_dispatch` tells which
+path the last call in this thread took, and why.
 """
 
 import inspect
-import os
 import threading
 
 import keras
 import numpy as np
 
 from . import _engine_common as common
+from ._config import get_config
 from ._seeding import MAX_SEED, seeded
 
-ENGINE = os.environ.get("SKKERAS_ENGINE", "auto").lower()
+# The reason of calls that the configuration sends to Keras.
+KERAS_BY_CONFIG = "engine='keras' in skkeras.config"
 
 _local = threading.local()
 
@@ -113,8 +115,8 @@ def _train_reason(
     verbose,
     fit_kwargs,
 ):
-    if ENGINE == "keras":
-        return "SKKERAS_ENGINE=keras"
+    if get_config().engine == "keras":
+        return KERAS_BY_CONFIG
     unknown = sorted(set(fit_kwargs) - common.SUPPORTED_FIT_KWARGS)
     if unknown:
         return f"fit_kwargs {unknown} are left to Model.fit"
@@ -330,8 +332,8 @@ def _keras_train(
 
 
 def _predict_reason(model, x, predict_kwargs):
-    if ENGINE == "keras":
-        return "SKKERAS_ENGINE=keras"
+    if get_config().engine == "keras":
+        return KERAS_BY_CONFIG
     unknown = sorted(set(predict_kwargs) - {"verbose"})
     if unknown:
         return f"predict_kwargs {unknown} are left to Model.predict"

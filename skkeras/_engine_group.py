@@ -40,20 +40,21 @@ networks at about half the cost of their steps one after another
 members, against 10 to 15 us alone), but compiling a group's program takes
 about a second, which a group of short fits does not win back (a grid over
 two learning rates, 3 folds, 100 epochs: 8.7 s against 8.0 s one fit at a
-time); the epochs that shared runs save do win it back.  The environment
-variable ``SKKERAS_GROUP=always`` groups every group on the CPU too, and
-``never`` turns grouping off everywhere.
+time); the epochs that shared runs save do win it back.  The configuration key
+``group="always"`` (:mod:`skkeras.config`; environment variable
+``SKKERAS_GROUP``) groups every group on the CPU too, and ``"never"`` turns
+grouping off everywhere.
 
 Memory: a group holds every member's data and state at once.  Groups are
-split so that one holds at most :data:`GROUP_BYTES` (environment variable
-``SKKERAS_GROUP_BYTES``; by default 1 GiB, or a quarter of the
-accelerator's memory when that is smaller), and a group that the device
-cannot hold is halved and tried again.  Two worker threads each build and
-train a group (:func:`_train_groups`), so two are held at once.
+split so that one holds at most the configuration key ``group_bytes``
+(environment variable ``SKKERAS_GROUP_BYTES``; by default 1 GiB, or a
+quarter of the accelerator's memory when that is smaller), and a group that
+the device cannot hold is halved and tried again.  Two worker threads each
+build and train a group (:func:`_train_groups`), so two are held at once;
+they run under the caller's configuration.
 """
 
 import functools
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -63,6 +64,7 @@ import numpy as np
 
 from . import _engine
 from . import _engine_common as common
+from ._config import get_config, with_caller_config
 from ._engine_common import Unsupported
 from ._engine_runs import Fits, train_run
 from ._structure import structure_key
@@ -82,35 +84,30 @@ def _default_group_bytes():
     return budget
 
 
-GROUP_BYTES = int(os.environ.get("SKKERAS_GROUP_BYTES", 0)) or None
-
-# "auto": every group on accelerators, on the CPU those with shared runs;
-# "always": every group everywhere; "never".
-MODE = os.environ.get("SKKERAS_GROUP", "auto").lower()
-
-
 def vectorized_reason():
-    """Why calls cannot be trained together in this process, or None."""
-    if _engine.ENGINE == "keras":
-        return "SKKERAS_ENGINE=keras"
-    if MODE == "never":
-        return "SKKERAS_GROUP=never"
+    """Why calls cannot be trained together here, or None."""
+    config = get_config()
+    if config.engine == "keras":
+        return _engine.KERAS_BY_CONFIG
+    if config.group == "never":
+        return "group='never' in skkeras.config"
     backend = keras.backend.backend()
     if backend not in ("jax", "tensorflow"):
         return f"the {backend} backend has no compiled engine: fits train one at a time"
     return None
 
 
-def unshared_reason(mode=None):
+def unshared_reason():
     """Why fits that share no run train one at a time here, or None when
-    every group is vectorized (JAX on an accelerator, or ``mode`` "always")."""
+    every group is vectorized (JAX on an accelerator, or the configuration's
+    ``group`` "always")."""
     backend = keras.backend.backend()
     if backend != "jax":
         return (
             f"the {backend} backend trains one fit at a time (vectorized "
             "training runs on the JAX backend)"
         )
-    if (mode or MODE) == "always":
+    if get_config().group == "always":
         return None
     import jax
 
@@ -120,14 +117,14 @@ def unshared_reason(mode=None):
         "on the CPU, a vectorized step saves about half of its members' step "
         "time, which short fits do not win back from compiling the group's "
         "program, and these fits share no run, so they train one at a time "
-        "(SKKERAS_GROUP=always groups them anyway)"
+        "(group='always' in skkeras.config groups them anyway)"
     )
 
 
-def _one_by_one_reason(mode, shared):
+def _one_by_one_reason(shared):
     """Why a group trains one fit (or shared run) at a time, or None when it
     trains as one vectorized program; ``shared``: some of its fits share a run."""
-    reason = unshared_reason(mode)
+    reason = unshared_reason()
     if reason is not None and keras.backend.backend() == "jax" and shared:
         return None  # the CPU vectorizes groups with shared runs
     return reason
@@ -234,13 +231,14 @@ class _Member:
         return int(data + 4 * state)
 
 
-def train_many(calls, *, grouped=None, mode=None):
+def train_many(calls, *, grouped=None):
     """Train every call in ``calls``; return ``(histories, report)``.
 
     ``grouped=True`` groups whatever can be grouped, without asking
     :func:`vectorized_reason` (a caller that asked it in another process);
-    ``None`` asks it here.  ``mode`` is the :data:`MODE` to follow (the
-    caller's, from another process); None reads this process's.
+    ``None`` asks it here.  The configuration (:mod:`skkeras.config`) is
+    that of the calling thread: to call this in another thread or process,
+    wrap it with :func:`skkeras._config.with_caller_config`.
 
     ``calls`` are dicts of :func:`skkeras._engine.train` keyword arguments.
     ``histories[i]`` is the History dict of ``calls[i]``, as ``train`` would
@@ -272,7 +270,7 @@ def train_many(calls, *, grouped=None, mode=None):
             alone += group
             continue
         runs = _runs(group)
-        reason = _one_by_one_reason(mode or MODE, len(runs) < len(group))
+        reason = _one_by_one_reason(len(runs) < len(group))
         if reason is None:
             plans += [(chunk, key) for chunk in _split_by_memory(runs, key[1][0])]
             continue
@@ -355,7 +353,7 @@ def _runs(group):
 
 
 def _split_by_memory(runs, batch_size):
-    budget = GROUP_BYTES or _default_group_bytes()
+    budget = get_config().group_bytes or _default_group_bytes()
     per_run = max(1, max(run[0].bytes(batch_size) for run in runs))
     size = max(1, int(budget // per_run))
     return [runs[i : i + size] for i in range(0, len(runs), size)]
@@ -459,6 +457,7 @@ def _train_groups(plans, histories, report):
         own = {"groups": [], "alone": {}, "failed": {}, "seconds": report["seconds"]}
         return _train_or_split(*plan, histories, own), own
 
+    work = with_caller_config(work)  # the workers start from the defaults
     alone = []
     with ThreadPoolExecutor(max_workers=min(GROUP_THREADS, len(plans))) as pool:
         for left, own in pool.map(work, plans):

@@ -21,7 +21,7 @@ with the same :func:`~skkeras._structure.structure_key`; models whose
 configuration does not describe them fully get functions of their own.
 """
 
-import os
+import functools
 import threading
 import weakref
 
@@ -32,6 +32,7 @@ import numpy as np
 import keras
 
 from . import _engine_common as common
+from ._config import get_config
 from ._engine_common import Unsupported
 from ._structure import structure_key
 
@@ -42,30 +43,34 @@ _LOCK = threading.RLock()
 # XLA:CPU options for the compiled loops: the loop emitters instead of the
 # fusion emitters, no XNNPACK graph fusion, optimization level 1.  Measured
 # on the tutorial Pima network (vectorized over 27 fits): compiling takes
-# 1.0 s instead of 3 s, and a step runs as fast.  SKKERAS_XLA_OPTIONS=0 in
-# the environment leaves XLA's defaults.
+# 1.0 s instead of 3 s, and a step runs as fast.  The configuration key
+# xla_options=False (skkeras.config; SKKERAS_XLA_OPTIONS=0) leaves XLA's
+# defaults.
 _CPU_OPTIONS = {
     "xla_cpu_use_fusion_emitters": False,
     "xla_cpu_experimental_xnn_graph_fusion_mode": "XNN_GRAPH_FUSION_MODE_DISABLED",
     "xla_backend_optimization_level": 1,
 }
-_OPTIONS = []
 
 
-def _compiler_options():
-    """The options :func:`jit` passes: ``_CPU_OPTIONS`` on the CPU when this
-    XLA accepts them (they are XLA debug options, which come and go between
-    releases), else none."""
-    if not _OPTIONS:
-        options = {}
-        if jax.default_backend() == "cpu" and os.environ.get("SKKERAS_XLA_OPTIONS", "1") != "0":
-            try:
-                jax.jit(lambda a: a + 1, compiler_options=_CPU_OPTIONS).lower(1.0).compile()
-                options = dict(_CPU_OPTIONS)
-            except Exception:  # noqa: BLE001 - unknown to this XLA: its defaults
-                pass
-        _OPTIONS.append(options)
-    return _OPTIONS[0] or None
+@functools.cache
+def _xla_accepts(options):
+    """Whether this XLA compiles with ``options`` (a tuple of items)."""
+    try:
+        jax.jit(lambda a: a + 1, compiler_options=dict(options)).lower(1.0).compile()
+    except Exception:  # noqa: BLE001 - unknown to this XLA: its defaults
+        return False
+    return True
+
+
+def _compiler_options(cpu_options=_CPU_OPTIONS):
+    """The options :func:`jit` passes: ``cpu_options`` on the CPU when the
+    configuration's ``xla_options`` is True and this XLA accepts them (they
+    are XLA debug options, which come and go between releases), else none."""
+    if not get_config().xla_options or jax.default_backend() != "cpu":
+        return None
+    items = tuple(sorted(cpu_options.items()))
+    return dict(cpu_options) if _xla_accepts(items) else None
 
 
 def jit(fn, **kwargs):
@@ -100,6 +105,8 @@ def _per_model_key(model):
 
 
 def _lookup(model, shared_key, local_key, settings, build):
+    # Functions jitted with and without the compiler options are kept apart.
+    settings = (settings, get_config().xla_options)
     with _LOCK:
         if shared_key is not None:
             entry = _SHARED.get((shared_key, settings))

@@ -36,7 +36,6 @@ Note: ``tf.random.set_seed`` clears TensorFlow's kernel and function caches,
 so the first compiled call after it re-instantiates the function (~0.3 s).
 """
 
-import os
 import threading
 import weakref
 
@@ -46,6 +45,7 @@ import keras
 
 from . import _engine_common as common
 from . import _keras_compat
+from ._config import get_config
 from ._engine_common import Unsupported
 from ._structure import iter_layers, structure_key
 
@@ -53,13 +53,6 @@ _SHARED = common.FunctionCache(maxsize=16)
 _PER_MODEL = weakref.WeakKeyDictionary()
 _LOCK = threading.RLock()
 
-# XLA for the training loop; SKKERAS_ENGINE_JIT=0 turns it off.
-JIT_COMPILE = os.environ.get("SKKERAS_ENGINE_JIT", "1").lower() not in (
-    "0",
-    "false",
-    "no",
-    "off",
-)
 
 def model_reason(model):
     if tf.distribute.has_strategy() or (
@@ -369,7 +362,7 @@ def _trace(entry, arrays, jit):
     )
 
 
-def _build_train_entry(template, shared, settings, arrays):
+def _build_train_entry(template, shared, settings, arrays, jit):
     x, y, sw = arrays[:3]
     common.ensure_built(template, x, y, sw, _cast)
     if common.loss_metric(template) is None:
@@ -380,7 +373,7 @@ def _build_train_entry(template, shared, settings, arrays):
         names += ["val_" + k for k in names]
     entry.names = names
     entry.out = _out_variables(len(names))
-    entry.jit = JIT_COMPILE and _xla_friendly(template)
+    entry.jit = jit and _xla_friendly(template)
     entry.function = _trace(entry, arrays, entry.jit)
     if list(entry.function.captured_inputs):
         # Something beyond the arguments was baked in: this function is only
@@ -538,10 +531,14 @@ def make_train_runner(
     shared_key = structure_key(model, groups)
     local_key = _per_model_key(model, _flat(groups))
 
-    def build(template, shared):
-        return _build_train_entry(template, shared, settings, arrays)
+    # XLA for the loop unless the configuration's engine_jit is False;
+    # loops traced with and without it are kept apart.
+    jit = get_config().engine_jit
 
-    entry = _lookup(model, shared_key, local_key, settings, build)
+    def build(template, shared):
+        return _build_train_entry(template, shared, settings, arrays, jit)
+
+    entry = _lookup(model, shared_key, local_key, (settings, jit), build)
     # A loop traced for another model leaves this one's loss and metrics
     # unbuilt, and its callbacks read them.
     common.build_compiled(model, y)

@@ -10,17 +10,13 @@ again.  A fit whose fingerprint is not found (different data, a parameter
 that cannot be fingerprinted) trains normally, so a miss costs time, never
 correctness.
 
-The stores are visible only while a :func:`serving` block runs.
+A :class:`Store` is a :class:`skkeras._trained_ahead.TrainedAhead` source:
+the search installs it with :func:`skkeras._trained_ahead.serving` around
+scikit-learn's search, and only the fits of that context consult it.
 """
-
-import contextlib
-import threading
 
 import joblib
 import keras
-
-_LOCK = threading.Lock()
-_STORES = []
 
 
 def token(value):
@@ -68,32 +64,11 @@ class Store:
         self.taken.append(info)
         return fitted
 
+    def take(self, estimator, X, y, sample_weight, fit_params):
+        """The fitted twin of ``estimator`` for this data, or None."""
+        key = fingerprint(estimator, X, y, sample_weight, fit_params)
+        return None if key is None else self.pop(key)
+
     def __len__(self):
         return sum(len(v) for v in self._fits.values())
 
-
-@contextlib.contextmanager
-def serving(store):
-    """Make ``store``'s fits available to ``fit`` calls inside the block."""
-    with _LOCK:
-        _STORES.append(store)
-    try:
-        yield store
-    finally:
-        with _LOCK:
-            _STORES.remove(store)
-
-
-def take(estimator, X, y, sample_weight, fit_params):
-    """The fitted twin of ``estimator`` for this data, or None."""
-    if not _STORES:
-        return None
-    key = fingerprint(estimator, X, y, sample_weight, fit_params)
-    if key is None:
-        return None
-    with _LOCK:
-        for store in reversed(_STORES):
-            fitted = store.pop(key)
-            if fitted is not None:
-                return fitted
-    return None

@@ -7,6 +7,10 @@ of a :class:`~sklearn.pipeline.Pipeline`) is prepared first, the fits that
 share an architecture are trained as one vectorized program
 (:mod:`skkeras._engine_group`), and then scikit-learn's own search runs as
 usual, with each ``fit`` taking over its trained state (:mod:`skkeras._replay`).
+The store of those fits is installed for the calling thread only
+(:mod:`skkeras._trained_ahead`), around scikit-learn's search run with
+``n_jobs=1`` so that its fits run in that thread; concurrent searches in
+other threads never see it.
 Scoring, ``cv_results_``, ``error_score``, ``refit`` and the ``best_*``
 attributes are therefore scikit-learn's own.
 """
@@ -23,8 +27,9 @@ from sklearn.model_selection import ParameterGrid, ParameterSampler, check_cv
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import indexable
 
-from . import _engine_group, _replay
+from . import _engine_group, _replay, _trained_ahead
 from ._base import BaseKerasEstimator
+from ._config import with_caller_config
 from ._cv_progress import cross_validate_reporting
 from ._sklearn_compat import safe_indexing, split_params
 
@@ -102,7 +107,7 @@ def _prepare(estimator, parameters, X, y, train, params):
     return final, call, key
 
 
-def _pretrain_block(estimator, candidates, splits, X, y, params, pairs, mode):
+def _pretrain_block(estimator, candidates, splits, X, y, params, pairs):
     store = _replay.Store()
     report = {"groups": [], "alone": {}}
     prepared = []
@@ -116,9 +121,10 @@ def _pretrain_block(estimator, candidates, splits, X, y, params, pairs, mode):
             report["alone"][(cand, split)] = f"not prepared ({exc!r}); fitted by scikit-learn"
             continue
         prepared.append((cand, split, final, call, key, time.perf_counter() - start))
-    # Grouping was decided by the caller (maybe in another process).
+    # Grouping was decided by the caller (maybe in another process), whose
+    # configuration is in effect here.
     histories, trained = _engine_group.train_many(
-        [p[3].train_kwargs for p in prepared], grouped=True, mode=mode
+        [p[3].train_kwargs for p in prepared], grouped=True
     )
     for group in trained["groups"]:
         fits = [prepared[i][:2] for i in group["members"]]
@@ -153,16 +159,15 @@ def pretrain(estimator, candidates, splits, X, y, params, n_jobs=None):
     Returns ``(store, report)``; see :attr:`GridSearchCV.grouping_`.
     """
     pairs = [(c, s) for c in range(len(candidates)) for s in range(len(splits))]
-    mode = _engine_group.MODE
     workers = min(effective_n_jobs(n_jobs), len(pairs))
     if workers <= 1:
-        blocks = [
-            _pretrain_block(estimator, candidates, splits, X, y, params, pairs, mode)
-        ]
+        blocks = [_pretrain_block(estimator, candidates, splits, X, y, params, pairs)]
     else:
         chunks = [list(map(tuple, c)) for c in np.array_split(np.array(pairs), workers)]
+        # The workers start from the default configuration: carry this one.
+        block = with_caller_config(_pretrain_block)
         blocks = Parallel(n_jobs=workers)(
-            delayed(_pretrain_block)(estimator, candidates, splits, X, y, params, chunk, mode)
+            delayed(block)(estimator, candidates, splits, X, y, params, chunk)
             for chunk in chunks
         )
     store = _replay.Store()
@@ -227,7 +232,7 @@ class _GroupedSearch:
         store, report = pretrain(
             self.estimator, candidates, splits, X, y, fit_params, self.n_jobs
         )
-        with _replay.serving(store):
+        with _trained_ahead.serving(store):
             super(_GroupedSearch, inner).fit(X, y, **params)
         own = set(self.get_params(deep=False))
         for name, value in vars(inner).items():
@@ -382,8 +387,9 @@ def cross_validate(
     Pipeline ending in one) are trained as one vectorized program on the
     JAX backend, as :class:`GridSearchCV` describes.  The folds share no
     run, so on TensorFlow and on the CPU this is scikit-learn's
-    ``cross_validate``, unchanged (``SKKERAS_GROUP=always`` vectorizes the
-    folds on the CPU too).
+    ``cross_validate``, unchanged (the configuration key
+    ``group="always"``, :mod:`skkeras.config`, vectorizes the folds on the
+    CPU too).
     ``fit_time`` includes each fold's share of that training.
 
     Parameters
@@ -448,7 +454,7 @@ error_score
             progress=progress, kwargs=kwargs,
         )
     store, _ = pretrain(estimator, [{}], splits, X, y, params, n_jobs)
-    with _replay.serving(store):
+    with _trained_ahead.serving(store):
         if progress is None:
             result = sk_model_selection.cross_validate(
                 estimator, X, y, cv=splits, n_jobs=1, **kwargs

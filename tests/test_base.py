@@ -14,7 +14,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import cross_val_score
 
 import skkeras
-from skkeras import KerasClassifier, KerasRegressor, MLPClassifier, _engine
+from skkeras import KerasClassifier, KerasRegressor, MLPClassifier
 
 POS = ["good", "great", "fine", "lovely"]
 NEG = ["bad", "awful", "poor", "ugly"]
@@ -167,7 +167,8 @@ class _RaiseAfter(keras.callbacks.Callback):
 
 
 COMPILED = pytest.mark.skipif(
-    _engine.ENGINE == "keras" or keras.backend.backend() not in ("tensorflow", "jax"),
+    skkeras.config.get_config().engine == "keras"
+    or keras.backend.backend() not in ("tensorflow", "jax"),
     reason="the compiled engine's epochs (Model.fit's record what its callbacks saw)",
 )
 

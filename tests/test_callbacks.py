@@ -262,12 +262,11 @@ def _monitoring_classifier(callbacks, metrics=("accuracy", "auc")):
 
 
 @pytest.fixture
-def group_on_the_cpu_too(monkeypatch):
+def group_on_the_cpu_too():
     """skkeras.model_selection groups every group, not only those with
     shared runs (the default on the CPU)."""
-    from skkeras import _engine_group
-
-    monkeypatch.setattr(_engine_group, "MODE", "always")
+    with skkeras.config.config_context(group="always"):
+        yield
 
 
 @pytest.mark.parametrize("kind", ["early_stopping", "reduce_lr", "checkpoint"])

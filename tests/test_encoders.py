@@ -4,7 +4,6 @@ Subclasses of the general wrappers override the properties to train Keras
 models with several outputs or inputs (:mod:`skkeras._encoders`).
 """
 
-import os
 import pickle
 
 import keras
@@ -21,7 +20,7 @@ from skkeras._targets import ClassifierTarget
 # Where the default path trains: skkeras' compiled engine, where it has one.
 COMPILED = (
     keras.backend.backend() in ("tensorflow", "jax")
-    and os.environ.get("SKKERAS_ENGINE", "auto").lower() != "keras"
+    and skkeras.config.get_config().engine != "keras"
 )
 
 

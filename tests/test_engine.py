@@ -603,19 +603,19 @@ def test_model_xla_cannot_compile_runs_without_xla(monkeypatch):
 
 
 @pytest.mark.skipif(BACKEND != "jax", reason="XLA:CPU options of the JAX engine")
-def test_cpu_compiler_options_fall_back_when_xla_does_not_know_them(monkeypatch):
+def test_cpu_compiler_options_fall_back_when_xla_does_not_know_them():
     import jax
 
     from skkeras import _engine_jax
+    from skkeras.config import config_context
 
-    monkeypatch.setattr(_engine_jax, "_OPTIONS", [])
     options = _engine_jax._compiler_options()
     if jax.default_backend() == "cpu":
         assert options == _engine_jax._CPU_OPTIONS
-    monkeypatch.setattr(_engine_jax, "_OPTIONS", [])
-    monkeypatch.setattr(_engine_jax, "_CPU_OPTIONS", {"xla_no_such_option": True})
-    assert _engine_jax._compiler_options() is None
-    assert float(_engine_jax.jit(lambda a: a * 2)(2.0)) == 4.0
+    assert _engine_jax._compiler_options({"xla_no_such_option": True}) is None
+    with config_context(xla_options=False):
+        assert _engine_jax._compiler_options() is None
+        assert float(_engine_jax.jit(lambda a: a * 2)(2.0)) == 4.0
 
 
 # -- predict -------------------------------------------------------------------

@@ -8,6 +8,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skkeras import MLPClassifier
 from skkeras import _engine_group
+from skkeras.config import config_context
 
 pytestmark = pytest.mark.skipif(
     keras.backend.backend() != "jax", reason="vectorized training runs on JAX"
@@ -15,10 +16,11 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(autouse=True)
-def _group_on_the_cpu_too(monkeypatch):
+def _group_on_the_cpu_too():
     """On the CPU only groups with shared runs are grouped by default; the
     tests group every group."""
-    monkeypatch.setattr(_engine_group, "MODE", "always")
+    with config_context(group="always"):
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -255,8 +257,10 @@ def test_a_failing_callback_is_reported_not_raised(data):
     assert all("boom" in repr(e) for e in report["failed"].values())
 
 
-def test_grouping_modes(monkeypatch):
-    monkeypatch.setattr(_engine_group, "MODE", "auto")
-    assert _engine_group.vectorized_reason() is None
-    monkeypatch.setattr(_engine_group, "MODE", "never")
-    assert _engine_group.vectorized_reason() == "SKKERAS_GROUP=never"
+def test_grouping_modes():
+    with config_context(group="auto"):
+        assert _engine_group.vectorized_reason() is None
+    with config_context(group="never"):
+        assert _engine_group.vectorized_reason() == "group='never' in skkeras.config"
+    with config_context(engine="keras"):
+        assert _engine_group.vectorized_reason() == "engine='keras' in skkeras.config"

@@ -1,6 +1,8 @@
 """skkeras.model_selection: scikit-learn's results, with the fits grouped."""
 
+import contextvars
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import keras
 import numpy as np
@@ -14,18 +16,18 @@ from sklearn.preprocessing import StandardScaler
 
 from skkeras import KerasClassifier, MLPClassifier, MLPRegressor
 from skkeras import model_selection as ms
+from skkeras.config import config_context
 
 JAX = keras.backend.backend() == "jax"
 jax_only = pytest.mark.skipif(not JAX, reason="vectorized training runs on JAX")
 
 
 @pytest.fixture(autouse=True)
-def _group_on_the_cpu_too(monkeypatch):
+def _group_on_the_cpu_too():
     """On the CPU only groups with shared runs are grouped by default; the
     tests group every group."""
-    from skkeras import _engine_group
-
-    monkeypatch.setattr(_engine_group, "MODE", "always")
+    with config_context(group="always"):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -207,13 +209,16 @@ def test_failing_candidates_get_error_score(iris):
 
 
 @jax_only
-def test_groups_split_when_memory_is_short(iris, monkeypatch):
-    from skkeras import _engine_group
-
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_groups_split_when_memory_is_short(iris, n_jobs):
+    # With n_jobs=2 the fits are grouped in joblib's worker processes, which
+    # receive the caller's configuration.
     X, y = iris
-    monkeypatch.setattr(_engine_group, "GROUP_BYTES", 1)
-    search = ms.GridSearchCV(_mlp(max_iter=2), {"learning_rate_init": [0.01, 0.05]}, cv=2)
-    search.fit(X, y)
+    search = ms.GridSearchCV(
+        _mlp(max_iter=2), {"learning_rate_init": [0.01, 0.05]}, cv=2, n_jobs=n_jobs
+    )
+    with config_context(group_bytes=1):
+        search.fit(X, y)
     assert search.grouping_["groups"] == []
     assert all("split down" in r for r in search.grouping_["alone"].values())
     assert search.grouping_["replayed"] == 4
@@ -229,6 +234,22 @@ def test_n_jobs_spreads_blocks_over_workers(iris):
     _same_results(ours, sk.GridSearchCV(_mlp(), grid, cv=2).fit(X, y))
 
 
+def test_concurrent_searches_each_take_their_own_fits(iris):
+    X, y = iris
+    grid = {"max_iter": [2, 4]}  # a shared run per split, on every backend
+
+    def search():
+        return ms.GridSearchCV(_mlp(), grid, cv=2, refit=False).fit(X, y)
+
+    alone = [search(), search()]
+    with ThreadPoolExecutor(2) as pool:  # each thread in a copy of this context
+        runs = [pool.submit(contextvars.copy_context().run, search) for _ in range(2)]
+        together = [run.result() for run in runs]
+    for a, t in zip(alone, together, strict=True):
+        assert a.grouping_["replayed"] == t.grouping_["replayed"] == 4
+        _same_results(t, a, atol=1e-6)
+
+
 def test_other_estimators_use_scikit_learns_search(iris):
     X, y = iris
     search = ms.GridSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, cv=2).fit(X, y)
@@ -238,10 +259,15 @@ def test_other_estimators_use_scikit_learns_search(iris):
     assert search.get_params()["cv"] == 2 and search.n_jobs is None
 
 
-def test_default_groups_only_where_it_pays(iris, monkeypatch):
+@pytest.fixture
+def group_by_default():
+    with config_context(group="auto"):
+        yield
+
+
+def test_default_groups_only_where_it_pays(iris, group_by_default):
     from skkeras import _engine_group
 
-    monkeypatch.setattr(_engine_group, "MODE", "auto")
     X, y = iris
     grid = {"learning_rate_init": [0.01, 0.05]}
     unshared = ms.GridSearchCV(_mlp(max_iter=2), grid, cv=2).fit(X, y)

@@ -5,6 +5,7 @@ import pytest
 
 from skkeras import MLPClassifier, _engine
 from skkeras._seeding import seeded
+from skkeras.config import config_context
 
 tf = pytest.importorskip(
     "tensorflow", reason="these tests check that fits keep TensorFlow's global seed"
@@ -47,16 +48,15 @@ def test_a_seeded_block_leaves_no_tensorflow_seed_where_there_was_none():
     assert _tf_seed() is None
 
 
-def test_a_seeded_fit_on_model_fit_keeps_the_users_tensorflow_seed(tf_seed_777, monkeypatch):
-    # The fallback engine (SKKERAS_ENGINE=keras) trains with Model.fit under
+def test_a_seeded_fit_on_model_fit_keeps_the_users_tensorflow_seed(tf_seed_777):
+    # The fallback engine (engine="keras") trains with Model.fit under
     # seeded(seed), which sets TensorFlow's seed for tf.data's shuffling.
-    monkeypatch.setattr(_engine, "ENGINE", "keras")
     rng = np.random.RandomState(0)
     X = rng.rand(30, 3)
     y = (X[:, 0] > 0.5).astype(int)
-    with pytest.warns(Warning):
+    with config_context(engine="keras"), pytest.warns(Warning):
         MLPClassifier(hidden_layer_sizes=(3,), max_iter=2, random_state=0).fit(X, y)
-    assert _engine.last_dispatch() == ("keras", "SKKERAS_ENGINE=keras")
+    assert _engine.last_dispatch() == ("keras", "engine='keras' in skkeras.config")
     from tensorflow.python.framework import random_seed
 
     assert _tf_seed() == 777 == random_seed.get_seed(None)[0]
