@@ -236,7 +236,6 @@ def test_core_never_imports_the_cli_tasks_or_reports(graph):
     assert found == {}, "\n".join(" -> ".join(chain) for chain in found.values())
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18 step 3: _base imports _replay")
 def test_base_does_not_import_model_selection(graph):
     chain = path_to(graph, "skkeras._base", lambda m: m in MODEL_SELECTION)
     assert chain is None, " -> ".join(chain)
