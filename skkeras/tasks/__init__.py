@@ -35,6 +35,9 @@ Examples
 5
 """
 
-from ._recipes import RecipeOption, Task, get_task, list_tasks, resolve_param_names
+from ._options import RecipeOption
+from ._param_names import resolve_param_names
+from ._registry import get_task, list_tasks
+from ._task import Task
 
 __all__ = ["RecipeOption", "Task", "get_task", "list_tasks", "resolve_param_names"]
