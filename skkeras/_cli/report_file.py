@@ -64,7 +64,7 @@ def write_report(args, result, **kwargs):
         raise CLIError(
             f"cannot write the report {args.report!r}: {exc.strerror or exc}"
         ) from None
-    from ..reports._plots import has_matplotlib
+    from ..reports._matplotlib import has_matplotlib
 
     note = (
         ""

@@ -15,14 +15,11 @@ The plots need matplotlib, an optional dependency:
 ``pip install 'skkeras[plot]'``. The tables and reports work without it.
 """
 
-from ._plots import (
-    HistoryDisplay,
-    plot_fold_scores,
-    plot_search_heatmap,
-    plot_search_scores,
-)
+from ._fold_plots import plot_fold_scores
+from ._history_plots import HistoryDisplay
 from ._render import make_report
 from ._results import cv_frame, cv_summary, search_frame
+from ._search_plots import plot_search_heatmap, plot_search_scores
 
 __all__ = [
     "HistoryDisplay",

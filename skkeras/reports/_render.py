@@ -17,19 +17,14 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
-from ._plots import (
-    PLOT_EXTRA_HINT,
+from ._fold_plots import plot_fold_scores
+from ._history_plots import (
     HistoryDisplay,
-    _find_history,
-    _pick_two,
-    _values_of,
-    has_matplotlib,
+    find_history,
     plot_fold_histories,
-    plot_fold_scores,
-    plot_search_heatmap,
     wide_range,
-    plot_search_scores,
 )
+from ._matplotlib import PLOT_EXTRA_HINT, has_matplotlib
 from ._results import (
     _baseline_values,
     check_search,
@@ -40,6 +35,12 @@ from ._results import (
     search_metrics,
     searched_params,
     short_param_names,
+)
+from ._search_plots import (
+    param_values,
+    pick_two_params,
+    plot_search_heatmap,
+    plot_search_scores,
 )
 
 __all__ = ["make_report"]
@@ -291,7 +292,7 @@ def _search_report(doc, search, *, baseline, history, history_caption, top, plot
 
     if not plots:
         return
-    varied = [n for n in names if len(_values_of(search, n)) > 1]
+    varied = [n for n in names if len(param_values(search, n)) > 1]
     m = metrics[0]
     if varied:
         doc.heading("Score against each parameter")
@@ -307,7 +308,7 @@ def _search_report(doc, search, *, baseline, history, history_caption, top, plot
             "with an error bar of one standard deviation over the folds.",
         )
     if len(varied) >= 2:
-        pair = _pick_two(search, m)
+        pair = pick_two_params(search, m)
         fig, (ax,) = _new_figure(1, width=6.5, height=4.5)
         plot_search_heatmap(search, pair, metric=m.key, ax=ax)
         doc.heading("Two parameters together")
@@ -319,7 +320,7 @@ def _search_report(doc, search, *, baseline, history, history_caption, top, plot
         )
     if history is None:
         try:
-            history, _ = _find_history(search)
+            history, _ = find_history(search)
         except ValueError:
             history = None
         history_caption = history_caption or (
@@ -384,7 +385,7 @@ def _cv_report(doc, cv_results, *, scoring, baseline, history, history_caption, 
     histories = []
     for est in cv_results.get("estimator", []) or []:
         try:
-            histories.append(_find_history(est)[0])
+            histories.append(find_history(est)[0])
         except ValueError:
             pass
     if histories:

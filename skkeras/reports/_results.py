@@ -54,6 +54,19 @@ def metrics_of(scoring, keys):
     return [_metric_from_scorer_name(k, None) for k in keys]
 
 
+def pick_metric(metrics, metric):
+    """Return the :class:`Metric` named ``metric`` (label or key); None: the first."""
+    if metric is None:
+        return metrics[0]
+    for m in metrics:
+        if metric in (m.label, m.key):
+            return m
+    raise ValueError(
+        f"unknown metric {metric!r}; the metrics are "
+        f"{', '.join(repr(m.label) for m in metrics)}."
+    )
+
+
 # ----------------------------------------------------------------------
 # Searches
 # ----------------------------------------------------------------------

@@ -32,7 +32,7 @@ def _param_grid(task, pipe, args):
 
 def handle(args):
     """Print the ranked candidates, the best one and the baseline."""
-    from ...reports._plots import has_matplotlib
+    from ...reports._matplotlib import has_matplotlib
     from ...reports._text import Progress, best_text, duration, plural, search_text
     from ...tasks._run import quiet_workers, validation_history
 
