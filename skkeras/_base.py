@@ -17,6 +17,7 @@ small methods so that each estimator overrides only what differs:
 import contextlib
 import threading
 import warnings
+from dataclasses import replace
 
 import keras
 import numpy as np
@@ -30,7 +31,8 @@ from sklearn.utils.validation import (
 
 from . import _engine, _trained_ahead
 from ._callbacks import BestCheckpoint, check_checkpoint
-from ._encoders import TransformerTarget, take
+from ._encoders import TransformerTarget, n_rows, take
+from ._fit_plan import FitPlan, TrainingCall, with_plan_of_earlier_names
 from ._keras_objects import history_names
 from ._seeding import resolve_seed, seeded
 from ._sklearn_compat import check_sample_weight
@@ -152,19 +154,6 @@ def one_fit_at_a_time(estimator):
             del _FITTING[key]
 
 
-class TrainingCall:
-    """One prepared training call: the arguments of :func:`skkeras._engine.train`.
-
-    ``options`` are the estimator's training options (its callbacks among
-    them), which :meth:`BaseKerasEstimator._finish_fit` reads back.
-    """
-
-    def __init__(self, train_kwargs, options, previous_history):
-        self.train_kwargs = train_kwargs
-        self.options = options
-        self.previous_history = previous_history
-
-
 class RandomSplit:
     """A seeded random validation split of ``fraction`` of the data."""
 
@@ -256,10 +245,12 @@ def check_trainable(model):
 class BaseKerasEstimator(BaseEstimator):
     """Base class of the skkeras estimators; not for direct use.
 
-    Subclasses implement ``_build_model(meta, X, y)`` (``y``: the validated
-    target), returning a compiled Keras model, and
-    ``_train_options(fit_params)``, returning the keyword
+    Subclasses implement ``_build_model(meta, X, y, plan)`` (``y``: the
+    validated target; ``plan``: the :class:`~skkeras._fit_plan.FitPlan` of
+    the fit so far), returning a Keras model, and
+    ``_train_options(fit_params, X, plan)``, returning the keyword
     arguments of :func:`skkeras._engine.train` that come from parameters.
+    Neither sets attributes: what a fit decides travels in its plan.
     """
 
     # Input dimensions beyond 2-D reach the model unchanged when True.
@@ -270,6 +261,10 @@ class BaseKerasEstimator(BaseEstimator):
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "model_")
+
+    def __setstate__(self, state):
+        # Pickles of earlier versions keep the plan's fields as attributes.
+        super().__setstate__(with_plan_of_earlier_names(state))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -466,7 +461,8 @@ class BaseKerasEstimator(BaseEstimator):
         """
         with one_fit_at_a_time(self), self._unchanged_on_failure():
             self._check_params()
-            self._begin_fit(X, y, None, warm=False)
+            _, _, _, plan = self._begin_fit(X, y, None, warm=False)
+            self._fit_plan = plan
             self._derive_fitted()
         return self
 
@@ -494,14 +490,14 @@ class BaseKerasEstimator(BaseEstimator):
         # old one is untouched).  A warm fit continues the same model, whose
         # weights a failure part-way through may have moved.
         with contextlib.nullcontext() if warm else self._unchanged_on_failure():
-            call = self._prepare_fit(
+            plan = self._prepare_fit(
                 X, y, sample_weight, fit_params, warm=warm, epochs=epochs, classes=classes
             )
             try:
-                history = _engine.train(**call.train_kwargs)
+                history = _engine.train(**plan.train_kwargs)
             except KeyboardInterrupt:
                 # As scikit-learn's MLP: keep what was learned, and say so.
-                history = _history_so_far(self.model_, call.previous_history)
+                history = _history_so_far(self.model_, plan.call.previous_history)
                 n = len(next(iter(history.values()), []))
                 warnings.warn(
                     f"Training interrupted by the user after {n} epoch(s) of this "
@@ -510,28 +506,30 @@ class BaseKerasEstimator(BaseEstimator):
                     UserWarning,
                     stacklevel=4,
                 )
-            return self._finish_fit(call, history)
+            return self._finish_fit(plan, history)
 
     def _prepare_fit(
         self, X, y, sample_weight, fit_params, *, warm=False, epochs=None, classes=None
     ):
-        """Everything of a fit up to the training loop; returns a :class:`TrainingCall`.
+        """Everything of a fit up to the training loop; returns its :class:`FitPlan`.
 
         Validates the data, builds the network unless ``warm``, and encodes
         the arrays.  :meth:`_finish_fit` completes the fit from the history
-        that training ``call.train_kwargs`` with :func:`skkeras._engine.train`
-        returns; :mod:`skkeras._engine_group` trains many calls at once.
+        that training ``plan.train_kwargs`` with :func:`skkeras._engine.train`
+        returns; :mod:`skkeras._engine_group` trains many plans at once.  The
+        estimator keeps the plan, without its call, as ``_fit_plan`` (a
+        checkpoint saved during training stores it).
         """
         self._check_params()
         checkpoint = (
             None if self.checkpoint is None else check_checkpoint(self, self.checkpoint)
         )
-        X, y, sample_weight, seed = self._begin_fit(
+        X, y, sample_weight, plan = self._begin_fit(
             X, y, sample_weight, warm=warm, classes=classes
         )
         # The options see X as the network takes it (batch_size=-1 needs
         # its shape); a subclass's feature_encoder may change it.
-        options = self._train_options(dict(fit_params), self._model_input(X))
+        options = self._train_options(dict(fit_params), self._model_input(X), plan)
         if checkpoint is not None:
             options["callbacks"] = list(options["callbacks"]) + [
                 BestCheckpoint(self, checkpoint)
@@ -539,7 +537,7 @@ class BaseKerasEstimator(BaseEstimator):
         if epochs is not None:
             options["epochs"] = epochs
         x_fit, y_fit, w_fit, validation_data = self._training_data(
-            X, y, sample_weight, options.pop("validation", None), seed
+            X, y, sample_weight, options.pop("validation", None), plan.seed
         )
         train_kwargs = dict(
             options,
@@ -549,14 +547,22 @@ class BaseKerasEstimator(BaseEstimator):
             sample_weight=w_fit,
             validation_data=validation_data,
             initial_epoch=self.n_iter_,
-            seed=None if seed is None else seed + self.n_iter_,
+            seed=None if plan.seed is None else plan.seed + self.n_iter_,
         )
-        return TrainingCall(train_kwargs, options, getattr(self.model_, "history", None))
+        previous = getattr(self.model_, "history", None)
+        call = TrainingCall(train_kwargs, options, previous)
+        plan = replace(
+            plan, batch_size=options["batch_size"], n_train=n_rows(y_fit), call=call
+        )
+        self._fit_plan = plan.kept()
+        return plan
 
     def _begin_fit(self, X, y, sample_weight, *, warm, classes=None):
         """Validate the data and, unless ``warm``, set up a new network.
 
-        Returns ``(X, y, sample_weight, seed)``, validated.
+        Returns ``(X, y, sample_weight, plan)``: validated, and the plan of
+        the fit so far (no training call; a warm fit continues its last
+        plan's batch size, weight scale and initial learning rate).
         """
         limit_framework_threads()
         X, y = self._validate_X(X, reset=not warm, y=y, fit=True)
@@ -564,38 +570,62 @@ class BaseKerasEstimator(BaseEstimator):
             _check_float_range(np.asarray(y), "y")
         sample_weight = check_sample_weight(sample_weight, X)
         seed = resolve_seed(self.random_state)
-        if not warm:
-            # Weights are rescaled to mean 1 for training (see mean_one); a
-            # penalty that scikit-learn divides by the sum of the weights
-            # needs the original mean to stay equivalent.
-            self._weight_scale = (
-                1.0
-                if sample_weight is None
-                else float(np.mean(sample_weight, dtype=np.float64))
-            )
-            self._initialize(X, y, seed, classes=classes)
-        return X, y, sample_weight, seed
+        n_train = self._train_rows(X.shape[0])
+        if warm:
+            plan = replace(self._fit_plan, n_train=n_train, seed=seed)
+            return X, y, sample_weight, plan
+        # Weights are rescaled to mean 1 for training (see mean_one); a
+        # penalty that scikit-learn divides by the sum of the weights
+        # needs the original mean to stay equivalent.
+        weight_scale = (
+            1.0
+            if sample_weight is None
+            else float(np.mean(sample_weight, dtype=np.float64))
+        )
+        plan = FitPlan(
+            batch_size=self._planned_batch_size(n_train),
+            n_train=n_train,
+            weight_scale=weight_scale,
+            initial_learning_rate=None,
+            seed=seed,
+        )
+        learning_rate = self._initialize(X, y, plan, classes=classes)
+        return X, y, sample_weight, replace(plan, initial_learning_rate=learning_rate)
 
-    def _finish_fit(self, call, history):
-        """Record ``history`` (of training ``call``) and check the weights."""
-        self._record(history, call.options)
+    def _train_rows(self, n_samples):
+        """The training rows of ``n_samples``, before a validation split
+        the options may ask for (the MLPs' early stopping holds out rows)."""
+        return n_samples
+
+    def _planned_batch_size(self, n_train):
+        """The batch size a new network is built for, or None: decided by
+        ``_train_options`` (the MLPs' penalty is scaled by it)."""
+        return None
+
+    def _finish_fit(self, plan, history):
+        """Record ``history`` (of training ``plan``) and check the weights."""
+        self._record(history, plan.call.options)
         _check_finite_weights(self.model_)
         return self
 
     def _check_params(self):
         """Validate constructor parameters (subclasses extend)."""
 
-    def _initialize(self, X, y, seed, classes=None):
-        """Set up the target codec, the ``meta`` mapping and a fresh model."""
+    def _initialize(self, X, y, plan, classes=None):
+        """Set up the target codec, the ``meta`` mapping and a fresh model.
+
+        Returns the compiled network's learning rate, from which
+        learning-rate schedules start.
+        """
         X_model, target = self._fit_encoders(X, y)
         if target is None:
             target = self._make_target(y, classes)
         self.target_encoder_ = target
         self.n_outputs_ = target.n_outputs
         self.target_type_ = target.target_type
-        meta = self._meta(X, y, seed)
-        with seeded(seed, tensorflow=False):
-            model = self._build_model(meta, X_model, y)
+        meta = self._meta(X, y, plan.seed)
+        with seeded(plan.seed, tensorflow=False):
+            model = self._build_model(meta, X_model, y, plan)
             if isinstance(target, TransformerTarget):
                 units = None  # the user's target_encoder matches the outputs
             else:
@@ -606,13 +636,10 @@ class BaseKerasEstimator(BaseEstimator):
                 self._compile_model(model, target.default_loss(units))
         check_trainable(model)
         target.choose_mode(model.loss, units, y)
-        # The rate training starts from, for learning-rate schedules.
-        self._initial_learning_rate = float(
-            keras.ops.convert_to_numpy(model.optimizer.learning_rate)
-        )
         self.model_ = model
         self.history_ = {}
         self.n_iter_ = 0
+        return float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
 
     def _fit_encoders(self, X, y):
         """Return ``(X as the network takes it, target codec or None)``.

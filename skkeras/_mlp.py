@@ -232,16 +232,19 @@ class _BaseMLP(BaseKerasEstimator):
             return copy.deepcopy(constraint)
         return constraint
 
-    def _build_model(self, meta, X, y):
-        sizes = self._hidden_sizes()
-        n_train = meta["X_shape_"][0]
+    def _train_rows(self, n_samples):
         if self.early_stopping:
-            n_train -= int(np.ceil(n_train * self.validation_fraction))
-        self._fit_batch_size = self._batch_size(max(n_train, 1))
-        self._n_train_samples = n_train  # for initialize; _train_options updates it
+            return n_samples - int(np.ceil(n_samples * self.validation_fraction))
+        return n_samples
+
+    def _planned_batch_size(self, n_train):
+        return self._batch_size(max(n_train, 1))
+
+    def _build_model(self, meta, X, y, plan):
+        sizes = self._hidden_sizes()
         # scikit-learn's penalty: alpha / 2 * ||W||^2 over the sum of the
         # sample weights of a batch (the batch size times their mean).
-        l2 = self.alpha / (2.0 * self._fit_batch_size * self._weight_scale)
+        l2 = self.alpha / (2.0 * plan.batch_size * plan.weight_scale)
         activation = _ACTIVATIONS.get(self.activation, self.activation)
         # Every random layer gets its seed from the fit's own generator, not
         # from Python's global one, which other threads (a Dask worker's)
@@ -312,17 +315,13 @@ class _BaseMLP(BaseKerasEstimator):
     # ------------------------------------------------------------------
     # Training
     # ------------------------------------------------------------------
-    def _train_options(self, fit_params, X):
+    def _train_options(self, fit_params, X, plan):
         if fit_params:
             raise TypeError(
                 f"{type(self).__name__}.fit got unexpected keyword arguments "
                 f"{sorted(fit_params)}; set training options as estimator "
                 "parameters (e.g. max_iter, batch_size, callbacks)."
             )
-        n_train = X.shape[0]
-        if self.early_stopping:
-            n_train -= int(np.ceil(n_train * self.validation_fraction))
-        self._n_train_samples = n_train
         convergence = Convergence(
             self.tol,
             self.n_iter_no_change,
@@ -342,17 +341,17 @@ class _BaseMLP(BaseKerasEstimator):
             # of epochs per compiled call (_engine_common.stop_rule).
             callbacks.append(convergence)
         schedule = make_schedule(
-            self.lr_schedule, self._initial_learning_rate, self.max_iter
+            self.lr_schedule, plan.initial_learning_rate, self.max_iter
         )
         if schedule is not None:
             callbacks.append(schedule)
         if self.learning_rate == "invscaling":
             callbacks.append(
-                InverseScaling(self.learning_rate_init, self.power_t, n_train)
+                InverseScaling(self.learning_rate_init, self.power_t, plan.n_train)
             )
         return {
             "epochs": self.max_iter,
-            "batch_size": self._fit_batch_size,
+            "batch_size": plan.batch_size,
             "shuffle": self.shuffle,
             "verbose": int(self.verbose) if not isinstance(self.verbose, bool) else 2 * self.verbose,
             "callbacks": callbacks,
@@ -375,7 +374,7 @@ class _BaseMLP(BaseKerasEstimator):
     def _derive_fitted(self):
         """scikit-learn's fitted attributes, from ``history_`` and ``n_iter_``."""
         self.loss_curve_ = list(self.history_.get("loss", []))
-        self.t_ = self.n_iter_ * self._n_train_samples
+        self.t_ = self.n_iter_ * self._fit_plan.n_train
         self.n_layers_ = len(self._hidden_sizes()) + 2
         self.out_activation_ = _KERAS_TO_SKLEARN_ACTIVATION.get(
             self.model_.layers[-1].activation.__name__,

@@ -76,7 +76,13 @@ from ._saving_pipeline import (
     split_pipeline,
     untrusted_types,
 )
-from ._saving_schema import attribute_problem, declared_attributes
+from ._saving_schema import (
+    PLAN,
+    attribute_problem,
+    declared_attributes,
+    plan_fields,
+    with_plan,
+)
 from ._saving_trust import ALLOWED, Trust
 
 __all__ = ["save", "load", "get_untrusted_types"]
@@ -217,6 +223,8 @@ or Pipeline
         for key, value in vars(estimator).items():
             if key in declared:
                 section = private if key.startswith("_") else attributes
+                if key == PLAN:
+                    value = plan_fields(value)
                 section[key] = encoder.encode(value, f"attribute {key!r}")
             elif key.endswith("_") and not key.startswith("_") and key != "model_":
                 warnings.warn(
@@ -505,6 +513,7 @@ def _set_fitted_state(estimator, archive, decoder, trust):
                 f"attributes.json has {key!r} in its {section!r} section",
             )
             attributes[key] = decoder.decode(value, f"the attribute {key!r}")
+    attributes = with_plan(attributes)
     problem = attribute_problem(type(estimator), attributes)
     _check(problem is None, f"attributes.json: {problem}")
     data, config = archive.read_keras(_MODEL)

@@ -746,7 +746,7 @@ class _KerasWrapper(BaseKerasEstimator):
         kwargs.update(routed(params, "compile"))
         return kwargs
 
-    def _build_model(self, meta, X, y):
+    def _build_model(self, meta, X, y, plan):
         source = self._model_source()
         params = self.get_params(deep=False)
         extra = {
@@ -821,14 +821,14 @@ class _KerasWrapper(BaseKerasEstimator):
     # ------------------------------------------------------------------
     # Training and prediction options
     # ------------------------------------------------------------------
-    def _train_options(self, fit_params, X):
+    def _train_options(self, fit_params, X, plan):
         params = self.get_params(deep=False)
         fit_params = dict(fit_params)
         given = fit_params.pop("callbacks", None)
         kwargs = {**routed(params, "fit"), **fit_params}
         callbacks = make_callbacks(self.callbacks, params)
         epochs = int(self._epochs(kwargs, params))
-        schedule = make_schedule(self.lr_schedule, self._initial_learning_rate, epochs)
+        schedule = make_schedule(self.lr_schedule, plan.initial_learning_rate, epochs)
         if schedule is not None:
             callbacks.append(schedule)
         callbacks += _call_callbacks(kwargs, given)
