@@ -12,82 +12,43 @@ small methods so that each estimator overrides only what differs:
     -> ``_engine.train`` -> ``_record``: history and fitted attributes
 ``initialize``
     -> validate, then ``_initialize``: a network ready to predict, untrained
+
+The steps that are not the chain itself live in their own modules: the
+validation of ``X`` and ``y`` (:mod:`skkeras._input_validation`), the
+training arrays and validation split (:mod:`skkeras._training_data`), the
+checks of data and models (:mod:`skkeras._fit_checks`), the plan a fit
+decides (:mod:`skkeras._fit_plan`) and the guard against concurrent fits
+(:mod:`skkeras._one_fit`).
 """
 
 import contextlib
-import threading
 import warnings
 from dataclasses import replace
 
 import keras
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.utils.validation import (
-    check_array,
-    check_consistent_length,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import check_is_fitted
 
 from . import _engine, _trained_ahead
 from ._callbacks import BestCheckpoint, check_checkpoint
-from ._encoders import TransformerTarget, n_rows, take
+from ._encoders import TransformerTarget, n_rows
+from ._fit_checks import (
+    check_finite_weights,
+    check_float_range,
+    check_output_shape,
+    check_trainable,
+    output_shape,
+    shape_units,
+)
 from ._fit_plan import FitPlan, TrainingCall, with_plan_of_earlier_names
+from ._input_validation import InputValidationMixin
 from ._keras_objects import history_names
+from ._one_fit import one_fit_at_a_time
 from ._seeding import resolve_seed, seeded
 from ._sklearn_compat import check_sample_weight
 from ._threads import limit_framework_threads
-
-
-def _check_text_backend():
-    """Raise a clear error where raw text cannot reach a model: only the
-    TensorFlow backend has string tensors (a ``TextVectorization`` layer
-    inside the model)."""
-    backend = keras.backend.backend()
-    if backend != "tensorflow":
-        raise ValueError(
-            "X is raw text (a 1-D array of strings), which needs Keras' "
-            f"TensorFlow backend: the {backend} backend has no string tensors. "
-            "Set KERAS_BACKEND=tensorflow (pip install tensorflow, on Python "
-            "3.10 to 3.13), or turn the text into numbers before the "
-            "estimator, e.g. sklearn.feature_extraction.text.TfidfVectorizer "
-            "in a Pipeline."
-        )
-
-
-def _check_float_range(X, name="X"):
-    """Refuse values that overflow Keras' float type (float32: ~3.4e38).
-
-    ``name`` is "X" for features, or names a target ("y" ...).
-    """
-    floatx = keras.config.floatx()
-    if X.dtype.kind != "f" or X.size == 0 or np.dtype(floatx).itemsize >= X.dtype.itemsize:
-        return
-    limit = float(np.finfo(floatx).max)
-    largest = float(np.max(np.abs(X)))
-    if largest > limit:
-        fix = (
-            "Scale the features (e.g. with StandardScaler)"
-            if name == "X"
-            else "Scale the target (e.g. with sklearn.compose.TransformedTargetRegressor "
-            "and a StandardScaler as its transformer)"
-        )
-        raise ValueError(
-            f"{name} has values up to {largest:.3g}, beyond the range of Keras' float "
-            f"type {floatx} (about {limit:.3g}). {fix}, or call "
-            "keras.config.set_floatx('float64') first."
-        )
-
-
-def _check_finite_weights(model):
-    """Refuse a model whose training diverged, as scikit-learn's MLP does."""
-    for variable in model.trainable_weights:
-        if not np.all(np.isfinite(keras.ops.convert_to_numpy(variable))):
-            raise ValueError(
-                "Training produced non-finite weights (NaN or inf): it diverged. "
-                "The input data may contain large values and need to be "
-                "scaled, or the learning rate is too high."
-            )
+from ._training_data import TrainingDataMixin
 
 
 def _history_so_far(model, previous):
@@ -98,151 +59,7 @@ def _history_so_far(model, previous):
     return {k: [float(v) for v in values] for k, values in current.history.items()}
 
 
-def mean_one(sample_weight):
-    """Scale training weights to mean 1 (None stays None).
-
-    Keras averages a weighted loss over the batch size, not over the sum of
-    the weights; with weights of mean 1 the loss is the weighted mean that
-    scikit-learn estimators minimise, so that multiplying every weight by a
-    constant changes nothing and integer weights act like repeated samples.
-    """
-    if sample_weight is None:
-        return None
-    # The sum in float64: float32 weights near its largest value overflow it.
-    scale = sample_weight.size / np.sum(sample_weight, dtype=np.float64)
-    return (sample_weight.astype(np.float64) * scale).astype(np.float32)
-
-
-# The estimators whose fit is running, by id, with the thread running it.  An
-# entry lives only while its fit runs, which holds the estimator (so its id
-# cannot be reused meanwhile); the estimator itself stores nothing, so
-# clone, get_params, pickling, copy.deepcopy and skkeras.save never see it.
-_FITTING = {}
-_FITTING_LOCK = threading.Lock()
-
-
-@contextlib.contextmanager
-def one_fit_at_a_time(estimator):
-    """Run the block as the only fit of ``estimator``; refuse a second one.
-
-    Two fits of one estimator object at once (``fit`` or ``partial_fit``
-    from two threads) would train one network with both and mix their
-    fitted attributes; the second raises :class:`RuntimeError` at once
-    instead of waiting, since the first one's result would be lost anyway.
-    """
-    key, me = id(estimator), threading.get_ident()
-    with _FITTING_LOCK:
-        owner = _FITTING.get(key)
-        if owner is None:
-            _FITTING[key] = me
-    if owner is not None:
-        name = type(estimator).__name__
-        if owner == me:
-            raise RuntimeError(
-                f"This {name} is being fitted, and its fit was called again from "
-                "within (by a callback?); fit a clone of it instead "
-                "(sklearn.base.clone)."
-            )
-        raise RuntimeError(
-            f"This {name} is already being fitted in another thread; clone it "
-            "(sklearn.base.clone) and fit each clone in its own thread."
-        )
-    try:
-        yield
-    finally:
-        with _FITTING_LOCK:
-            del _FITTING[key]
-
-
-class RandomSplit:
-    """A seeded random validation split of ``fraction`` of the data."""
-
-    def __init__(self, fraction):
-        self.fraction = fraction
-
-
-def output_shape(model, X):
-    """Return the shape of a single-output model's output, batch axis first."""
-    try:
-        shape = model.output_shape
-    except (AttributeError, ValueError):
-        shape = None
-    if shape is None or isinstance(shape, (list, dict)):
-        out = model(take(X, slice(0, 1)), training=False)
-        if isinstance(out, (list, tuple, dict)):
-            raise _several_outputs(len(out))
-        shape = tuple(out.shape)
-    if isinstance(shape, tuple) and shape and isinstance(shape[0], tuple):
-        raise _several_outputs(len(shape))
-    return tuple(shape)
-
-
-def _several_outputs(n):
-    """The error for a model of ``n`` outputs (the estimators train one)."""
-    return ValueError(
-        f"The model has {n} outputs, but the target y is one array (a training "
-        "target input of size 1); skkeras estimators train single-output "
-        "models with their own target encoding. Concatenate the outputs in "
-        "the model, e.g. keras.layers.Concatenate()([out_1, out_2]), or "
-        "subclass the estimator and override its target_encoder property to "
-        "give the model one target per output (user guide: 'Multi-input and "
-        "multi-output models')."
-    )
-
-
-def output_units(model, X):
-    """Return the size of the last axis of a single-output model's output."""
-    return _units(output_shape(model, X))
-
-
-def _units(shape):
-    return int(shape[-1]) if len(shape) > 1 else 1
-
-
-def check_output_shape(shape, y, units):
-    """Refuse a model whose output is not one vector per sample.
-
-    Targets are at most 2-D (one row of ``units`` values per sample), so an
-    output of more axes (a value per time step or pixel) cannot match them:
-    Keras' losses would broadcast it against the target and train silently,
-    and predictions would come out with the extra axes.
-    """
-    if len(shape) <= 2:
-        return
-    dims = ", ".join(["n_samples"] + ["None" if d is None else str(d) for d in shape[1:]])
-    raise ValueError(
-        f"The model's output has shape ({dims}), but the target y has shape "
-        f"{np.shape(y)}: the estimator needs one output vector per sample, of "
-        f"shape (n_samples, {units}) here. End the model with a layer that "
-        "reduces the other axes, e.g. keras.layers.Flatten() or "
-        "keras.layers.GlobalAveragePooling1D() (then a Dense layer of "
-        f"{units} unit(s)), or, for one target per position, reshape y to "
-        "(n_samples, n_targets) and flatten the output to match."
-    )
-
-
-def check_trainable(model):
-    """Refuse a compiled model without an optimizer, or whose loss is a list
-    or dict of None only (Keras fails on them later with an AttributeError)."""
-    if model.optimizer is None:
-        raise ValueError(
-            "The model has no optimizer: `optimizer` is None and the model was "
-            "not compiled with one. You must provide an optimizer or a compiled "
-            "model: set `optimizer=` (e.g. \"rmsprop\", the default), or compile "
-            "the model with an optimizer in the build function."
-        )
-    loss = model.loss
-    entries = loss.values() if isinstance(loss, dict) else loss
-    if isinstance(loss, (list, tuple, dict)) and all(v is None for v in entries):
-        raise ValueError(
-            f"The model's loss is {loss!r}: no loss to train with. Provide a "
-            "`loss` (e.g. loss=\"mse\"), leave loss=None for a default chosen "
-            "from the target, or compile the model with a loss in the build "
-            "function."
-        )
-
-
-class BaseKerasEstimator(BaseEstimator):
+class BaseKerasEstimator(InputValidationMixin, TrainingDataMixin, BaseEstimator):
     """Base class of the skkeras estimators; not for direct use.
 
     Subclasses implement ``_build_model(meta, X, y, plan)`` (``y``: the
@@ -253,8 +70,6 @@ class BaseKerasEstimator(BaseEstimator):
     Neither sets attributes: what a fit decides travels in its plan.
     """
 
-    # Input dimensions beyond 2-D reach the model unchanged when True.
-    _allow_nd = False
     # The constructor parameter that sets the number of epochs of a fit
     # (skkeras.model_selection shares the run of fits differing only in it).
     _epochs_param = "epochs"
@@ -272,119 +87,6 @@ class BaseKerasEstimator(BaseEstimator):
         tags.input_tags.three_d_array = self._allow_nd
         tags.non_deterministic = False
         return tags
-
-    # ------------------------------------------------------------------
-    # Data at the door
-    # ------------------------------------------------------------------
-    def _validate_X(self, X, *, reset, y=None, fit=False):
-        text = self._text_input(X)
-        if text is not None:
-            return self._validate_text(text, reset=reset, y=y, fit=fit)
-        kwargs = dict(
-            accept_sparse=("csr", "csc", "coo"),
-            dtype=(np.float32, np.float64),
-            allow_nd=self._allow_nd,
-            reset=reset,
-        )
-        if fit:
-            y = self._check_y(y)
-            X, y = validate_data(
-                self,
-                X,
-                y,
-                multi_output=True,
-                y_numeric=self._y_numeric,
-                **kwargs,
-            )
-        else:
-            X = validate_data(self, X, **kwargs)
-        if hasattr(X, "toarray"):
-            # Networks take dense batches; densify once, in the float type.
-            X = X.toarray()
-        _check_float_range(X)
-        self._check_X_ndim(X, reset)
-        return X, y
-
-    def _check_X_ndim(self, X, reset):
-        """Record (``reset``) or check the number of dimensions of ``X``.
-
-        scikit-learn's ``n_features_in_`` checks only ``X.shape[1]``; the
-        wrappers, which take n-dimensional X, also need the same number of
-        axes as at fit.
-        """
-        if not self._allow_nd:
-            return
-        if reset:
-            self.X_shape_ = tuple(X.shape)
-            return
-        fitted = getattr(self, "X_shape_", None)
-        if fitted is not None and X.ndim != len(fitted):
-            dims = ", ".join(["n_samples"] + [str(d) for d in fitted[1:]])
-            raise ValueError(
-                f"X has {X.ndim} dimensions, but this {type(self).__name__} is "
-                f"expecting {len(fitted)} dimensions in X: it was fitted on X of "
-                f"shape ({dims}). Reshape X "
-                "as at fit, or call fit (with warm_start=False) to train a new "
-                "model on it."
-            )
-
-    _y_numeric = False
-
-    def _text_input(self, X):
-        """Return ``X`` as a 1-D object array if it is raw text, else None.
-
-        The general wrappers pass a 1-D sequence of strings (one document
-        per sample) to the model unchanged, for a ``TextVectorization``
-        layer; every other input goes through scikit-learn's validation.
-        """
-        if not self._allow_nd or isinstance(X, (str, bytes)):
-            return None
-        if isinstance(X, (list, tuple)) or hasattr(X, "dtype"):
-            values = getattr(X, "values", X)  # a pandas Series
-            if hasattr(values, "toarray"):
-                return None
-            arr = np.asarray(values, dtype=object)
-            if (
-                arr.ndim == 1
-                and arr.size > 0
-                and all(isinstance(v, str) for v in arr)
-            ):
-                return arr
-        return None
-
-    def _validate_text(self, X, *, reset, y, fit):
-        """Validate raw text input (see :meth:`_text_input`)."""
-        if fit:
-            y = self._check_y(y)
-            if y is None:
-                raise ValueError(
-                    f"{type(self).__name__} requires y to be passed, but the "
-                    "target y is None."
-                )
-            y = check_array(
-                y,
-                ensure_2d=False,
-                dtype="numeric" if self._y_numeric else None,
-                input_name="y",
-            )
-            check_consistent_length(X, y)
-        if reset:
-            self.n_features_in_ = 1
-            if hasattr(self, "feature_names_in_"):
-                del self.feature_names_in_
-        elif getattr(self, "n_features_in_", 1) != 1:
-            raise ValueError(
-                f"X is a 1-D array of {X.size} strings, but "
-                f"{type(self).__name__} was fitted on {self.n_features_in_} "
-                "numeric features."
-            )
-        _check_text_backend()
-        self._check_X_ndim(X, reset)
-        return X, y
-
-    def _check_y(self, y):
-        """Hook for target checks before validation (classifiers extend)."""
-        return y
 
     # ------------------------------------------------------------------
     # Fitting
@@ -567,7 +269,7 @@ class BaseKerasEstimator(BaseEstimator):
         limit_framework_threads()
         X, y = self._validate_X(X, reset=not warm, y=y, fit=True)
         if self._y_numeric:
-            _check_float_range(np.asarray(y), "y")
+            check_float_range(np.asarray(y), "y")
         sample_weight = check_sample_weight(sample_weight, X)
         seed = resolve_seed(self.random_state)
         n_train = self._train_rows(X.shape[0])
@@ -605,7 +307,7 @@ class BaseKerasEstimator(BaseEstimator):
     def _finish_fit(self, plan, history):
         """Record ``history`` (of training ``plan``) and check the weights."""
         self._record(history, plan.call.options)
-        _check_finite_weights(self.model_)
+        check_finite_weights(self.model_)
         return self
 
     def _check_params(self):
@@ -631,7 +333,7 @@ class BaseKerasEstimator(BaseEstimator):
             else:
                 shape = output_shape(model, X_model)
                 check_output_shape(shape, y, target.output_units())
-                units = _units(shape)
+                units = shape_units(shape)
             if not model.compiled:
                 self._compile_model(model, target.default_loss(units))
         check_trainable(model)
@@ -674,82 +376,6 @@ class BaseKerasEstimator(BaseEstimator):
         if hasattr(self, "feature_names_in_"):
             meta["feature_names_in_"] = self.feature_names_in_
         return meta
-
-    def _training_data(self, X, y, sample_weight, validation, seed):
-        """Return ``(x, y, w, validation_data)`` for the training loop.
-
-        ``validation`` is ``None``; a float, the last fraction of the data as
-        ``keras.Model.fit(validation_split=...)`` takes it; a
-        :class:`RandomSplit`, a seeded random split (stratified for
-        classifiers); or a tuple ``(X_val, y_val[, w_val])`` of raw data.
-        """
-        X = self._model_input(X)
-        y_enc = self.target_encoder_.encode(y)
-        sample_weight = self._class_sample_weight(y, sample_weight)
-        if validation is None or (
-            not isinstance(validation, (tuple, list, RandomSplit)) and not validation
-        ):
-            return X, y_enc, mean_one(sample_weight), None
-        if isinstance(validation, (tuple, list)):
-            return X, y_enc, mean_one(sample_weight), self._encode_validation(validation)
-        n = len(y)
-        if isinstance(validation, RandomSplit):
-            val_idx = self._random_validation_indices(y, validation.fraction, seed)
-        else:
-            n_val = int(np.floor(n * float(validation)))
-            val_idx = np.arange(n - n_val, n)
-        if val_idx.size == 0 or val_idx.size == n:
-            raise ValueError(
-                f"The validation fraction leaves {n - val_idx.size} training and "
-                f"{val_idx.size} validation samples out of {n}; use a fraction "
-                "that leaves samples on both sides, or more data."
-            )
-        val = np.zeros(n, dtype=bool)
-        val[val_idx] = True
-        w_fit = None if sample_weight is None else sample_weight[~val]
-        val_data = (take(X, val), take(y_enc, val))
-        if sample_weight is not None:
-            val_data += (sample_weight[val],)
-        return take(X, ~val), take(y_enc, ~val), mean_one(w_fit), val_data
-
-    def _encode_validation(self, validation):
-        """Validate and encode user-given ``(X_val, y_val[, w_val])``."""
-        if len(validation) not in (2, 3):
-            raise ValueError(
-                "validation_data must be a tuple (X_val, y_val) or "
-                f"(X_val, y_val, sample_weight_val); got {len(validation)} items."
-            )
-        X_val, _ = self._validate_X(validation[0], reset=False)
-        y_val = np.asarray(validation[1])
-        if self._y_numeric:
-            _check_float_range(y_val, "y of validation_data")
-        if len(y_val) != X_val.shape[0]:
-            raise ValueError(
-                f"validation_data has {X_val.shape[0]} samples in X but "
-                f"{len(y_val)} in y."
-            )
-        out = (self._model_input(X_val), self.target_encoder_.encode(y_val))
-        if len(validation) == 3 and validation[2] is not None:
-            out += (check_sample_weight(validation[2], X_val),)
-        return out
-
-    def _random_validation_indices(self, y, fraction, seed):
-        from sklearn.model_selection import train_test_split
-
-        stratify = self._stratify_labels(y)
-        _, val_idx = train_test_split(
-            np.arange(len(y)),
-            test_size=fraction,
-            random_state=seed,
-            stratify=stratify,
-        )
-        return np.sort(val_idx)
-
-    def _stratify_labels(self, y):
-        return None
-
-    def _class_sample_weight(self, y, sample_weight):
-        return sample_weight
 
     def _record(self, history, options):
         """Append one training call's history and update fitted attributes.

@@ -174,7 +174,7 @@ def is_identity_transformer(value):
 
 def declared_attributes(cls):
     """Return ``{name: Spec}`` for the fitted attributes ``cls`` declares."""
-    from ._mlp import _BaseMLP
+    from ._mlp_base import _BaseMLP
     from ._predictors import ClassifierBase, NumericTargetBase
     from ._targets import ClassifierTarget, RegressorTarget
     from ._wrappers import _KerasWrapper
