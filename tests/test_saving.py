@@ -362,11 +362,12 @@ def test_docstring_examples_run():
     import doctest
     import io
 
-    from skkeras import _saving
+    from skkeras import _saving_read, _saving_untrusted, _saving_write
 
     finder = doctest.DocTestFinder()
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
-    tests = [t for t in finder.find(_saving) if t.examples]
+    modules = (_saving_write, _saving_read, _saving_untrusted)
+    tests = [t for m in modules for t in finder.find(m) if t.examples]
     assert {t.name.rpartition(".")[2] for t in tests} == {
         "save",
         "load",
