@@ -37,7 +37,6 @@ _REGRESSION_LOSSES = {
 }
 
 
-
 class _LayerSeeds:
     """Seeds for the random layers of one network, from the fit's seed.
 
@@ -53,7 +52,9 @@ class _LayerSeeds:
     def initializer(self, spec):
         """``spec`` (a name or an Initializer) as a new, seeded Initializer."""
         init = keras.initializers.get(
-            copy.deepcopy(spec) if isinstance(spec, keras.initializers.Initializer) else spec
+            copy.deepcopy(spec)
+            if isinstance(spec, keras.initializers.Initializer)
+            else spec
         )
         config = init.get_config()
         if self._rng is None or "seed" not in config or config["seed"] is not None:
@@ -61,17 +62,24 @@ class _LayerSeeds:
         config["seed"] = self.next()
         return type(init).from_config(config)
 
+
 class _BaseMLP(BaseKerasEstimator):
     """Parameters and network of the MLP estimators."""
 
     _epochs_param = "max_iter"
 
     _parameter_constraints = {
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 0, None, closed="left")],
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 0, None, closed="left"),
+        ],
         "activation": [str],
         "solver": [StrOptions(set(SOLVERS)), keras.optimizers.Optimizer],
         "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
@@ -88,12 +96,20 @@ class _BaseMLP(BaseKerasEstimator):
         "beta_1": [Interval(Real, 0, 1, closed="left")],
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "input_dropout": [Interval(Real, 0, 1, closed="left")],
         "batch_normalization": ["boolean"],
         "kernel_initializer": [str, keras.initializers.Initializer],
-        "kernel_constraint": [None, Interval(Real, 0, None, closed="neither"), str, keras.constraints.Constraint],
+        "kernel_constraint": [
+            None,
+            Interval(Real, 0, None, closed="neither"),
+            str,
+            keras.constraints.Constraint,
+        ],
         "callbacks": [None, list, keras.callbacks.Callback],
         "lr_schedule": [None, str, EpochSchedule],
         "checkpoint": [None, str, os.PathLike],
@@ -282,7 +298,10 @@ class _BaseMLP(BaseKerasEstimator):
             return type(self.solver).from_config(self.solver.get_config())
         kwargs = {"learning_rate": self.learning_rate_init}
         if self.solver == "sgd":
-            kwargs.update(momentum=self.momentum, nesterov=bool(self.nesterovs_momentum and self.momentum > 0))
+            kwargs.update(
+                momentum=self.momentum,
+                nesterov=bool(self.nesterovs_momentum and self.momentum > 0),
+            )
         elif self.solver in ("adam", "adamax", "nadam", "adamw"):
             kwargs.update(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
         cls = type(keras.optimizers.get(self.solver))
@@ -354,9 +373,13 @@ class _BaseMLP(BaseKerasEstimator):
             "epochs": self.max_iter,
             "batch_size": plan.batch_size,
             "shuffle": self.shuffle,
-            "verbose": int(self.verbose) if not isinstance(self.verbose, bool) else 2 * self.verbose,
+            "verbose": int(self.verbose)
+            if not isinstance(self.verbose, bool)
+            else 2 * self.verbose,
             "callbacks": callbacks,
-            "validation": RandomSplit(self.validation_fraction) if self.early_stopping else None,
+            "validation": RandomSplit(self.validation_fraction)
+            if self.early_stopping
+            else None,
         }
 
     def _record(self, history, options):
@@ -365,7 +388,11 @@ class _BaseMLP(BaseKerasEstimator):
             (cb for cb in options["callbacks"] if isinstance(cb, Convergence)), None
         )
         converged = convergence is not None and convergence.converged
-        if not converged and self.max_iter > 1 and len(history.get("loss", [])) == self.max_iter:
+        if (
+            not converged
+            and self.max_iter > 1
+            and len(history.get("loss", [])) == self.max_iter
+        ):
             warnings.warn(
                 f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
                 "and the optimization hasn't converged yet.",
