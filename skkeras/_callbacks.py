@@ -219,7 +219,7 @@ def _unsavable(path, exc):
 def _temp_files(path):
     """Temporary files that a save to ``path`` leaves if it is killed.
 
-    :func:`skkeras._saving._write_atomically` writes to
+    :func:`skkeras._saving_write._write_atomically` writes to
     ``.{basename}.{12 hex digits}.tmp`` in the same folder, then renames.
     """
     folder, name = os.path.split(os.path.abspath(path))

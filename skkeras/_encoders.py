@@ -40,6 +40,13 @@ def take(data, index):
     return data[index]
 
 
+def n_rows(data):
+    """The number of rows of an array, or of the arrays of a list, tuple or dict."""
+    while isinstance(data, (dict, list, tuple)):
+        data = next(iter(data.values() if isinstance(data, dict) else data))
+    return int(data.shape[0]) if hasattr(data, "shape") else len(data)
+
+
 def _check(estimator, name, encoder, methods):
     missing = [m for m in methods if not callable(getattr(encoder, m, None))]
     if missing:

@@ -16,6 +16,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._fit_plan import SAVED_FIELDS, FitPlan, with_plan_of_earlier_names
+
 
 class Spec(NamedTuple):
     """The type an attribute must have: a description and a check."""
@@ -89,8 +91,6 @@ _COMMON = {
     "n_outputs_": _POSITIVE_INT,
     "history_": Spec("a dict of str to lists of floats", _is_history),
     "n_iter_": _INT,
-    "_weight_scale": _SCALE,
-    "_initial_learning_rate": _FLOAT,
     # The wrappers' (files written before it existed lack it).
     "X_shape_": Spec(
         "a tuple of ints >= 0",
@@ -103,8 +103,6 @@ _CLASSIFIER = {
     "n_classes_": _POSITIVE_INT,
 }
 _MLP = {
-    "_fit_batch_size": _POSITIVE_INT,
-    "_n_train_samples": _INT,
     "loss_curve_": _CURVE,
     "t_": _INT,
     "n_layers_": Spec("an int >= 2", lambda v: _is_int(v, 2)),
@@ -113,6 +111,55 @@ _MLP = {
     "best_validation_score_": _optional(_FLOAT),
     "best_loss_": _optional(_FLOAT),
 }
+
+
+# ----------------------------------------------------------------------
+# The plan of the last fit
+# ----------------------------------------------------------------------
+PLAN = "_fit_plan"
+_PLAN_FIELDS = {
+    "batch_size": _optional(_POSITIVE_INT),
+    "n_train": _optional(_INT),
+    "weight_scale": _SCALE,
+    "initial_learning_rate": _FLOAT,
+    "seed": _optional(_INT),
+}
+# The MLPs' plans always hold these: their penalty and t_ are scaled by them.
+_MLP_PLAN_FIELDS = {"batch_size": _POSITIVE_INT, "n_train": _INT}
+
+
+def plan_fields(plan):
+    """Return the fields of a :class:`~skkeras._fit_plan.FitPlan` that a
+    file stores, by name (its training call is not stored)."""
+    return {name: getattr(plan, name) for name in SAVED_FIELDS}
+
+
+def with_plan(attributes):
+    """Return a file's decoded attributes with its plan as a ``FitPlan``.
+
+    The plan is stored as a dict of its fields, or, in files written
+    before it existed, as the private attributes ``_fit_batch_size``,
+    ``_n_train_samples``, ``_weight_scale`` and ``_initial_learning_rate``
+    (the general wrappers' files have the last two only), converted here.
+    Values are not checked: :func:`attribute_problem` checks the plan.
+    """
+    attributes = with_plan_of_earlier_names(attributes)
+    fields = attributes.get(PLAN)
+    if isinstance(fields, dict) and set(fields) == set(SAVED_FIELDS):
+        attributes = {**attributes, PLAN: FitPlan(**fields)}
+    return attributes
+
+
+def _plan_spec(field_specs):
+    what = "a fit plan of " + ", ".join(
+        f"{name} {spec.what}" for name, spec in field_specs.items()
+    )
+    return Spec(
+        what,
+        lambda v: type(v) is FitPlan
+        and v.call is None
+        and all(spec.check(getattr(v, n)) for n, spec in field_specs.items()),
+    )
 
 
 def is_identity_transformer(value):
@@ -127,12 +174,16 @@ def is_identity_transformer(value):
 
 def declared_attributes(cls):
     """Return ``{name: Spec}`` for the fitted attributes ``cls`` declares."""
-    from ._mlp import _BaseMLP
+    from ._mlp_base import _BaseMLP
     from ._predictors import ClassifierBase, NumericTargetBase
     from ._targets import ClassifierTarget, RegressorTarget
     from ._wrappers import _KerasWrapper
 
     declared = dict(_COMMON)
+    plan_fields = dict(_PLAN_FIELDS)
+    if issubclass(cls, _BaseMLP):
+        plan_fields.update(_MLP_PLAN_FIELDS)
+    declared[PLAN] = _plan_spec(plan_fields)
     if issubclass(cls, ClassifierBase):
         declared.update(_CLASSIFIER)
         target = ClassifierTarget

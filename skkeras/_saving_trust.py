@@ -145,7 +145,11 @@ _BLOCKED_MODULES = (
     "keras.visualization",
     "skkeras._saving",
     "skkeras._saving_codec",
+    "skkeras._saving_format",
+    "skkeras._saving_read",
     "skkeras._saving_trust",
+    "skkeras._saving_untrusted",
+    "skkeras._saving_write",
     "skkeras._cli",
     "skkeras.tasks",
     "skkeras.reports",
@@ -179,7 +183,11 @@ _BLOCKED_DEFINITIONS = (
     ),
     "skkeras._saving",
     "skkeras._saving_codec",
+    "skkeras._saving_format",
+    "skkeras._saving_read",
     "skkeras._saving_trust",
+    "skkeras._saving_untrusted",
+    "skkeras._saving_write",
 )
 
 

@@ -84,7 +84,7 @@ def _prepare(estimator, parameters, X, y, train, params):
     """Clone, set ``parameters``, fit a pipeline's transformers on the split
     and prepare the training call of the skkeras step.
 
-    Returns ``(final estimator, training call, fingerprint)``.
+    Returns ``(final estimator, its fit plan, fingerprint)``.
     """
     est = clone(estimator).set_params(**clone(parameters, safe=False))
     X_train = safe_indexing(X, train)
@@ -103,8 +103,8 @@ def _prepare(estimator, parameters, X, y, train, params):
         # fit uses the callbacks given to it as they are; fits trained
         # together each get their own copy, so that they share no state.
         fit_params["callbacks"] = copy.deepcopy(fit_params["callbacks"])
-    call = final._prepare_fit(X_train, y_train, sample_weight, fit_params)
-    return final, call, key
+    plan = final._prepare_fit(X_train, y_train, sample_weight, fit_params)
+    return final, plan, key
 
 
 def _pretrain_block(estimator, candidates, splits, X, y, params, pairs):
@@ -114,13 +114,13 @@ def _pretrain_block(estimator, candidates, splits, X, y, params, pairs):
     for cand, split in pairs:
         start = time.perf_counter()
         try:
-            final, call, key = _prepare(
+            final, plan, key = _prepare(
                 estimator, candidates[cand], X, y, splits[split][0], params
             )
         except Exception as exc:  # noqa: BLE001 - scikit-learn's search fits it
             report["alone"][(cand, split)] = f"not prepared ({exc!r}); fitted by scikit-learn"
             continue
-        prepared.append((cand, split, final, call, key, time.perf_counter() - start))
+        prepared.append((cand, split, final, plan, key, time.perf_counter() - start))
     # Grouping was decided by the caller (maybe in another process), whose
     # configuration is in effect here.
     histories, trained = _engine_group.train_many(
@@ -134,7 +134,7 @@ def _pretrain_block(estimator, candidates, splits, X, y, params, pairs):
         )
     for i, reason in trained["alone"].items():
         report["alone"][prepared[i][:2]] = reason
-    for i, (cand, split, final, call, key, seconds) in enumerate(prepared):
+    for i, (cand, split, final, plan, key, seconds) in enumerate(prepared):
         if histories[i] is None:
             report["alone"][(cand, split)] = (
                 f"training failed ({trained['failed'].get(i)!r}); fitted by scikit-learn"
@@ -142,7 +142,7 @@ def _pretrain_block(estimator, candidates, splits, X, y, params, pairs):
             continue
         start = time.perf_counter()
         try:
-            final._finish_fit(call, histories[i])
+            final._finish_fit(plan, histories[i])
         except Exception as exc:  # noqa: BLE001 - scikit-learn's search refits it
             report["alone"][(cand, split)] = f"not finished ({exc!r}); fitted by scikit-learn"
             continue

@@ -6,7 +6,8 @@ chain it shares.
 """
 
 from ._predictors import TransformerBase
-from ._wrappers import _COMMON_DOC, _FITTED_DOC, _KerasWrapper
+from ._wrapper_docs import _COMMON_DOC, _FITTED_DOC
+from ._wrappers import _KerasWrapper
 
 
 class KerasTransformer(TransformerBase, _KerasWrapper):

@@ -348,3 +348,37 @@ def test_fit_called_from_within_its_own_fit_is_refused():
     with pytest.raises(RuntimeError, match="called again from within"):
         clf.fit(X, y)
     assert not hasattr(clf, "model_")
+
+
+def test_fit_keeps_its_plan_and_pickles_of_earlier_versions_get_one():
+    """A fit keeps its decisions in one frozen plan, without the training
+    data; a pickle of an earlier version, which kept them as private
+    attributes, is given a plan when it is unpickled."""
+    from dataclasses import FrozenInstanceError, replace
+
+    X = np.random.RandomState(0).normal(size=(30, 2))
+    y = np.arange(30) % 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = MLPClassifier((3,), max_iter=2, random_state=0).fit(X, y)
+    plan = clf._fit_plan
+    assert (plan.batch_size, plan.n_train, plan.weight_scale, plan.seed) == (30, 30, 1.0, 0)
+    assert plan.call is None
+    with pytest.raises(FrozenInstanceError):
+        plan.batch_size = 1
+    state = clf.__getstate__()
+    del state["_fit_plan"]
+    state.update(
+        _fit_batch_size=30,
+        _n_train_samples=30,
+        _weight_scale=1.0,
+        _initial_learning_rate=plan.initial_learning_rate,
+    )
+    earlier = MLPClassifier.__new__(MLPClassifier)
+    earlier.__setstate__(state)
+    assert earlier._fit_plan == replace(plan, seed=None)
+    assert not hasattr(earlier, "_weight_scale")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        earlier.partial_fit(X, y)
+    assert earlier.t_ == 3 * 30

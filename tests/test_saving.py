@@ -108,9 +108,7 @@ def test_mlp_classifier_round_trip_is_identical(iris, mlp_classifier, saved_clas
     names = ("n_iter_", "t_", "n_layers_", "n_outputs_", "n_features_in_", "best_loss_")
     for name in names:
         assert getattr(loaded, name) == getattr(mlp_classifier, name)
-    assert loaded._fit_batch_size == mlp_classifier._fit_batch_size
-    assert loaded._n_train_samples == mlp_classifier._n_train_samples
-    assert loaded._weight_scale == mlp_classifier._weight_scale
+    assert loaded._fit_plan == mlp_classifier._fit_plan
     target, expected = loaded.target_encoder_, mlp_classifier.target_encoder_
     assert type(target) is type(expected)
     assert vars(target).keys() == vars(expected).keys()
@@ -364,11 +362,12 @@ def test_docstring_examples_run():
     import doctest
     import io
 
-    from skkeras import _saving
+    from skkeras import _saving_read, _saving_untrusted, _saving_write
 
     finder = doctest.DocTestFinder()
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
-    tests = [t for t in finder.find(_saving) if t.examples]
+    modules = (_saving_write, _saving_read, _saving_untrusted)
+    tests = [t for m in modules for t in finder.find(m) if t.examples]
     assert {t.name.rpartition(".")[2] for t in tests} == {
         "save",
         "load",

@@ -3,6 +3,7 @@
 import json
 import warnings
 import zipfile
+from dataclasses import replace
 
 import keras
 import numpy as np
@@ -88,7 +89,16 @@ def _regressor_target(state):
         (lambda s: s["fitted"].update(classes_=5), "'classes_' must be a 1-D array"),
         (lambda s: s["fitted"].update(n_iter_=-1), "'n_iter_' must be an int >= 0"),
         (lambda s: s["fitted"].update(history_=[1]), "'history_' must be a dict"),
-        (lambda s: s["private"].update(_weight_scale=0.0), "positive finite float"),
+        (
+            lambda s: s["private"]["_fit_plan"].update(weight_scale=0.0),
+            "weight_scale a positive finite float",
+        ),
+        (
+            lambda s: s["private"]["_fit_plan"].update(batch_size=None),
+            "batch_size an int >= 1",
+        ),
+        (lambda s: s["private"]["_fit_plan"].pop("seed"), "'_fit_plan' must be"),
+        (lambda s: s["private"].update(_weight_scale=1.0), "sets '_weight_scale'"),
         (lambda s: s["fitted"].pop("n_iter_"), "lacks the fitted attribute"),
         (
             lambda s: s["fitted"].update(
@@ -110,7 +120,7 @@ def _regressor_target(state):
             lambda s: s["fitted"]["target_encoder_"]["attributes"].update(proba=1),
             "has the attributes",
         ),
-        (lambda s: s["fitted"].update(_weight_scale=1.0), "in its 'fitted' section"),
+        (lambda s: s["fitted"].update(_fit_plan=1.0), "in its 'fitted' section"),
     ],
 )
 def test_wrong_attributes_are_refused_naming_file_and_entry(
@@ -124,3 +134,52 @@ def test_wrong_attributes_are_refused_naming_file_and_entry(
 
 def test_unchanged_file_passes_the_schema(saved):
     assert load(saved).predict(X).shape == (40,)
+
+
+def _in_earlier_format(state):
+    """A file's attributes as skkeras wrote them before the fit plan: the
+    plan's fields as private attributes (the MLPs' four, the wrappers' last
+    two), no seed."""
+    fields = state["private"].pop("_fit_plan")
+    names = {
+        "_fit_batch_size": "batch_size",
+        "_n_train_samples": "n_train",
+        "_weight_scale": "weight_scale",
+        "_initial_learning_rate": "initial_learning_rate",
+    }
+    mlp = "loss_curve_" in state["fitted"]
+    for name, field in names.items():
+        if mlp or field in ("weight_scale", "initial_learning_rate"):
+            state["private"][name] = fields[field]
+
+
+@pytest.mark.parametrize(
+    "est, y",
+    [
+        (MLPClassifier(hidden_layer_sizes=(2,), max_iter=2, random_state=0), Y),
+        (KerasRegressor(build, epochs=1, random_state=0), X[:, 0]),
+    ],
+)
+def test_files_of_earlier_versions_load_their_plan(est, y, tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est.fit(X, y, sample_weight=np.arange(1.0, 41.0))
+    save(est, tmp_path / "now.skkeras")
+    path = _edited(tmp_path / "now.skkeras", tmp_path, _in_earlier_format)
+    loaded = load(path, custom_objects={"build": build})
+    plan = est._fit_plan
+    if isinstance(est, MLPClassifier):
+        assert loaded._fit_plan == replace(plan, seed=None)
+        assert loaded.t_ == est.t_
+    else:
+        unknown = dict(batch_size=None, n_train=None, seed=None)
+        assert loaded._fit_plan == replace(plan, **unknown)
+    for name in ("_weight_scale", "_fit_batch_size", "_initial_learning_rate"):
+        assert not hasattr(loaded, name)
+    np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        loaded.partial_fit(X, y)
+    assert loaded.n_iter_ == est.n_iter_ + 1
+    assert loaded._fit_plan.weight_scale == plan.weight_scale
+    assert loaded._fit_plan.n_train == 40

@@ -1,0 +1,418 @@
+"""The network, parameters and training options shared by the MLP estimators.
+
+:class:`_BaseMLP` maps scikit-learn's MLP parameters (``hidden_layer_sizes``,
+``alpha``, ``solver``, ``learning_rate`` ...) onto a dense Keras network,
+its optimizer and the training loop's options, and derives scikit-learn's
+fitted attributes (``loss_curve_``, ``t_`` ...) from the history;
+:mod:`skkeras._mlp` adds the classifier's and the regressor's outputs.
+"""
+
+import copy
+import os
+import random
+import warnings
+from numbers import Integral, Real
+
+import keras
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from ._base import BaseKerasEstimator
+from ._callbacks import Convergence, InverseScaling
+from ._forward import numpy_forward
+from ._keras_objects import make_callbacks, make_loss
+from ._schedules import EpochSchedule, make_schedule
+from ._sklearn_compat import Interval, Options, StrOptions, validate_params
+from ._training_data import RandomSplit
+
+# scikit-learn's activation names, mapped to Keras' (Keras names pass through).
+_ACTIVATIONS = {"identity": "linear", "logistic": "sigmoid"}
+_KERAS_TO_SKLEARN_ACTIVATION = {"linear": "identity", "sigmoid": "logistic"}
+SOLVERS = ("adam", "sgd", "rmsprop", "adagrad", "adadelta", "adamax", "nadam", "adamw")
+_REGRESSION_LOSSES = {
+    "squared_error": "mean_squared_error",
+    "absolute_error": "mean_absolute_error",
+    "huber": "huber",
+    "poisson": "poisson",
+}
+
+
+class _LayerSeeds:
+    """Seeds for the random layers of one network, from the fit's seed.
+
+    With ``seed=None`` every layer keeps Keras' default (a fresh draw).
+    """
+
+    def __init__(self, seed):
+        self._rng = None if seed is None else random.Random(seed)
+
+    def next(self):
+        return None if self._rng is None else self._rng.randint(1, 10**9)
+
+    def initializer(self, spec):
+        """``spec`` (a name or an Initializer) as a new, seeded Initializer."""
+        init = keras.initializers.get(
+            copy.deepcopy(spec)
+            if isinstance(spec, keras.initializers.Initializer)
+            else spec
+        )
+        config = init.get_config()
+        if self._rng is None or "seed" not in config or config["seed"] is not None:
+            return init
+        config["seed"] = self.next()
+        return type(init).from_config(config)
+
+
+class _BaseMLP(BaseKerasEstimator):
+    """Parameters and network of the MLP estimators."""
+
+    _epochs_param = "max_iter"
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 0, None, closed="left"),
+        ],
+        "activation": [str],
+        "solver": [StrOptions(set(SOLVERS)), keras.optimizers.Optimizer],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
+        "input_dropout": [Interval(Real, 0, 1, closed="left")],
+        "batch_normalization": ["boolean"],
+        "kernel_initializer": [str, keras.initializers.Initializer],
+        "kernel_constraint": [
+            None,
+            Interval(Real, 0, None, closed="neither"),
+            str,
+            keras.constraints.Constraint,
+        ],
+        "callbacks": [None, list, keras.callbacks.Callback],
+        "lr_schedule": [None, str, EpochSchedule],
+        "checkpoint": [None, str, os.PathLike],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        dropout=0.0,
+        input_dropout=0.0,
+        batch_normalization=False,
+        kernel_initializer="glorot_uniform",
+        kernel_constraint=None,
+        callbacks=None,
+        lr_schedule=None,
+        checkpoint=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.dropout = dropout
+        self.input_dropout = input_dropout
+        self.batch_normalization = batch_normalization
+        self.kernel_initializer = kernel_initializer
+        self.kernel_constraint = kernel_constraint
+        self.callbacks = callbacks
+        self.lr_schedule = lr_schedule
+        self.checkpoint = checkpoint
+
+    # ------------------------------------------------------------------
+    # Parameters
+    # ------------------------------------------------------------------
+    def _check_params(self):
+        validate_params(self)
+        if self.lr_schedule is not None and self.learning_rate != "constant":
+            raise ValueError(
+                f"lr_schedule={self.lr_schedule!r} and learning_rate="
+                f"{self.learning_rate!r} both set the learning rate; use "
+                "learning_rate='constant' with an lr_schedule."
+            )
+        sizes = self._hidden_sizes()
+        if any(int(s) < 1 for s in sizes):
+            raise ValueError(
+                f"hidden_layer_sizes must hold positive layer widths; got "
+                f"{self.hidden_layer_sizes!r}."
+            )
+        rates = self._dropout_rates(len(sizes))
+        if any(not 0 <= r < 1 for r in rates):
+            raise ValueError(f"dropout rates must be in [0, 1); got {self.dropout!r}.")
+        try:
+            keras.activations.get(_ACTIVATIONS.get(self.activation, self.activation))
+        except (ValueError, TypeError) as exc:
+            raise ValueError(
+                f"activation={self.activation!r} is neither one of scikit-learn's "
+                "('identity', 'logistic', 'tanh', 'relu') nor a Keras activation "
+                "name (e.g. 'elu', 'gelu', 'selu', 'swish')."
+            ) from exc
+
+    def _hidden_sizes(self):
+        sizes = self.hidden_layer_sizes
+        if isinstance(sizes, (Integral, np.integer)):
+            return [int(sizes)]
+        return [int(s) for s in sizes]
+
+    def _dropout_rates(self, n_layers):
+        dropout = self.dropout
+        if isinstance(dropout, (Real, np.floating, np.integer)):
+            return [float(dropout)] * n_layers
+        rates = [float(r) for r in dropout]
+        if len(rates) != n_layers:
+            raise ValueError(
+                f"dropout has {len(rates)} rates but there are {n_layers} hidden "
+                "layers; give one rate per hidden layer, or a single float."
+            )
+        return rates
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                f"Got `batch_size` larger than the number of training samples "
+                f"({n_samples}); it is clipped to {n_samples}.",
+                UserWarning,
+            )
+        return min(self.batch_size, n_samples)
+
+    # ------------------------------------------------------------------
+    # Network
+    # ------------------------------------------------------------------
+    def _kernel_constraint(self):
+        constraint = self.kernel_constraint
+        if isinstance(constraint, Real) and not isinstance(constraint, bool):
+            return keras.constraints.MaxNorm(float(constraint))
+        if isinstance(constraint, keras.constraints.Constraint):
+            return copy.deepcopy(constraint)
+        return constraint
+
+    def _train_rows(self, n_samples):
+        if self.early_stopping:
+            return n_samples - int(np.ceil(n_samples * self.validation_fraction))
+        return n_samples
+
+    def _planned_batch_size(self, n_train):
+        return self._batch_size(max(n_train, 1))
+
+    def _build_model(self, meta, X, y, plan):
+        sizes = self._hidden_sizes()
+        # scikit-learn's penalty: alpha / 2 * ||W||^2 over the sum of the
+        # sample weights of a batch (the batch size times their mean).
+        l2 = self.alpha / (2.0 * plan.batch_size * plan.weight_scale)
+        activation = _ACTIVATIONS.get(self.activation, self.activation)
+        # Every random layer gets its seed from the fit's own generator, not
+        # from Python's global one, which other threads (a Dask worker's)
+        # may draw from while the model is built.
+        seeds = _LayerSeeds(meta.get("seed_"))
+
+        def dense(units, act):
+            return keras.layers.Dense(
+                units,
+                activation=act,
+                kernel_initializer=seeds.initializer(self.kernel_initializer),
+                kernel_regularizer=keras.regularizers.L2(l2) if l2 > 0 else None,
+                kernel_constraint=self._kernel_constraint(),
+            )
+
+        def dropout(rate):
+            return keras.layers.Dropout(rate, seed=seeds.next())
+
+        layers = [keras.Input((meta["n_features_in_"],))]
+        if self.input_dropout:
+            layers.append(dropout(self.input_dropout))
+        for width, rate in zip(sizes, self._dropout_rates(len(sizes))):
+            layers.append(dense(width, activation))
+            if self.batch_normalization:
+                layers.append(keras.layers.BatchNormalization())
+            if rate:
+                layers.append(dropout(rate))
+        units = meta["n_outputs_expected_"]
+        layers.append(dense(units, self._output_activation(meta)))
+        return keras.Sequential(layers)
+
+    def _optimizer(self):
+        if isinstance(self.solver, keras.optimizers.Optimizer):
+            return type(self.solver).from_config(self.solver.get_config())
+        kwargs = {"learning_rate": self.learning_rate_init}
+        if self.solver == "sgd":
+            kwargs.update(
+                momentum=self.momentum,
+                nesterov=bool(self.nesterovs_momentum and self.momentum > 0),
+            )
+        elif self.solver in ("adam", "adamax", "nadam", "adamw"):
+            kwargs.update(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+        cls = type(keras.optimizers.get(self.solver))
+        return cls(**kwargs)
+
+    def _compile_model(self, model, default_loss):
+        # The score (accuracy or R^2) is tracked only where it is used, for
+        # early stopping on the validation data, as scikit-learn's MLP does:
+        # computing it at every step costs ~20% of a small network's fit.
+        model.compile(
+            optimizer=self._optimizer(),
+            loss=make_loss(self._loss(default_loss), {}),
+            metrics=[self._score_metric()] if self.early_stopping else None,
+        )
+
+    # ------------------------------------------------------------------
+    # Prediction
+    # ------------------------------------------------------------------
+    def _network_output(self, X, **predict_params):
+        # The network is evaluated in float64 with NumPy, from its current
+        # weights: each row's output then depends on that row alone, not on
+        # the batch around it as Keras' float32 products do, and a small
+        # call skips Keras' dispatch.  A model it cannot evaluate exactly
+        # (a replaced model_, a float16 policy ...) goes to Keras, as do
+        # keyword arguments of predict (which the base class refuses).
+        forward = None if predict_params else numpy_forward(self.model_)
+        if forward is None:
+            return super()._network_output(X, **predict_params)
+        return forward(X)
+
+    # ------------------------------------------------------------------
+    # Training
+    # ------------------------------------------------------------------
+    def _train_options(self, fit_params, X, plan):
+        if fit_params:
+            raise TypeError(
+                f"{type(self).__name__}.fit got unexpected keyword arguments "
+                f"{sorted(fit_params)}; set training options as estimator "
+                "parameters (e.g. max_iter, batch_size, callbacks)."
+            )
+        convergence = Convergence(
+            self.tol,
+            self.n_iter_no_change,
+            monitor_score=self.early_stopping,
+            restore_best=self.early_stopping,
+            adaptive=self.learning_rate == "adaptive",
+        )
+        callbacks = make_callbacks(self.callbacks, {})
+        if (
+            np.isfinite(self.n_iter_no_change)
+            or self.early_stopping
+            or self.learning_rate == "adaptive"
+        ):
+            # With n_iter_no_change=inf and nothing else to do per epoch the
+            # rule never acts and is left out.  On the training loss alone
+            # the engine evaluates it inside its loop and still runs chunks
+            # of epochs per compiled call (_engine_common.stop_rule).
+            callbacks.append(convergence)
+        schedule = make_schedule(
+            self.lr_schedule, plan.initial_learning_rate, self.max_iter
+        )
+        if schedule is not None:
+            callbacks.append(schedule)
+        if self.learning_rate == "invscaling":
+            callbacks.append(
+                InverseScaling(self.learning_rate_init, self.power_t, plan.n_train)
+            )
+        return {
+            "epochs": self.max_iter,
+            "batch_size": plan.batch_size,
+            "shuffle": self.shuffle,
+            "verbose": int(self.verbose)
+            if not isinstance(self.verbose, bool)
+            else 2 * self.verbose,
+            "callbacks": callbacks,
+            "validation": RandomSplit(self.validation_fraction)
+            if self.early_stopping
+            else None,
+        }
+
+    def _record(self, history, options):
+        super()._record(history, options)
+        convergence = next(
+            (cb for cb in options["callbacks"] if isinstance(cb, Convergence)), None
+        )
+        converged = convergence is not None and convergence.converged
+        if (
+            not converged
+            and self.max_iter > 1
+            and len(history.get("loss", [])) == self.max_iter
+        ):
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
+                "and the optimization hasn't converged yet.",
+                ConvergenceWarning,
+            )
+
+    def _derive_fitted(self):
+        """scikit-learn's fitted attributes, from ``history_`` and ``n_iter_``."""
+        self.loss_curve_ = list(self.history_.get("loss", []))
+        self.t_ = self.n_iter_ * self._fit_plan.n_train
+        self.n_layers_ = len(self._hidden_sizes()) + 2
+        self.out_activation_ = _KERAS_TO_SKLEARN_ACTIVATION.get(
+            self.model_.layers[-1].activation.__name__,
+            self.model_.layers[-1].activation.__name__,
+        )
+        if self.early_stopping:
+            self.validation_scores_ = list(self.history_.get("val_score", []))
+            self.best_validation_score_ = max(self.validation_scores_, default=None)
+            self.best_loss_ = None
+        else:
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+            self.best_loss_ = min(self.loss_curve_, default=None)
