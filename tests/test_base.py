@@ -205,7 +205,7 @@ def _interrupt_the_second_compiled_call(monkeypatch):
     """A Ctrl-C as the second compiled training call ends, after it trained."""
     backend = keras.backend.backend()
     module = importlib.import_module(
-        "skkeras._engine_tf" if backend == "tensorflow" else "skkeras._engine_jax"
+        "skkeras._engine.tensorflow" if backend == "tensorflow" else "skkeras._engine.jax"
     )
     make = module.make_train_runner
     calls = []

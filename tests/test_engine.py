@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from skkeras import _engine
+from skkeras._engine import cache, dispatch
 
 BACKEND = keras.backend.backend()
 
@@ -78,7 +79,7 @@ def fit_train(model, x, y, **kwargs):
     kwargs.setdefault("verbose", 0)
     kwargs.setdefault("seed", None)
     kwargs.setdefault("fit_kwargs", None)
-    return _engine._keras_train(model, x, y, **kwargs)
+    return dispatch.keras_train(model, x, y, **kwargs)
 
 
 def assert_weights_close(a, b, atol=1e-4):
@@ -441,7 +442,7 @@ def test_the_compiled_loss_rule_counts_every_epoch_the_callback_counts(tol):
     # epoch it takes as an improvement must be one for the callback (float64)
     # too, whatever float32 rounding does; away from the edge (a loss near
     # best - tol) the two agree.
-    from skkeras._engine_common import rule_update
+    from skkeras._engine.loop import rule_update
 
     rng = np.random.RandomState(int(tol * 100))
     losses = [np.float32(1.0)]
@@ -473,31 +474,29 @@ def test_the_compiled_loss_rule_counts_every_epoch_the_callback_counts(tol):
 
 
 def test_compiled_functions_are_shared_between_models():
-    module = _engine_tf_or_jax()
-    saved = dict(module._SHARED._data)  # restored below, for later tests
-    module._SHARED.clear()
+    cache.clear_caches()
     try:
-        _check_sharing(module)
+        _check_sharing()
     finally:
-        module._SHARED._data.update(saved)
+        cache.clear_caches()
 
 
-def _check_sharing(module):
-    from skkeras import _structure
+def _check_sharing():
+    from skkeras._engine import structure as _structure
 
     a = make_model(units=5)
     b = twin(a, units=5)
     b_fresh = twin(a, units=5)
     compiled_train(a, X, Y, epochs=2, batch_size=16, seed=0)
-    assert len(module._SHARED) == 1
+    assert cache.cache_info().shared == 1
     a_weights = [w.copy() for w in a.get_weights()]
     compiled_train(b, X, Y, epochs=2, batch_size=16, seed=0)
-    assert len(module._SHARED) == 1
+    assert cache.cache_info().shared == 1
     # Training b did not touch a, and b got exactly what a fresh trace
     # gives it.
     for w, w0 in zip(a.get_weights(), a_weights):
         np.testing.assert_array_equal(w, w0)
-    module._SHARED.clear()
+    cache.clear_caches()
     compiled_train(b_fresh, X, Y, epochs=2, batch_size=16, seed=0)
     for wb, wf in zip(b.get_weights(), b_fresh.get_weights()):
         np.testing.assert_array_equal(wb, wf)
@@ -509,14 +508,6 @@ def _check_sharing(module):
     )
 
 
-def _engine_tf_or_jax():
-    if BACKEND == "tensorflow":
-        from skkeras import _engine_tf as module
-    else:
-        from skkeras import _engine_jax as module
-    return module
-
-
 class Doubler(keras.layers.Layer):
     """A custom layer: its model is compiled, but not shared."""
 
@@ -525,7 +516,7 @@ class Doubler(keras.layers.Layer):
 
 
 def test_custom_layer_model_is_compiled_but_not_shared():
-    from skkeras import _structure
+    from skkeras._engine import structure as _structure
 
     random.seed(0)
     model = keras.Sequential(
@@ -557,13 +548,13 @@ def test_custom_train_step_goes_to_fit():
 
 @pytest.mark.skipif(BACKEND != "tensorflow", reason="XLA choice of the TensorFlow engine")
 def test_only_dense_style_models_use_xla():
-    from skkeras import _engine_tf
+    from skkeras._engine import tensorflow as tf_engine
 
     conv = keras.Sequential(
         [keras.Input((4, 4, 1)), keras.layers.Conv2D(2, 3), keras.layers.Flatten(), keras.layers.Dense(3)]
     )
-    assert not _engine_tf._xla_friendly(conv)
-    assert _engine_tf._xla_friendly(make_model())
+    assert not tf_engine._xla_friendly(conv)
+    assert tf_engine._xla_friendly(make_model())
 
 
 @pytest.mark.skipif(
@@ -573,10 +564,10 @@ def test_only_dense_style_models_use_xla():
 def test_model_xla_cannot_compile_runs_without_xla(monkeypatch):
     import tensorflow as tf
 
-    from skkeras import _engine_tf
+    from skkeras._engine import tensorflow as tf_engine
 
     # Pretend the custom layer is one XLA runs fast, so that XLA is tried.
-    monkeypatch.setattr(_engine_tf, "_xla_friendly", lambda model: True)
+    monkeypatch.setattr(tf_engine, "_xla_friendly", lambda model: True)
 
     class NumpyIdentity(keras.layers.Layer):
         def call(self, x):
@@ -596,7 +587,7 @@ def test_model_xla_cannot_compile_runs_without_xla(monkeypatch):
     kw = dict(epochs=2, batch_size=16, shuffle=False, validation_data=(X_VAL, Y_VAL))
     h_engine = compiled_train(a, X, Y, **kw)
     h_fit = fit_train(b, X, Y, **kw)
-    (entry,) = _engine_tf._PER_MODEL[a].values()
+    (entry,) = cache.model_entries(a)
     assert entry.jit is False and "PyFunc" in entry.xla_error
     assert_history_close(h_engine, h_fit)
     assert_weights_close(a, b)
@@ -606,16 +597,16 @@ def test_model_xla_cannot_compile_runs_without_xla(monkeypatch):
 def test_cpu_compiler_options_fall_back_when_xla_does_not_know_them():
     import jax
 
-    from skkeras import _engine_jax
+    from skkeras._engine import jax as jax_engine
     from skkeras.config import config_context
 
-    options = _engine_jax._compiler_options()
+    options = jax_engine._compiler_options()
     if jax.default_backend() == "cpu":
-        assert options == _engine_jax._CPU_OPTIONS
-    assert _engine_jax._compiler_options({"xla_no_such_option": True}) is None
+        assert options == jax_engine._CPU_OPTIONS
+    assert jax_engine._compiler_options({"xla_no_such_option": True}) is None
     with config_context(xla_options=False):
-        assert _engine_jax._compiler_options() is None
-        assert float(_engine_jax.jit(lambda a: a * 2)(2.0)) == 4.0
+        assert jax_engine._compiler_options() is None
+        assert float(jax_engine.jit(lambda a: a * 2)(2.0)) == 4.0
 
 
 # -- predict -------------------------------------------------------------------

@@ -1,24 +1,23 @@
 """Fits trained together: their callbacks, and shared runs trained in turn.
 
 Fits that differ only in their number of epochs share one run (see
-:func:`skkeras._engine_group._runs`).  :func:`train_run` trains such a run
+:func:`skkeras._engine.batch.shared_runs`).  :func:`train_run` trains such a run
 through the compiled engine of any backend, one fit at a time: the fit that
 goes on longest carries the run, and every other fit takes the carrier's
 state at the epoch it ends at.  :class:`Fits` keeps the callbacks and the
 progress of fits trained together, here and in the vectorized groups of
-:mod:`skkeras._engine_group`: each fit has its own callbacks, history and
+:mod:`skkeras._engine.batch`: each fit has its own callbacks, history and
 stopping, fed with the logs of the epochs its run (or group slot) trained.
 """
 
 import keras
 
-from . import _engine
-from . import _engine_common as common
-from ._engine_common import Unsupported
+from . import dispatch, loop, models, sizing
+from .types import Unsupported
 
 
 class Fits:
-    """The callbacks and progress of ``members`` (see ``_engine_group._Member``).
+    """The callbacks and progress of ``members`` (see :class:`skkeras._engine.members.Member`).
 
     ``epoch[i]``, ``end[i]`` and ``active[i]`` follow member ``i``; the
     members of one run that are still active are always at the same epoch.
@@ -37,12 +36,12 @@ class Fits:
                 add_progbar=False,
                 verbose=0,
                 epochs=m.kw["initial_epoch"] + m.kw["epochs"],
-                steps=common.num_steps(m.n, batch_size),
+                steps=sizing.num_steps(m.n, batch_size),
                 model=m.model,
             )
             cbks.on_train_begin()
             self.lists.append(cbks)
-        plans = [common.stop_rule(m.kw["callbacks"]) for m in members]
+        plans = [loop.stop_rule(m.kw["callbacks"]) for m in members]
         self.chunk = min(chunk for chunk, _ in plans)
         self.per_epoch = self.chunk == 1
         self.rules = [rule for _, rule in plans]
@@ -50,7 +49,7 @@ class Fits:
         self.end = [e + int(m.kw["epochs"]) for e, m in zip(self.epoch, members)]
         self.active = [e < stop for e, stop in zip(self.epoch, self.end)]
         self.last_logs = [None] * len(members)
-        self.nan_callbacks = [common.nan_checks(m.kw["callbacks"]) for m in members]
+        self.nan_callbacks = [loop.nan_checks(m.kw["callbacks"]) for m in members]
 
     def running(self):
         """Indices of the members still training."""
@@ -72,22 +71,30 @@ class Fits:
         stop on one rule only, see :meth:`rule`)."""
         epochs = self.epoch if epochs is None else epochs
         span = min(min(self.chunk, self.end[i] - epochs[i]) for i in indices)
-        if span > 1 and len({common.rule_values(self.rules[i]) for i in indices}) > 1:
+        if span > 1 and len({loop.rule_values(self.rules[i]) for i in indices}) > 1:
             return 1
         return span
 
     def rule(self, indices):
         """The loss rule that may end the next call of the run of active
-        members ``indices`` (:func:`skkeras._engine_common.stop_rule`)."""
-        return common.rule_values(self.rules[indices[0]]) if self.chunk > 1 else common.NO_RULE
+        members ``indices`` (:func:`skkeras._engine.loop.stop_rule`)."""
+        return (
+            loop.rule_values(self.rules[indices[0]]) if self.chunk > 1 else loop.NO_RULE
+        )
 
     def report(self, i, rows, stopped_batch):
         """Hand member ``i`` the logs of the epochs its run trained; return
         True when the member is done (its epochs run, or a callback stopped it)."""
         m = self.members[i]
-        self.epoch[i], logs = common.report_epochs(
-            self.lists[i], m.model, self.names, rows, self.epoch[i], stopped_batch,
-            per_epoch=self.per_epoch, has_val=self.has_validation,
+        self.epoch[i], logs = loop.report_epochs(
+            self.lists[i],
+            m.model,
+            self.names,
+            rows,
+            self.epoch[i],
+            stopped_batch,
+            per_epoch=self.per_epoch,
+            has_val=self.has_validation,
             nan_callbacks=self.nan_callbacks[i],
         )
         self.last_logs[i] = logs or self.last_logs[i]
@@ -103,15 +110,17 @@ class Fits:
                 m.model.optimizer.finalize_variable_values(m.model.trainable_weights)
             self.lists[i].on_train_end(logs=self.last_logs[i])
             history = m.model.history.history if m.model.history is not None else {}
-            histories.append({k: [float(v) for v in values] for k, values in history.items()})
+            histories.append(
+                {k: [float(v) for v in values] for k, values in history.items()}
+            )
         return histories
 
 
 def copy_state(source, target):
     """Give model ``target`` the weights and optimizer state of ``source``."""
     pairs = zip(
-        (v for g in common.state_groups(target) for v in g),
-        (v for g in common.state_groups(source) for v in g),
+        (v for g in models.state_groups(target) for v in g),
+        (v for g in models.state_groups(source) for v in g),
     )
     for t, s in pairs:
         t.assign(s.value)
@@ -121,10 +130,16 @@ def _runner(member):
     kw = member.kw
     settings = member.settings
     return member.engine.make_train_runner(
-        member.model, kw["x"], kw["y"], kw["sample_weight"], member.val,
-        batch_size=settings[0], val_batch_size=settings[1], shuffle=settings[2],
-        seed=_engine.shuffle_seed(kw["seed"]),
-        check_nan=bool(common.nan_checks(kw["callbacks"])),
+        member.model,
+        kw["x"],
+        kw["y"],
+        kw["sample_weight"],
+        member.val,
+        batch_size=settings[0],
+        val_batch_size=settings[1],
+        shuffle=settings[2],
+        seed=dispatch.shuffle_seed(kw["seed"]),
+        check_nan=bool(loop.nan_checks(kw["callbacks"])),
     )
 
 
