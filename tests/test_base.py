@@ -212,7 +212,7 @@ def _interrupt_the_second_compiled_call(monkeypatch):
 
     def make_runner(*args, **kwargs):
         runner = make(*args, **kwargs)
-        name = "function" if backend == "tensorflow" else "run"
+        name = "function" if backend == "tensorflow" else "jitted_loop"
         compiled = getattr(runner.entry, name)
 
         def call(*a, **k):

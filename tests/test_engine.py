@@ -20,6 +20,7 @@ import pytest
 
 from skkeras import _engine
 from skkeras._engine import cache, dispatch
+from skkeras._engine.types import TrainCall
 
 BACKEND = keras.backend.backend()
 
@@ -79,7 +80,7 @@ def fit_train(model, x, y, **kwargs):
     kwargs.setdefault("verbose", 0)
     kwargs.setdefault("seed", None)
     kwargs.setdefault("fit_kwargs", None)
-    return dispatch.keras_train(model, x, y, **kwargs)
+    return dispatch.keras_train(TrainCall(model, x, y, **kwargs))
 
 
 def assert_weights_close(a, b, atol=1e-4):

@@ -65,21 +65,15 @@ Layout
 """
 
 from .dispatch import (
-    call_arguments,
-    compiled_route,
     last_dispatch,
     predict,
-    shuffle_seed,
     train,
 )
 from .rules import KERAS_BY_CONFIG
 
 __all__ = [
     "KERAS_BY_CONFIG",
-    "call_arguments",
-    "compiled_route",
     "last_dispatch",
     "predict",
-    "shuffle_seed",
     "train",
 ]

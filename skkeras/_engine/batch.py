@@ -138,7 +138,7 @@ def train_many(calls, *, grouped=None):
     index to the exception; and ``"seconds"``, each call's training time
     (its share of its group's); see :class:`~skkeras._engine.batch_report.BatchReport`.
     """
-    members = [Member(i, kw) for i, kw in enumerate(calls)]
+    members = [Member(i, kwargs) for i, kwargs in enumerate(calls)]
     histories = [None] * len(members)
     report = BatchReport.for_calls(len(members))
     groups = {}
@@ -159,7 +159,9 @@ def train_many(calls, *, grouped=None):
         runs = shared_runs(group)
         reason = _one_by_one_reason(len(runs) < len(group))
         if reason is None:
-            plans += [(chunk, key) for chunk in _split_by_memory(runs, key[1][0])]
+            plans += [
+                (chunk, key) for chunk in _split_by_memory(runs, key.spec.batch_size)
+            ]
             continue
         for run in runs:
             if len(run) > 1:
@@ -173,7 +175,7 @@ def train_many(calls, *, grouped=None):
     for member in sorted(alone, key=lambda m: m.index):
         start = time.perf_counter()
         try:
-            histories[member.index] = dispatch.train(**member.kw)
+            histories[member.index] = dispatch.train_call(member.call)
         except Exception as exc:  # noqa: BLE001 - reported; the caller refits
             report.fail([member], exc)
         report.seconds[member.index] = time.perf_counter() - start

@@ -111,18 +111,18 @@ def lookup(model, key, build):
     with LOCK:
         entry = None
         if key.shared is not None:
-            entry = _SHARED.get((key.shared, key.settings))
+            entry = _SHARED.get((key.shared, key.spec))
         if entry is None:
             per_model = _PER_MODEL.setdefault(model, {})
-            entry = per_model.get((key.local, key.settings))
+            entry = per_model.get((key.local, key.spec))
             if entry is None:
                 entry = build_or_fail(build, model, key.shared is not None)
                 if key.shared is not None and (
                     isinstance(entry, Failed) or entry.shareable
                 ):
-                    _SHARED.put((key.shared, key.settings), entry)
+                    _SHARED.put((key.shared, key.spec), entry)
                 else:
-                    per_model[(key.local, key.settings)] = entry
+                    per_model[(key.local, key.spec)] = entry
     if isinstance(entry, Failed):
         raise Unsupported(entry.reason)
     return entry

@@ -6,7 +6,6 @@ backend when :mod:`skkeras._engine.rules` allow it, and on
 :func:`last_dispatch` tells which path the last call in this thread took.
 """
 
-import inspect
 import threading
 
 import keras
@@ -14,6 +13,7 @@ import numpy as np
 
 from .._seeding import MAX_SEED, seeded
 from . import loop, rules, sizing
+from .types import Route, TrainCall
 
 _local = threading.local()
 
@@ -43,45 +43,22 @@ def _backend_module():
     return module, None
 
 
-def compiled_route(
-    model,
-    x,
-    y,
-    *,
-    sample_weight,
-    epochs,
-    batch_size,
-    shuffle,
-    validation_data,
-    callbacks,
-    verbose,
-    fit_kwargs,
-):
-    """``(backend module, validation tuple, None)`` for a call the compiled
-    engine may run, or ``(None, None, reason)`` for one it leaves to Keras."""
-    reason = rules.train_reason(
-        model,
-        x,
-        y,
-        sample_weight,
-        epochs,
-        batch_size,
-        shuffle,
-        callbacks,
-        verbose,
-        fit_kwargs,
-    )
+def compiled_route(call):
+    """The :class:`~skkeras._engine.types.Route` of ``call`` (a
+    :class:`~skkeras._engine.types.TrainCall`): the compiled engine of the
+    backend, or Keras and why."""
+    reason = rules.train_reason(call)
     module = None
     if reason is None:
         module, reason = _backend_module()
     if reason is None:
-        reason = module.model_reason(model)
+        reason = module.model_reason(call.model)
     val = None
     if reason is None:
-        val, reason = rules.validation_arrays(validation_data)
+        val, reason = rules.validation_arrays(call.validation_data)
     if reason is not None:
-        return None, None, reason
-    return module, val, None
+        return Route(None, None, reason)
+    return Route(module, val, None)
 
 
 def shuffle_seed(seed):
@@ -91,28 +68,6 @@ def shuffle_seed(seed):
     seeded program (keras.utils.set_random_seed) repeats.
     """
     return int(np.random.randint(0, MAX_SEED)) if seed is None else int(seed)
-
-
-def _normalized(fit_kwargs, callbacks, verbose, batch_size):
-    """Fresh containers and Keras' meaning of ``"auto"`` and ``None``."""
-    return (
-        dict(fit_kwargs or {}),
-        list(callbacks or []),
-        1 if verbose == "auto" else verbose,
-        32 if batch_size is None else batch_size,
-    )
-
-
-def call_arguments(**kwargs):
-    """:func:`train`'s keyword arguments, completed with its defaults and
-    normalised as it normalises them (for callers that train many calls)."""
-    bound = inspect.signature(train).bind(**kwargs)
-    bound.apply_defaults()
-    kw = dict(bound.arguments)
-    kw["fit_kwargs"], kw["callbacks"], kw["verbose"], kw["batch_size"] = _normalized(
-        kw["fit_kwargs"], kw["callbacks"], kw["verbose"], kw["batch_size"]
-    )
-    return kw
 
 
 def train(
@@ -132,45 +87,8 @@ def train(
     fit_kwargs=None,
 ):
     """Train ``model`` for ``epochs`` epochs and return its history dict."""
-    fit_kwargs, callbacks, verbose, batch_size = _normalized(
-        fit_kwargs, callbacks, verbose, batch_size
-    )
-    module, val, reason = compiled_route(
-        model,
-        x,
-        y,
-        sample_weight=sample_weight,
-        epochs=epochs,
-        batch_size=batch_size,
-        shuffle=shuffle,
-        validation_data=validation_data,
-        callbacks=callbacks,
-        verbose=verbose,
-        fit_kwargs=fit_kwargs,
-    )
-    runner = None
-    if reason is None:
-        run_seed = shuffle_seed(seed)
-        try:
-            runner = module.make_train_runner(
-                model,
-                x,
-                y,
-                sample_weight,
-                val,
-                batch_size=int(batch_size),
-                val_batch_size=int(
-                    fit_kwargs.get("validation_batch_size") or batch_size
-                ),
-                shuffle=bool(shuffle),
-                seed=int(run_seed),
-                check_nan=bool(loop.nan_checks(callbacks)),
-            )
-        except Exception as exc:  # noqa: BLE001 - anything untraceable: fit
-            reason = f"the compiled engine could not trace this model: {exc!r}"
-    if runner is None:
-        _note_dispatch("keras", reason)
-        return keras_train(
+    return train_call(
+        TrainCall(
             model,
             x,
             y,
@@ -185,49 +103,60 @@ def train(
             seed=seed,
             fit_kwargs=fit_kwargs,
         )
-    _note_dispatch("compiled")
-    return loop.drive(
-        model,
-        runner,
-        epochs=int(epochs),
-        initial_epoch=int(initial_epoch),
-        callbacks=callbacks,
-        verbose=verbose,
-        steps=sizing.num_steps(len(x), int(batch_size)),
     )
 
 
-def keras_train(
-    model,
-    x,
-    y,
-    *,
-    sample_weight,
-    epochs,
-    initial_epoch,
-    batch_size,
-    shuffle,
-    validation_data,
-    callbacks,
-    verbose,
-    seed,
-    fit_kwargs,
-):
+def train_call(call):
+    """:func:`train` for a :class:`~skkeras._engine.types.TrainCall`."""
+    route = compiled_route(call)
+    reason = route.reason
+    runner = None
+    if reason is None:
+        try:
+            runner = route.backend.make_train_runner(
+                call.model,
+                call.x,
+                call.y,
+                call.sample_weight,
+                route.validation,
+                batch_size=int(call.batch_size),
+                val_batch_size=int(call.val_batch_size),
+                shuffle=bool(call.shuffle),
+                seed=int(shuffle_seed(call.seed)),
+                check_nan=bool(loop.nan_checks(call.callbacks)),
+            )
+        except Exception as exc:  # noqa: BLE001 - anything untraceable: fit
+            reason = f"the compiled engine could not trace this model: {exc!r}"
+    if runner is None:
+        _note_dispatch("keras", reason)
+        return keras_train(call)
+    _note_dispatch("compiled")
+    return loop.drive(
+        call.model,
+        runner,
+        epochs=int(call.epochs),
+        initial_epoch=int(call.initial_epoch),
+        callbacks=call.callbacks,
+        verbose=call.verbose,
+        steps=sizing.num_steps(len(call.x), int(call.batch_size)),
+    )
+
+
+def keras_train(call):
     """The reference implementation: ``keras.Model.fit``."""
-    fit_kwargs = dict(fit_kwargs or {})
-    with seeded(seed):
-        history = model.fit(
-            x=x,
-            y=y,
-            sample_weight=sample_weight,
-            batch_size=batch_size,
-            epochs=initial_epoch + epochs,
-            initial_epoch=initial_epoch,
-            shuffle=shuffle,
-            validation_data=validation_data,
-            callbacks=list(callbacks or []),
-            verbose=verbose,
-            **fit_kwargs,
+    with seeded(call.seed):
+        history = call.model.fit(
+            x=call.x,
+            y=call.y,
+            sample_weight=call.sample_weight,
+            batch_size=call.batch_size,
+            epochs=call.initial_epoch + call.epochs,
+            initial_epoch=call.initial_epoch,
+            shuffle=call.shuffle,
+            validation_data=call.validation_data,
+            callbacks=list(call.callbacks),
+            verbose=call.verbose,
+            **call.fit_kwargs,
         )
     return {key: [float(v) for v in values] for key, values in history.history.items()}
 

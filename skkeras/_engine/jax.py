@@ -23,17 +23,24 @@ configuration does not describe them fully get functions of their own.
 
 import functools
 
+import jax
 import jax.numpy as jnp
 import keras
 import numpy as np
-
-import jax
 
 from .._config import get_config
 from . import cache, loop, models, sizing
 from .jax_loop import make_epochs_loop, rule_arrays
 from .structure import structure_key
-from .types import CacheKey, Interrupted, Unsupported
+from .types import (
+    CacheKey,
+    Interrupted,
+    LoopArgs,
+    LoopArrays,
+    PredictSpec,
+    State,
+    Unsupported,
+)
 
 # XLA:CPU options for the compiled loops: the loop emitters instead of the
 # fusion emitters, no XNNPACK graph fusion, optimization level 1.  Measured
@@ -96,10 +103,10 @@ def _array(a):
 
 
 class _TrainEntry:
-    def __init__(self, template, shared, settings):
+    def __init__(self, template, shared, spec):
         self.model_ref = cache.model_ref(template, strong=shared)
         self.shareable = shared
-        self.settings = settings
+        self.spec = spec
         self.template_id = id(template)
         self.metric_specs = [
             (tuple(v.shape), v.dtype) for v in template.metrics_variables
@@ -109,23 +116,23 @@ class _TrainEntry:
             for g in models.state_groups(template)
         ]
         self.names = None
-        self.raw = None
-        self.run = None
+        self.epochs_loop = None
+        self.jitted_loop = None
 
 
-def _build_train_entry(template, shared, settings, arrays):
+def _build_train_entry(template, shared, spec, arrays):
     x, y, sw = arrays[:3]
     models.ensure_built(template, x, y, sw, _array)
     if models.loss_metric(template) is None:
         raise Unsupported("the model has no 'loss' metric")
-    entry = _TrainEntry(template, shared, settings)
+    entry = _TrainEntry(template, shared, spec)
     names = list(template.get_metrics_result())
-    if settings[4]:
+    if spec.has_validation:
         names += ["val_" + k for k in names]
     entry.names = names
-    # ``raw`` is the loop before jit, which skkeras._engine.batch vmaps.
-    entry.raw = make_epochs_loop(entry)
-    entry.run = jit(entry.raw, static_argnames=("r", "vr", "nan"))
+    # ``epochs_loop`` is the loop before jit, which skkeras._engine.jax_batch vmaps.
+    entry.epochs_loop = make_epochs_loop(entry)
+    entry.jitted_loop = jit(entry.epochs_loop, static_argnames=("r", "vr", "nan"))
     return entry
 
 
@@ -136,15 +143,15 @@ class TrainRunner:
         self.entry = entry
         self.model = model
         self.names = entry.names
-        self.has_validation = entry.settings[4]
+        self.has_validation = entry.spec.has_validation
         self.check_nan = check_nan
-        batch_size, val_batch_size = entry.settings[:2]
+        batch_size, val_batch_size = entry.spec.batch_size, entry.spec.val_batch_size
         padded = [sizing.pad(a, sizing.rows_for(n, batch_size)) for a in arrays[:3]]
         padded += [
             sizing.pad(a, sizing.rows_for(nv, val_batch_size)) if nv else a
             for a in arrays[3:]
         ]
-        self._data = tuple(_array(a) for a in padded)
+        self._data = LoopArrays(*(_array(a) for a in padded))
         self._n = jnp.int32(n)
         self._nv = jnp.int32(nv)
         self._seed = jnp.uint32(seed)
@@ -172,26 +179,29 @@ class TrainRunner:
             metrics = [v.value for v in self.model.metrics_variables]
         else:
             metrics = [jnp.zeros(s, d) for s, d in self.entry.metric_specs]
-        return tuple([v.value for v in g] for g in groups) + (metrics,)
+        return State(*([v.value for v in g] for g in groups), metrics)
 
     def _call(self, first_epoch, n_epochs, rule=loop.NO_RULE):
-        return self.entry.run(
-            self._state(),
-            *self._data,
-            self._n,
-            self._nv,
-            self._seed,
-            jnp.int32(first_epoch),
-            jnp.int32(n_epochs),
-            jnp.bool_(self.check_nan),
-            jnp.int32(0),
-            jnp.int32(0),
-            *rule_arrays(rule),
+        args = LoopArgs(
+            state=self._state(),
+            data=self._data,
+            n=self._n,
+            nv=self._nv,
+            seed=self._seed,
+            first_epoch=jnp.int32(first_epoch),
+            n_epochs=jnp.int32(n_epochs),
+            check_nan=jnp.bool_(self.check_nan),
+            remainder_index=jnp.int32(0),
+            val_remainder_index=jnp.int32(0),
+            rule=rule_arrays(rule),
+        )
+        return self.entry.jitted_loop(
+            args,
             nan=bool(self.check_nan),
             **self._static,
         )
 
-    def run(self, first_epoch, n_epochs, rule=loop.NO_RULE):
+    def train_epochs(self, first_epoch, n_epochs, rule=loop.NO_RULE):
         result = self._call(first_epoch, n_epochs, rule)
         try:
             return self._take(result)
@@ -208,11 +218,12 @@ class TrainRunner:
         stopped = int(stopped)
         rows = np.asarray(buf)[:done].tolist()
         model = self.model
-        for group, values in zip(models.state_groups(model), state[:3]):
+        trained = (state.trainable, state.non_trainable, state.optimizer)
+        for group, values in zip(models.state_groups(model), trained):
             for v, value in zip(group, values):
                 v.assign(value)
         if self._own_metrics:
-            for v, value in zip(model.metrics_variables, state[3]):
+            for v, value in zip(model.metrics_variables, state.metrics):
                 v.assign(value)
         return rows, (stopped if stopped >= 0 else None)
 
@@ -221,7 +232,7 @@ class TrainRunner:
             self.model.optimizer.finalize_variable_values(self.model.trainable_weights)
 
 
-def train_entry(model, settings, arrays, *, shared_only=False):
+def train_entry(model, spec, arrays, *, shared_only=False):
     """The compiled-loop entry for ``model``; raises :class:`Unsupported`.
 
     With ``shared_only``, a model without a
@@ -236,10 +247,10 @@ def train_entry(model, settings, arrays, *, shared_only=False):
         raise Unsupported("the model's configuration does not describe it fully")
 
     def build(template, shared):
-        return _build_train_entry(template, shared, settings, arrays)
+        return _build_train_entry(template, shared, spec, arrays)
 
     key = CacheKey(
-        shared_key, cache.model_identity(model), (settings, get_config().xla_options)
+        shared_key, cache.model_identity(model), (spec, get_config().xla_options)
     )
     entry = cache.lookup(model, key, build)
     # A loop traced for another model leaves this one's loss and metrics
@@ -255,7 +266,7 @@ def make_train_runner(
 
     ``check_nan``: stop an epoch at the batch whose loss is not finite.
     """
-    settings, arrays = sizing.train_settings(
+    spec, arrays = sizing.loop_inputs(
         x,
         y,
         sw,
@@ -264,7 +275,7 @@ def make_train_runner(
         val_batch_size=val_batch_size,
         shuffle=shuffle,
     )
-    entry = train_entry(model, settings, arrays)
+    entry = train_entry(model, spec, arrays)
     nv = len(val[0]) if val is not None else 0
     try:
         return TrainRunner(entry, model, arrays, len(x), nv, seed, check_nan)
@@ -306,7 +317,7 @@ def predict(model, x, batch_size=None):
         chunks, size = 1, sizing.bucket(n)
     else:
         chunks, size = sizing.bucket(-(-n // bs)), bs
-    settings = ("predict", tuple(x.shape[1:]), str(sizing.cast_dtype(x)))
+    spec = PredictSpec(None, tuple(x.shape[1:]), str(sizing.cast_dtype(x)))
     groups = [list(model.trainable_variables), list(model.non_trainable_variables)]
     shared_key = structure_key(model, groups, with_compile=False)
     local_key = ("predict",) + tuple(id(v) for g in groups for v in g)
@@ -314,7 +325,7 @@ def predict(model, x, batch_size=None):
     def build(template, shared):
         return _PredictEntry(_make_predict(cache.model_ref(template, strong=shared)))
 
-    key = CacheKey(shared_key, local_key, (settings, get_config().xla_options))
+    key = CacheKey(shared_key, local_key, (spec, get_config().xla_options))
     fn = cache.lookup(model, key, build).function
     xs = sizing.pad(x.astype(sizing.cast_dtype(x), copy=False), chunks * size)
     xs = xs.reshape((chunks, size) + x.shape[1:])

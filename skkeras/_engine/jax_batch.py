@@ -7,10 +7,9 @@ import functools
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import jax
 import jax.numpy as jnp
 import numpy as np
-
-import jax
 
 from .._config import with_caller_config
 from . import dispatch, loop, models, sizing
@@ -19,7 +18,7 @@ from .jax import jit
 from .jax_loop import rule_arrays
 from .members import reads_model
 from .runs import Fits
-from .types import Unsupported
+from .types import LoopArgs, LoopArrays, State, Unsupported
 
 
 def default_group_bytes():
@@ -97,14 +96,26 @@ def _vmapped(entry, remainders, nan, same_rows):
     cache = entry.__dict__.setdefault("vmapped", {})
     if key not in cache:
         r, vr = remainders
-        # run(state, x, y, sw, xv, yv, swv, n, nv, seed, epoch0, n_epochs,
-        #     check_nan, ri, vri, tol, patience, best, count): n and nv are
-        #     shared when same_rows.
-        rows = (None, None) if same_rows else (0, 0)
+        # Every argument has a member axis, but the numbers of rows when
+        # every member has the same (passed once).
+        rows = None if same_rows else 0
+        axes = LoopArgs(
+            state=0,
+            data=0,
+            n=rows,
+            nv=rows,
+            seed=0,
+            first_epoch=0,
+            n_epochs=0,
+            check_nan=0,
+            remainder_index=0,
+            val_remainder_index=0,
+            rule=0,
+        )
         fn = jit(
             jax.vmap(
-                functools.partial(entry.raw, r=r, vr=vr, nan=nan),
-                in_axes=(0,) * 7 + rows + (0,) * 10,
+                functools.partial(entry.epochs_loop, r=r, vr=vr, nan=nan),
+                in_axes=(axes,),
             )
         )
         cache[key] = (fn, {})
@@ -150,10 +161,10 @@ class _GroupTrainer:
         self.slot = [s for s, run in enumerate(runs) for _ in run]
         self.slots = len(runs)
         leaders = [run[0] for run in runs]
-        settings = key[1]
+        spec = key.spec
         first = leaders[0]
         entry = first.engine.train_entry(
-            first.model, settings, first.arrays, shared_only=True
+            first.model, spec, first.arrays, shared_only=True
         )
         for m in self.members:
             signature = [
@@ -164,10 +175,10 @@ class _GroupTrainer:
                 raise Unsupported("the members' variables differ")
         self.entry = entry
         self.names = entry.names
-        self.has_validation = settings[4]
-        self.batch_size = settings[0]
+        self.has_validation = spec.has_validation
+        self.batch_size = spec.batch_size
         sizes = [sorted({m.remainders[j] for m in leaders}) for j in (0, 1)]
-        checks = [bool(loop.nan_checks(m.kw["callbacks"])) for m in leaders]
+        checks = [bool(loop.nan_checks(m.call.callbacks)) for m in leaders]
         same_rows = len({(m.n, m.nv) for m in leaders}) == 1
         self.nan = any(checks)
         self.fn, self._executables = _vmapped(
@@ -178,27 +189,29 @@ class _GroupTrainer:
             jnp.asarray([v.index(m.remainders[j]) for m in leaders], jnp.int32)
             for j, v in enumerate(sizes)
         ]
-        bs, vbs = settings[:2]
+        bs, vbs = spec.batch_size, spec.val_batch_size
         rows = max(sizing.rows_for(m.n, bs) for m in leaders)
         vrows = (
             max(sizing.rows_for(m.nv, vbs) for m in leaders)
             if self.has_validation
             else 0
         )
-        self.data = tuple(
-            None
-            if first.arrays[j] is None
-            else jnp.stack(
-                [
-                    jnp.asarray(
-                        sizing.pad(m.arrays[j], rows if j < 3 else vrows).astype(
-                            sizing.cast_dtype(m.arrays[j]), copy=False
+        self.data = LoopArrays(
+            *(
+                None
+                if first.arrays[j] is None
+                else jnp.stack(
+                    [
+                        jnp.asarray(
+                            sizing.pad(m.arrays[j], rows if j < 3 else vrows).astype(
+                                sizing.cast_dtype(m.arrays[j]), copy=False
+                            )
                         )
-                    )
-                    for m in leaders
-                ]
+                        for m in leaders
+                    ]
+                )
+                for j in range(6)
             )
-            for j in range(6)
         )
         if same_rows:
             self.n, self.nv = jnp.int32(first.n), jnp.int32(first.nv)
@@ -206,12 +219,12 @@ class _GroupTrainer:
             self.n = jnp.asarray([m.n for m in leaders], jnp.int32)
             self.nv = jnp.asarray([m.nv for m in leaders], jnp.int32)
         self.seeds = jnp.asarray(
-            [dispatch.shuffle_seed(m.kw["seed"]) for m in leaders], jnp.uint32
+            [dispatch.shuffle_seed(m.call.seed) for m in leaders], jnp.uint32
         )
         self.check_nan = jnp.asarray(checks)
         # Only a run of one member may have callbacks that read its model.
         self.reads_model = [
-            any(reads_model(cb) for cb in m.kw["callbacks"]) for m in self.members
+            any(reads_model(cb) for cb in m.call.callbacks) for m in self.members
         ]
         self.metrics = [
             jnp.zeros((self.slots,) + tuple(s), d) for s, d in entry.metric_specs
@@ -232,13 +245,15 @@ class _GroupTrainer:
             for group in models.state_groups(self.members[0].model):
                 out.append(flat[i : i + len(group)])
                 i += len(group)
-            self._state = tuple(out) + (list(self.metrics),)
+            self._state = State(*out, list(self.metrics))
             self._dirty = False
         return self._state
 
     def _host_state(self):
         if self._host is None:
-            self._host = [np.array(a) for g in self._state[:3] for a in g]
+            state = self._state
+            trained = (state.trainable, state.non_trainable, state.optimizer)
+            self._host = [np.array(a) for g in trained for a in g]
         return self._host
 
     def _write_model(self, i):
@@ -255,17 +270,18 @@ class _GroupTrainer:
 
     def _args(self, epoch, n_epochs, rules=None):
         rules = rules or [loop.NO_RULE] * self.slots
-        return (
-            self._device_state(),
-            *self.data,
-            self.n,
-            self.nv,
-            self.seeds,
-            jnp.asarray(epoch, jnp.int32),
-            jnp.asarray(n_epochs, jnp.int32),
-            self.check_nan,
-            *self.remainder_index,
-            *rule_arrays(list(zip(*rules))),
+        return LoopArgs(
+            state=self._device_state(),
+            data=self.data,
+            n=self.n,
+            nv=self.nv,
+            seed=self.seeds,
+            first_epoch=jnp.asarray(epoch, jnp.int32),
+            n_epochs=jnp.asarray(n_epochs, jnp.int32),
+            check_nan=self.check_nan,
+            remainder_index=self.remainder_index[0],
+            val_remainder_index=self.remainder_index[1],
+            rule=rule_arrays(list(zip(*rules))),
         )
 
     def compile(self):
@@ -279,7 +295,7 @@ class _GroupTrainer:
             self._compiled = self._executables.get(shapes)
             if self._compiled is None:
                 try:
-                    self._compiled = self.fn.lower(*args).compile()
+                    self._compiled = self.fn.lower(args).compile()
                 except Exception as exc:  # noqa: BLE001 - sorted out here
                     if _is_out_of_memory(exc):
                         raise _OutOfMemory() from exc
@@ -289,7 +305,7 @@ class _GroupTrainer:
 
     def _call(self, epoch, n_epochs, rules=None):
         try:
-            return self.compile()(*self._args(epoch, n_epochs, rules))
+            return self.compile()(self._args(epoch, n_epochs, rules))
         except Exception as exc:  # noqa: BLE001 - sorted out below
             if _is_out_of_memory(exc):
                 raise _OutOfMemory() from exc

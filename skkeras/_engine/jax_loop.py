@@ -4,18 +4,19 @@ See :mod:`skkeras._engine.jax` for the runner that calls it, and
 :mod:`skkeras._engine.jax_batch` for the same program under ``jax.vmap``.
 """
 
+import jax
 import jax.numpy as jnp
 import keras
 import numpy as np
 
-import jax
-
 from . import loop, models
-from .types import Unsupported
+from .types import LoopResult, LossRule, State, TestState, Unsupported
 
 
 def make_epochs_loop(entry):
-    batch_size, val_batch_size, shuffle, _, has_val = entry.settings[:5]
+    spec = entry.spec
+    batch_size, val_batch_size = spec.batch_size, spec.val_batch_size
+    shuffle, has_val = spec.shuffle, spec.has_validation
     names = entry.names
     width = len(names)
     model_ref = entry.model_ref
@@ -53,30 +54,15 @@ def make_epochs_loop(entry):
             batch = batch + (jnp.take(sw, idx, axis=0),)
         return batch
 
-    def run(
-        state,
-        x,
-        y,
-        sw,
-        xv,
-        yv,
-        swv,
-        n,
-        nv,
-        seed,
-        epoch0,
-        n_epochs,
-        check_nan,
-        ri,
-        vri,
-        tol,
-        patience,
-        best,
-        count,
-        r,
-        vr,
-        nan,
-    ):
+    def epochs_loop(args, r, vr, nan):
+        # ``args``: a LoopArgs.  ``r``, ``vr`` (static): the sizes of the
+        # last, partial batches, picked by ``args.remainder_index``.
+        state = State(*args.state)
+        x, y, sw, xv, yv, swv = args.data
+        n, nv, seed, check_nan = args.n, args.nv, args.seed, args.check_nan
+        epoch0, n_epochs = args.first_epoch, args.n_epochs
+        ri, vri = args.remainder_index, args.val_remainder_index
+        tol, patience, best, count = args.rule
         # ``nan`` (static): whether any fit checks its loss for NaN; without
         # it the check, and the stop it may cause, are not traced at all.
         # ``tol, patience, best, count``: the loss rule that may end the call
@@ -87,22 +73,24 @@ def make_epochs_loop(entry):
 
         def train_batch(st, idx):
             _, st = model.train_step(st, data(x, y, sw, idx))
-            return st
+            return State(*st)
 
         def test_batch(st, idx):
             _, st = model.test_step(st, data(xv, yv, swv, idx))
-            return st
+            return TestState(*st)
 
         def mark(st, at, stop):
             """``at`` if the loss just went bad (and NaN is checked), else ``stop``."""
             if not nan:
                 return stop
-            return jnp.where(loss_is_bad(model, st[3], check_nan), at, stop)
+            return jnp.where(loss_is_bad(model, st.metrics, check_nan), at, stop)
 
         def one_epoch(k, carry):
             st, buf, _ = carry
             epoch = epoch0 + k
-            st = (st[0], st[1], st[2], reset(model, st[3]))
+            st = State(
+                st.trainable, st.non_trainable, st.optimizer, reset(model, st.metrics)
+            )
             if shuffle:
                 key = jax.random.fold_in(jax.random.key(seed), epoch)
                 u = jax.random.uniform(key, (bucket,))
@@ -145,9 +133,11 @@ def make_epochs_loop(entry):
                     st, stop = jax.lax.cond(stop < 0, step, lambda a: a, (st, stop))
                 else:
                     st, stop = step((st, stop))
-            row = results(model, st[3])
+            row = results(model, st.metrics)
             if has_val:
-                tst = (st[0], st[1], reset(model, st[3]))
+                tst = TestState(
+                    st.trainable, st.non_trainable, reset(model, st.metrics)
+                )
                 vfull = nv // vbs
 
                 def vbody(i, tst):
@@ -166,8 +156,8 @@ def make_epochs_loop(entry):
                         return step
 
                     tst = select(vri, [vlast(size) for size in vr])(tst)
-                row += [("val_" + k, v) for k, v in results(model, tst[2])]
-                st = (tst[0], tst[1], st[2], tst[2])
+                row += [("val_" + k, v) for k, v in results(model, tst.metrics)]
+                st = State(tst.trainable, tst.non_trainable, st.optimizer, tst.metrics)
             if [k for k, _ in row] != names:
                 raise Unsupported("metric names differ between eager and jit")
             buf = buf.at[k].set(jnp.stack([v for _, v in row]))
@@ -200,16 +190,16 @@ def make_epochs_loop(entry):
         k, (state, buf, stop), _, _ = jax.lax.while_loop(
             cond, body, (jnp.int32(0), (state, buf, jnp.int32(-1)), best, count)
         )
-        return state, buf, k, stop
+        return LoopResult(state, buf, k, stop)
 
-    return run
+    return epochs_loop
 
 
 def rule_arrays(rule):
     """The loss rule ``(tol, patience, best, count)`` as the loop's arguments
-    (one of each, or stacked per member)."""
+    (one of each, or stacked per member): a :class:`LossRule` of arrays."""
     tol, patience, best, count = (np.asarray(v) for v in rule)
-    return (
+    return LossRule(
         jnp.asarray(tol, jnp.float32),
         jnp.asarray(patience, jnp.float32),
         jnp.asarray(best, jnp.float32),

@@ -103,7 +103,7 @@ def drive(
 ):
     """Run ``epochs`` epochs through ``runner`` with ``Model.fit``'s callbacks.
 
-    ``runner.run(first_epoch, n)`` trains up to ``n`` epochs and returns
+    ``runner.train_epochs(first_epoch, n)`` trains up to ``n`` epochs and returns
     ``(rows, stopped_batch)``: one list of floats per epoch run, in the order
     of ``runner.names``, and the batch at which a non-finite loss stopped the
     last epoch (None if it did not).  A KeyboardInterrupt leaves the model
@@ -153,7 +153,7 @@ def drive(
                 cbks.on_epoch_begin(epoch)
             interrupted = None
             try:
-                rows, stopped_batch = runner.run(
+                rows, stopped_batch = runner.train_epochs(
                     epoch, min(chunk, end - epoch), rule_values(rule)
                 )
             except Interrupted as exc:

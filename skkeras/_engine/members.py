@@ -11,6 +11,7 @@ import numpy as np
 
 from . import dispatch, loop, models, sizing
 from .structure import structure_key
+from .types import GroupKey, Plan, RunStart, TrainCall
 
 
 def reads_model(cb):
@@ -32,79 +33,73 @@ def reads_model(cb):
 
 
 class Member:
-    """One training call, normalised as :func:`skkeras.dispatch.train` does."""
+    """One training call among many: a :class:`~skkeras._engine.types.TrainCall`
+    (``call``) and, once :meth:`plan` accepted it, what its compiled loop
+    takes: ``engine`` (the backend module), ``val`` (validation arrays or
+    None), ``spec`` and ``arrays``, the numbers of rows ``n`` and ``nv``, and
+    the sizes of its last, partial batches ``remainders``."""
 
     def __init__(self, index, kwargs):
-        kw = dispatch.call_arguments(**kwargs)
         self.index = index
-        self.kw = kw
-        self.model = kw["model"]
+        self.call = TrainCall(**kwargs)
+        self.model = self.call.model
 
     def plan(self):
-        """Return ``(group key, None)`` or ``(None, reason)``."""
-        kw = self.kw
-        if kw["verbose"] != 0:
-            return None, "verbose training reports each fit on its own"
-        module, val, reason = dispatch.compiled_route(
-            self.model,
-            kw["x"],
-            kw["y"],
-            sample_weight=kw["sample_weight"],
-            epochs=kw["epochs"],
-            batch_size=kw["batch_size"],
-            shuffle=kw["shuffle"],
-            validation_data=kw["validation_data"],
-            callbacks=kw["callbacks"],
-            verbose=0,
-            fit_kwargs=kw["fit_kwargs"],
-        )
-        if reason is not None:
-            return None, reason
-        bs = int(kw["batch_size"])
-        vbs = int(kw["fit_kwargs"].get("validation_batch_size") or bs)
-        self.engine = module
-        self.val = val
-        self.settings, self.arrays = sizing.train_settings(
-            kw["x"],
-            kw["y"],
-            kw["sample_weight"],
+        """The :class:`~skkeras._engine.types.Plan` of this call: its group
+        key, or why it trains alone."""
+        call = self.call
+        if call.verbose != 0:
+            return Plan(None, "verbose training reports each fit on its own")
+        route = dispatch.compiled_route(call)
+        if route.reason is not None:
+            return Plan(None, route.reason)
+        bs = int(call.batch_size)
+        vbs = int(call.val_batch_size)
+        self.engine = route.backend
+        self.val = val = route.validation
+        self.spec, self.arrays = sizing.loop_inputs(
+            call.x,
+            call.y,
+            call.sample_weight,
             val,
             batch_size=bs,
             val_batch_size=vbs,
-            shuffle=bool(kw["shuffle"]),
+            shuffle=bool(call.shuffle),
         )
         if not self.model.optimizer.built:
             self.model.optimizer.build(self.model.trainable_variables)
         # Every member but one runs a loop traced for another model; its
         # callbacks read its metrics.
         try:
-            models.build_compiled(self.model, self.arrays[1])
+            models.build_compiled(self.model, self.arrays.y)
         except Exception as exc:  # noqa: BLE001 - Model.fit will say why
-            return None, f"its loss and metrics could not be built: {exc!r}"
+            return Plan(None, f"its loss and metrics could not be built: {exc!r}")
         shared = structure_key(self.model, models.state_groups(self.model))
         if shared is None:
-            return None, "the model's configuration does not describe it fully"
-        self.n = len(kw["x"])
+            return Plan(None, "the model's configuration does not describe it fully")
+        self.n = len(call.x)
         self.nv = len(val[0]) if val is not None else 0
         self.remainders = (self.n % bs, self.nv % vbs if self.nv else 0)
-        return (shared, self.settings), None
+        return Plan(GroupKey(shared, self.spec), None)
 
     def variables(self):
         return [v for g in models.state_groups(self.model) for v in g]
 
     def start(self):
         """What fixes this member's run apart from its data and length, or
-        None when its callbacks may change the run (see :func:`_runs`)."""
-        kw = self.kw
-        if kw["seed"] is None or any(reads_model(cb) for cb in kw["callbacks"]):
+        None when its callbacks may change the run (see
+        :func:`skkeras._engine.batch.shared_runs`): a
+        :class:`~skkeras._engine.types.RunStart`."""
+        call = self.call
+        if call.seed is None or any(reads_model(cb) for cb in call.callbacks):
             return None
         state = [np.asarray(v.value) for v in self.variables()]
-        check_nan = bool(loop.nan_checks(kw["callbacks"]))
-        return (kw["seed"], kw["initial_epoch"], check_nan, joblib.hash(state))
+        check_nan = bool(loop.nan_checks(call.callbacks))
+        return RunStart(call.seed, call.initial_epoch, check_nan, joblib.hash(state))
 
     def data_key(self):
         if getattr(self, "_data_key", None) is None:
-            self._data_key = joblib.hash((self.arrays, self.kw["fit_kwargs"]))
+            self._data_key = joblib.hash((tuple(self.arrays), self.call.fit_kwargs))
         return self._data_key
 
     def bytes(self, batch_size):

@@ -167,30 +167,23 @@ def validation_arrays(validation_data):
     return (xv, yv, wv), None
 
 
-def train_reason(
-    model,
-    x,
-    y,
-    sample_weight,
-    epochs,
-    batch_size,
-    shuffle,
-    callbacks,
-    verbose,
-    fit_kwargs,
-):
+def train_reason(call):
+    """Why ``call`` (a :class:`~skkeras._engine.types.TrainCall`) needs
+    ``Model.fit``, before the backend and the validation data are asked,
+    or None."""
     if get_config().engine == "keras":
         return KERAS_BY_CONFIG
+    fit_kwargs = call.fit_kwargs
     unknown = sorted(set(fit_kwargs) - SUPPORTED_FIT_KWARGS)
     if unknown:
         return f"fit_kwargs {unknown} are left to Model.fit"
-    if not isinstance(shuffle, (bool, np.bool_)):
-        return f"shuffle={shuffle!r}"
-    if verbose not in (0, 1, 2):
-        return f"verbose={verbose!r}"
+    if not isinstance(call.shuffle, (bool, np.bool_)):
+        return f"shuffle={call.shuffle!r}"
+    if call.verbose not in (0, 1, 2):
+        return f"verbose={call.verbose!r}"
     for name, value in (
-        ("batch_size", batch_size),
-        ("epochs", epochs),
+        ("batch_size", call.batch_size),
+        ("epochs", call.epochs),
         ("validation_batch_size", fit_kwargs.get("validation_batch_size") or 1),
     ):
         if (
@@ -200,9 +193,9 @@ def train_reason(
         ):
             return f"{name}={value!r}"
     return (
-        model_reason(model)
-        or data_reason(x, y, sample_weight)
-        or callback_reason(callbacks)
+        model_reason(call.model)
+        or data_reason(call.x, call.y, call.sample_weight)
+        or callback_reason(call.callbacks)
     )
 
 

@@ -17,7 +17,8 @@ from .types import Unsupported
 
 
 class Fits:
-    """The callbacks and progress of ``members`` (see :class:`skkeras._engine.members.Member`).
+    """The callbacks and progress of ``members``
+    (:class:`skkeras._engine.members.Member`).
 
     ``epoch[i]``, ``end[i]`` and ``active[i]`` follow member ``i``; the
     members of one run that are still active are always at the same epoch.
@@ -31,25 +32,25 @@ class Fits:
         for m in members:
             m.model.stop_training = False
             cbks = keras.callbacks.CallbackList(
-                m.kw["callbacks"],
+                m.call.callbacks,
                 add_history=True,
                 add_progbar=False,
                 verbose=0,
-                epochs=m.kw["initial_epoch"] + m.kw["epochs"],
+                epochs=m.call.initial_epoch + m.call.epochs,
                 steps=sizing.num_steps(m.n, batch_size),
                 model=m.model,
             )
             cbks.on_train_begin()
             self.lists.append(cbks)
-        plans = [loop.stop_rule(m.kw["callbacks"]) for m in members]
+        plans = [loop.stop_rule(m.call.callbacks) for m in members]
         self.chunk = min(chunk for chunk, _ in plans)
         self.per_epoch = self.chunk == 1
         self.rules = [rule for _, rule in plans]
-        self.epoch = [int(m.kw["initial_epoch"]) for m in members]
-        self.end = [e + int(m.kw["epochs"]) for e, m in zip(self.epoch, members)]
+        self.epoch = [int(m.call.initial_epoch) for m in members]
+        self.end = [e + int(m.call.epochs) for e, m in zip(self.epoch, members)]
         self.active = [e < stop for e, stop in zip(self.epoch, self.end)]
         self.last_logs = [None] * len(members)
-        self.nan_callbacks = [loop.nan_checks(m.kw["callbacks"]) for m in members]
+        self.nan_callbacks = [loop.nan_checks(m.call.callbacks) for m in members]
 
     def running(self):
         """Indices of the members still training."""
@@ -106,7 +107,7 @@ class Fits:
         """End every member's training; return their History dicts."""
         histories = []
         for i, m in enumerate(self.members):
-            if self.epoch[i] > m.kw["initial_epoch"]:
+            if self.epoch[i] > m.call.initial_epoch:
                 m.model.optimizer.finalize_variable_values(m.model.trainable_weights)
             self.lists[i].on_train_end(logs=self.last_logs[i])
             history = m.model.history.history if m.model.history is not None else {}
@@ -127,19 +128,19 @@ def copy_state(source, target):
 
 
 def _runner(member):
-    kw = member.kw
-    settings = member.settings
+    call = member.call
+    spec = member.spec
     return member.engine.make_train_runner(
         member.model,
-        kw["x"],
-        kw["y"],
-        kw["sample_weight"],
+        call.x,
+        call.y,
+        call.sample_weight,
         member.val,
-        batch_size=settings[0],
-        val_batch_size=settings[1],
-        shuffle=settings[2],
-        seed=dispatch.shuffle_seed(kw["seed"]),
-        check_nan=bool(loop.nan_checks(kw["callbacks"])),
+        batch_size=spec.batch_size,
+        val_batch_size=spec.val_batch_size,
+        shuffle=spec.shuffle,
+        seed=dispatch.shuffle_seed(call.seed),
+        check_nan=bool(loop.nan_checks(call.callbacks)),
     )
 
 
@@ -149,7 +150,7 @@ def train_run(run):
     Raises :class:`Unsupported` (before any callback runs) when the engine
     cannot train it.
     """
-    ends = [m.kw["initial_epoch"] + m.kw["epochs"] for m in run]
+    ends = [m.call.initial_epoch + m.call.epochs for m in run]
     carrier = max(range(len(run)), key=ends.__getitem__)
     try:
         runner = _runner(run[carrier])
@@ -157,7 +158,7 @@ def train_run(run):
         raise
     except Exception as exc:  # noqa: BLE001 - untraceable: train each alone
         raise Unsupported(f"the compiled engine could not trace it: {exc!r}") from exc
-    fits = Fits(run, run[0].settings[0], runner.names, runner.has_validation)
+    fits = Fits(run, run[0].spec.batch_size, runner.names, runner.has_validation)
     while fits.running():
         active = fits.running()
         if carrier not in active:
@@ -166,7 +167,7 @@ def train_run(run):
             copy_state(run[previous].model, run[carrier].model)
             runner = _runner(run[carrier])
         fits.begin_epoch()
-        rows, stopped_batch = runner.run(
+        rows, stopped_batch = runner.train_epochs(
             fits.epoch[carrier], fits.span(active), fits.rule(active)
         )
         for i in active:

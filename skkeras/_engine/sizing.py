@@ -10,29 +10,28 @@ import math
 import keras
 import numpy as np
 
+from .types import LoopArrays, LoopSpec
 
-def train_settings(x, y, sw, val, *, batch_size, val_batch_size, shuffle):
-    """``(settings, arrays)``: what a compiled loop is specialised for.
 
-    ``settings`` is ``(batch size, validation batch size, shuffle, sample
-    weights given, validation data given, validation weights given, the
-    shape past the first axis and dtype of every array)``; ``arrays`` is
-    ``(x, y, sw, x_val, y_val, sw_val)``.
-    """
-    arrays = (x, y, sw) + (tuple(val) if val is not None else (None, None, None))
+def loop_inputs(x, y, sw, val, *, batch_size, val_batch_size, shuffle):
+    """``(spec, arrays)``: the :class:`~skkeras._engine.types.LoopSpec` a
+    compiled loop for this call is specialised for, and its
+    :class:`~skkeras._engine.types.LoopArrays` (``val`` is None or
+    ``(x_val, y_val, sw_val)``)."""
+    arrays = LoopArrays(x, y, sw, *(val if val is not None else (None,) * 3))
     shapes = tuple(
         None if a is None else (tuple(a.shape[1:]), str(cast_dtype(a))) for a in arrays
     )
-    settings = (
-        int(batch_size),
-        int(val_batch_size),
-        bool(shuffle),
-        sw is not None,
-        val is not None,
-        arrays[5] is not None,
-        shapes,
+    spec = LoopSpec(
+        batch_size=int(batch_size),
+        val_batch_size=int(val_batch_size),
+        shuffle=bool(shuffle),
+        has_weights=sw is not None,
+        has_validation=val is not None,
+        has_val_weights=arrays.sw_val is not None,
+        shapes=shapes,
     )
-    return settings, arrays
+    return spec, arrays
 
 
 def bucket(n):

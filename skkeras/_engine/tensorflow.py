@@ -39,7 +39,6 @@ so the first compiled call after it re-instantiates the function (~0.3 s).
 import threading
 
 import keras
-
 import tensorflow as tf
 
 from .. import _keras_compat
@@ -65,10 +64,10 @@ def model_reason(model):
 
 
 class _TrainEntry:
-    def __init__(self, template, shared, settings):
+    def __init__(self, template, shared, spec):
         self.model_ref = cache.model_ref(template, strong=shared)
         self.shareable = shared
-        self.settings = settings
+        self.spec = spec
         self.names = None
         self.jit = None
         self.verified = False
@@ -102,14 +101,14 @@ class _TrainEntry:
         return state + metrics
 
 
-def _build_train_entry(template, shared, settings, arrays, jit):
+def _build_train_entry(template, shared, spec, arrays, jit):
     x, y, sw = arrays[:3]
     models.ensure_built(template, x, y, sw, cast)
     if models.loss_metric(template) is None:
         raise Unsupported("the model has no 'loss' metric")
-    entry = _TrainEntry(template, shared, settings)
+    entry = _TrainEntry(template, shared, spec)
     names = list(template.get_metrics_result())
-    if settings[4]:
+    if spec.has_validation:
         names += ["val_" + k for k in names]
     entry.names = names
     entry.out = out_variables(len(names))
@@ -170,7 +169,7 @@ class TrainRunner:
         self.entry = entry
         self.model = model
         self.names = entry.names
-        self.has_validation = entry.settings[4]
+        self.has_validation = entry.spec.has_validation
         self.check_nan = check_nan
         self._arrays = arrays
         self._out = out_variables(len(entry.names))
@@ -178,7 +177,7 @@ class TrainRunner:
         self._tensors = tensors
         self._seed = tf.constant(seed, tf.int64)
 
-    def run(self, first_epoch, n_epochs, rule=loop.NO_RULE):
+    def train_epochs(self, first_epoch, n_epochs, rule=loop.NO_RULE):
         entry = self.entry
         tol, patience, best, count = rule
         args = (
@@ -247,7 +246,7 @@ def make_train_runner(
 
     ``check_nan``: stop an epoch at the batch whose loss is not finite.
     """
-    settings, arrays = sizing.train_settings(
+    spec, arrays = sizing.loop_inputs(
         x,
         y,
         sw,
@@ -266,9 +265,9 @@ def make_train_runner(
     jit = get_config().engine_jit
 
     def build(template, shared):
-        return _build_train_entry(template, shared, settings, arrays, jit)
+        return _build_train_entry(template, shared, spec, arrays, jit)
 
-    key = CacheKey(shared_key, cache.model_identity(model), (settings, jit))
+    key = CacheKey(shared_key, cache.model_identity(model), (spec, jit))
     entry = cache.lookup(model, key, build)
     # A loop traced for another model leaves this one's loss and metrics
     # unbuilt, and its callbacks read them.

@@ -6,7 +6,7 @@ See :mod:`skkeras._engine.tensorflow` for how it is shared between models.
 import tensorflow as tf
 
 from . import loop, models
-from .tensorflow_variables import function_variables, spec
+from .tensorflow_variables import function_variables, tensor_spec
 from .types import Unsupported
 
 
@@ -22,7 +22,9 @@ def make_epochs_function(entry, jit):
     in the plain-graph outer function, which also shuffles, reads the logs
     and loops over epochs.
     """
-    batch_size, val_batch_size, shuffle, _, has_val = entry.settings[:5]
+    spec = entry.spec
+    batch_size, val_batch_size = spec.batch_size, spec.val_batch_size
+    shuffle, has_val = spec.shuffle, spec.has_validation
     names = entry.names
     width = len(names)
     model_ref = entry.model_ref
@@ -179,7 +181,7 @@ def make_epochs_function(entry, jit):
         )
         # The outputs also go to variables: a KeyboardInterrupt that Python
         # raises as the call returns loses the return values, not the
-        # training (TrainRunner.run reads them back).
+        # training (TrainRunner.train_epochs reads them back).
         info = tf.stack([epoch0, tf.cast(k, tf.int64), tf.cast(stopped, tf.int64)])
         with tf.control_dependencies([out_rows.assign(buf), out_info.assign(info)]):
             return tf.identity(buf), tf.identity(k), tf.identity(stopped)
@@ -193,7 +195,7 @@ def trace(entry, arrays, jit):
     state, metrics = function_variables(entry.model_ref())
     return function.get_concrete_function(
         state + metrics + entry.out,
-        *[spec(a, name) for a, name in zip(arrays, names)],
+        *[tensor_spec(a, name) for a, name in zip(arrays, names)],
         tf.TensorSpec([], tf.int32, name="n"),
         tf.TensorSpec([], tf.int32, name="nv"),
         tf.TensorSpec([], tf.int64, name="seed"),

@@ -4,8 +4,8 @@ import tensorflow as tf
 
 from . import cache, sizing
 from .structure import structure_key
-from .tensorflow_variables import cast, flat, native, signature, spec
-from .types import CacheKey, Unsupported
+from .tensorflow_variables import cast, flat, native, signature, tensor_spec
+from .types import CacheKey, PredictSpec, Unsupported
 
 
 class _PredictEntry:
@@ -48,7 +48,7 @@ def _predict_function(model_ref, bs):
 def predict(model, x, batch_size=None):
     """Compiled ``model.predict(x)``; raises :class:`Unsupported`."""
     bs = sizing.predict_batch_size(x, batch_size)
-    settings = ("predict", bs, tuple(x.shape[1:]), str(sizing.cast_dtype(x)))
+    predict_spec = PredictSpec(bs, tuple(x.shape[1:]), str(sizing.cast_dtype(x)))
     groups = [list(model.trainable_variables), list(model.non_trainable_variables)]
     variables = [native(v) for v in flat(groups)]
     shared_key = structure_key(model, groups, with_compile=False)
@@ -57,14 +57,14 @@ def predict(model, x, batch_size=None):
     def build(template, shared):
         entry = _PredictEntry(template, shared)
         function = _predict_function(entry.model_ref, bs)
-        entry.function = function.get_concrete_function(variables, spec(x, "x"))
+        entry.function = function.get_concrete_function(variables, tensor_spec(x, "x"))
         entry.signature = signature(variables)
         if list(entry.function.captured_inputs):
             entry.shareable = False
             entry.model_ref = cache.model_ref(template, strong=False)
         return entry
 
-    entry = cache.lookup(model, CacheKey(shared_key, local_key, settings), build)
+    entry = cache.lookup(model, CacheKey(shared_key, local_key, predict_spec), build)
     if signature(variables) != entry.signature:
         raise Unsupported("the model's variables do not match the trace")
     out = entry.function(variables, cast(x))

@@ -1,7 +1,6 @@
 """TensorFlow variables and tensors as the traced functions take them."""
 
 import keras
-
 import tensorflow as tf
 
 from . import models, sizing
@@ -30,7 +29,7 @@ def signature(variables):
     return [(tuple(v.shape), str(v.dtype)) for v in variables]
 
 
-def spec(a, name):
+def tensor_spec(a, name):
     if a is None:
         return None
     return tf.TensorSpec((None,) + tuple(a.shape[1:]), sizing.cast_dtype(a), name=name)
