@@ -32,15 +32,17 @@ def _note_dispatch(path, reason=None):
     _local.reason = reason
 
 
-def _backend_module():
-    backend = keras.backend.backend()
-    if backend == "tensorflow":
-        from . import tensorflow as module
-    elif backend == "jax":
-        from . import jax as module
+def _compiled_backend():
+    """``(backend, None)``: the :class:`~skkeras._engine.types.Backend` of
+    Keras' backend, or ``(None, reason)`` when it has none."""
+    name = keras.backend.backend()
+    if name == "tensorflow":
+        from .tensorflow import BACKEND
+    elif name == "jax":
+        from .jax import BACKEND
     else:
-        return None, f"the {backend} backend has no compiled engine"
-    return module, None
+        return None, f"the {name} backend has no compiled engine"
+    return BACKEND, None
 
 
 def compiled_route(call):
@@ -48,17 +50,17 @@ def compiled_route(call):
     :class:`~skkeras._engine.types.TrainCall`): the compiled engine of the
     backend, or Keras and why."""
     reason = rules.train_reason(call)
-    module = None
+    backend = None
     if reason is None:
-        module, reason = _backend_module()
+        backend, reason = _compiled_backend()
     if reason is None:
-        reason = module.model_reason(call.model)
+        reason = backend.model_reason(call.model)
     val = None
     if reason is None:
         val, reason = rules.validation_arrays(call.validation_data)
     if reason is not None:
         return Route(None, None, reason)
-    return Route(module, val, None)
+    return Route(backend, val, None)
 
 
 def shuffle_seed(seed):
@@ -166,14 +168,14 @@ def predict(model, x, *, batch_size=None, predict_kwargs=None):
     predict_kwargs = dict(predict_kwargs or {})
     predict_kwargs.setdefault("verbose", 0)
     reason = rules.predict_reason(model, x, predict_kwargs)
-    module = None
+    backend = None
     if reason is None:
-        module, reason = _backend_module()
+        backend, reason = _compiled_backend()
     if reason is None:
-        reason = module.model_reason(model)
+        reason = backend.model_reason(model)
     if reason is None:
         try:
-            out = module.predict(model, x, batch_size=batch_size)
+            out = backend.predict(model, x, batch_size=batch_size)
         except Exception as exc:  # noqa: BLE001 - anything untraceable: Keras
             reason = f"the compiled engine could not trace this model: {exc!r}"
         else:

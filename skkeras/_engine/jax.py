@@ -333,3 +333,24 @@ def predict(model, x, batch_size=None):
         [v.value for v in groups[0]], [v.value for v in groups[1]], jnp.asarray(xs)
     )
     return jax.tree_util.tree_map(lambda o: np.asarray(o)[:n], out)
+
+
+class JaxBackend:
+    """The compiled engine on JAX (a
+    :class:`~skkeras._engine.types.Backend`)."""
+
+    name = "jax"
+
+    # The module's functions, looked up at each call.
+
+    def model_reason(self, model):
+        return model_reason(model)
+
+    def make_train_runner(self, model, x, y, sw, val, **options):
+        return make_train_runner(model, x, y, sw, val, **options)
+
+    def predict(self, model, x, batch_size=None):
+        return predict(model, x, batch_size)
+
+
+BACKEND = JaxBackend()

@@ -14,7 +14,7 @@ import numpy as np
 from .._config import with_caller_config
 from . import dispatch, loop, models, sizing
 from .batch_report import BatchReport
-from .jax import jit
+from .jax import jit, train_entry
 from .jax_loop import rule_arrays
 from .members import reads_model
 from .runs import Fits
@@ -163,9 +163,7 @@ class _GroupTrainer:
         leaders = [run[0] for run in runs]
         spec = key.spec
         first = leaders[0]
-        entry = first.engine.train_entry(
-            first.model, spec, first.arrays, shared_only=True
-        )
+        entry = train_entry(first.model, spec, first.arrays, shared_only=True)
         for m in self.members:
             signature = [
                 [(tuple(v.shape), str(v.dtype)) for v in g]

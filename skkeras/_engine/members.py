@@ -35,9 +35,10 @@ def reads_model(cb):
 class Member:
     """One training call among many: a :class:`~skkeras._engine.types.TrainCall`
     (``call``) and, once :meth:`plan` accepted it, what its compiled loop
-    takes: ``engine`` (the backend module), ``val`` (validation arrays or
-    None), ``spec`` and ``arrays``, the numbers of rows ``n`` and ``nv``, and
-    the sizes of its last, partial batches ``remainders``."""
+    takes: ``backend`` (a :class:`~skkeras._engine.types.Backend`), ``val``
+    (validation arrays or None), ``spec`` and ``arrays``, the numbers of
+    rows ``n`` and ``nv``, and the sizes of its last, partial batches
+    ``remainders``."""
 
     def __init__(self, index, kwargs):
         self.index = index
@@ -55,7 +56,7 @@ class Member:
             return Plan(None, route.reason)
         bs = int(call.batch_size)
         vbs = int(call.val_batch_size)
-        self.engine = route.backend
+        self.backend = route.backend
         self.val = val = route.validation
         self.spec, self.arrays = sizing.loop_inputs(
             call.x,

@@ -130,7 +130,7 @@ def copy_state(source, target):
 def _runner(member):
     call = member.call
     spec = member.spec
-    return member.engine.make_train_runner(
+    return member.backend.make_train_runner(
         member.model,
         call.x,
         call.y,

@@ -2,7 +2,7 @@
 
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 
 class Unsupported(Exception):
@@ -118,16 +118,6 @@ class TrainCall:
         return self.fit_kwargs.get("validation_batch_size") or self.batch_size
 
 
-class Route(NamedTuple):
-    """Where :func:`skkeras._engine.dispatch.compiled_route` sends a call:
-    a backend and the call's validation arrays ``(x_val, y_val, sw_val)``
-    (None without validation data), or Keras and the reason."""
-
-    backend: object  # the backend module, or None: Keras
-    validation: tuple | None
-    reason: str | None
-
-
 class Plan(NamedTuple):
     """How one of many calls trains: in the group of ``key`` (a
     :class:`GroupKey`), or alone (``key`` None) for ``reason``."""
@@ -197,3 +187,58 @@ class LoopResult(NamedTuple):
     rows: object  # logs, one row per epoch (EPOCH_CHUNK rows, ``done`` used)
     done: object  # epochs run
     stopped: object  # the batch a non-finite loss stopped at, or -1
+
+
+class Runner(Protocol):
+    """Trains chunks of epochs of one model in compiled calls, for
+    :func:`skkeras._engine.loop.drive`."""
+
+    names: list  # the log names of a row, in order
+    has_validation: bool
+
+    def train_epochs(self, first_epoch, n_epochs, rule):
+        """Train up to ``n_epochs`` epochs from ``first_epoch`` in one call,
+        ending early where the :class:`LossRule` ``rule`` may stop; return
+        ``(rows, stopped batch or None)``, or raise :class:`Interrupted`."""
+
+    def finish(self, ran):
+        """End the training (``ran``: some epoch was trained)."""
+
+
+class Backend(Protocol):
+    """A compiled engine of one Keras backend."""
+
+    name: str
+
+    def model_reason(self, model):
+        """Why this backend leaves ``model`` to Keras, or None."""
+
+    def make_train_runner(
+        self,
+        model,
+        x,
+        y,
+        sw,
+        val,
+        *,
+        batch_size,
+        val_batch_size,
+        shuffle,
+        seed,
+        check_nan=False,
+    ):
+        """A :class:`Runner` for one training call; raises
+        :class:`Unsupported`."""
+
+    def predict(self, model, x, batch_size=None):
+        """Compiled ``model.predict(x)``; raises :class:`Unsupported`."""
+
+
+class Route(NamedTuple):
+    """Where :func:`skkeras._engine.dispatch.compiled_route` sends a call:
+    a backend and the call's validation arrays ``(x_val, y_val, sw_val)``
+    (None without validation data), or Keras and the reason."""
+
+    backend: Backend | None  # None: Keras
+    validation: tuple | None
+    reason: str | None
