@@ -13,7 +13,7 @@ import numpy as np
 
 from .._seeding import MAX_SEED, seeded
 from . import loop, rules, sizing
-from .types import Route, TrainCall
+from .types import Refusal, Route, TrainCall
 
 _local = threading.local()
 
@@ -41,7 +41,7 @@ def _compiled_backend():
     elif name == "jax":
         from .jax import BACKEND
     else:
-        return None, f"the {name} backend has no compiled engine"
+        return None, Refusal("backend", f"the {name} backend has no compiled engine")
     return BACKEND, None
 
 
@@ -128,7 +128,9 @@ def train_call(call):
                 check_nan=bool(loop.nan_checks(call.callbacks)),
             )
         except Exception as exc:  # noqa: BLE001 - anything untraceable: fit
-            reason = f"the compiled engine could not trace this model: {exc!r}"
+            reason = Refusal(
+                "trace", f"the compiled engine could not trace this model: {exc!r}"
+            )
     if runner is None:
         _note_dispatch("keras", reason)
         return keras_train(call)
@@ -177,7 +179,9 @@ def predict(model, x, *, batch_size=None, predict_kwargs=None):
         try:
             out = backend.predict(model, x, batch_size=batch_size)
         except Exception as exc:  # noqa: BLE001 - anything untraceable: Keras
-            reason = f"the compiled engine could not trace this model: {exc!r}"
+            reason = Refusal(
+                "trace", f"the compiled engine could not trace this model: {exc!r}"
+            )
         else:
             _note_dispatch("compiled")
             return _as_numpy(out)

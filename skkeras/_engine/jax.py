@@ -38,6 +38,7 @@ from .types import (
     LoopArgs,
     LoopArrays,
     PredictSpec,
+    Refusal,
     State,
     Unsupported,
 )
@@ -83,12 +84,12 @@ def jit(fn, **kwargs):
 def model_reason(model):
     try:
         if keras.distribution.distribution() is not None:
-            return "a keras.distribution is set"
+            return Refusal("backend", "a keras.distribution is set")
     except AttributeError:  # pragma: no cover - old Keras
         pass
     nnx = getattr(keras.config, "is_nnx_enabled", None)
     if nnx is not None and nnx():
-        return "Flax NNX mode"
+        return Refusal("backend", "Flax NNX mode")
     return None
 
 

@@ -48,14 +48,14 @@ from .structure import iter_layers, structure_key
 from .tensorflow_loop import out_variables, trace
 from .tensorflow_predict import predict
 from .tensorflow_variables import cast, function_variables, signature
-from .types import CacheKey, Interrupted, Unsupported
+from .types import CacheKey, Interrupted, Refusal, Unsupported
 
 
 def model_reason(model):
     if tf.distribute.has_strategy() or (
         _keras_compat.distribution_strategy(model) is not None
     ):
-        return "a tf.distribute strategy is in use"
+        return Refusal("backend", "a tf.distribute strategy is in use")
     return None
 
 

@@ -242,3 +242,23 @@ class Route(NamedTuple):
     backend: Backend | None  # None: Keras
     validation: tuple | None
     reason: str | None
+
+
+class Refusal(str):
+    """Why a call goes to Keras: the message itself (a ``str``, as
+    :func:`skkeras._engine.last_dispatch` reports it) and a short ``code``:
+    ``"config"``, ``"arguments"``, ``"data"``, ``"model"``, ``"callbacks"``,
+    ``"backend"`` or ``"trace"``."""
+
+    code: str
+
+    def __new__(cls, code, message):
+        self = super().__new__(cls, message)
+        self.code = code
+        return self
+
+    def __reduce__(self):
+        return (type(self), (self.code, str(self)))
+
+    def __repr__(self):
+        return f"Refusal({self.code!r}, {str(self)!r})"
