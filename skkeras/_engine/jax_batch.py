@@ -6,6 +6,7 @@ Imported on the JAX backend only (by :mod:`skkeras._engine.batch`).
 import functools
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -120,6 +121,22 @@ def _vmapped(entry, remainders, nan, same_rows):
         )
         cache[key] = (fn, {})
     return cache[key]
+
+
+class SlotPlan(NamedTuple):
+    """The next call of a group, per slot (one slot per run): the epoch it
+    starts at, how many epochs it trains, and the loss rule it may stop on."""
+
+    first_epochs: list
+    n_epochs: list
+    rules: list
+
+
+class _Pending(NamedTuple):
+    """A call dispatched ahead, on a guess of the next :class:`SlotPlan`."""
+
+    plan: SlotPlan
+    result: object  # the call's LoopResult
 
 
 # Groups built and trained at once (each by its own thread).
@@ -310,10 +327,10 @@ class _GroupTrainer:
             raise
 
     def _plan(self, fits, epochs):
-        """``(first epochs, epoch counts, loss rules)`` per slot for the next
-        call, given every member's epoch (None for a member that is not
-        training): the members of a run are at one epoch, and it trains to
-        the nearest end among them (see :meth:`Fits.span`)."""
+        """The :class:`SlotPlan` of the next call, given every member's epoch
+        (None for a member that is not training): the members of a run are
+        at one epoch, and it trains to the nearest end among them (see
+        :meth:`Fits.span`)."""
         first, n_epochs = [0] * self.slots, [0] * self.slots
         rules = [loop.NO_RULE] * self.slots
         for s in range(self.slots):
@@ -324,7 +341,7 @@ class _GroupTrainer:
                 first[s] = epochs[indices[0]]
                 n_epochs[s] = fits.span(indices, epochs)
                 rules[s] = fits.rule(indices)
-        return first, n_epochs, rules
+        return SlotPlan(first, n_epochs, rules)
 
     def train(self):
         members, slot = self.members, self.slot
@@ -356,27 +373,32 @@ class _GroupTrainer:
             )
             if pending is not None and all(
                 (g0, g1) == (p0, p1)
-                for g0, g1, p0, p1 in zip(*pending[0][:2], *plan[:2])
+                for g0, g1, p0, p1 in zip(
+                    pending.plan.first_epochs,
+                    pending.plan.n_epochs,
+                    plan.first_epochs,
+                    plan.n_epochs,
+                )
                 if p1
             ):
-                out = pending[1]  # the guess held for every slot still training
+                out = pending.result  # the guess held for every slot still training
             else:
                 out = self._call(*plan)
             pending = None
-            self._state, buf, done, stopped = out
+            self._state, buf, done, stopped = out.state, out.rows, out.done, out.stopped
             self._host = None
             if ahead:
                 guess = self._plan(
                     fits,
                     [
-                        e + plan[1][slot[i]]
-                        if a and e + plan[1][slot[i]] < fits.end[i]
+                        e + plan.n_epochs[slot[i]]
+                        if a and e + plan.n_epochs[slot[i]] < fits.end[i]
                         else None
                         for i, (e, a) in enumerate(zip(fits.epoch, fits.active))
                     ],
                 )
-                if any(guess[1]):
-                    pending = (guess, self._call(*guess))
+                if any(guess.n_epochs):
+                    pending = _Pending(guess, self._call(*guess))
             buf, done, stopped = np.asarray(buf), np.asarray(done), np.asarray(stopped)
             for i in fits.running():
                 s = slot[i]
