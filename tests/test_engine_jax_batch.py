@@ -1,4 +1,5 @@
-"""Vectorized training of many fits: each member trains as it would alone."""
+"""Vectorized training of many fits (skkeras._engine.jax_batch, planned by
+skkeras._engine.batch): each member trains as it would alone."""
 
 import keras
 import numpy as np
