@@ -64,14 +64,14 @@ class Convergence(keras.callbacks.Callback):
 
     @property
     def reads_model(self):
-        """Whether the model is read between epochs (see skkeras._engine_group)."""
+        """Whether the model is read between epochs (see skkeras._engine.batch)."""
         return bool(self.restore_best or self.adaptive)
 
     def loss_rule(self):
         """``(tol, n_iter_no_change, best_loss, no_improvement_count)`` when
         this callback acts on the training loss alone (a compiled loop may
         then run many epochs per call and stop where the rule might fire,
-        see :func:`skkeras._engine_common.stop_rule`), else None."""
+        see :func:`skkeras._engine.loop.stop_rule`), else None."""
         if self.monitor_score or self.restore_best or self.adaptive:
             return None
         return (

@@ -5,7 +5,7 @@ return the same results.  What differs is how the fits are trained: every
 (candidate, split) fit of an skkeras estimator (alone, or as the last step
 of a :class:`~sklearn.pipeline.Pipeline`) is prepared first, the fits that
 share an architecture are trained as one vectorized program
-(:mod:`skkeras._engine_group`), and then scikit-learn's own search runs as
+(:mod:`skkeras._engine.batch`), and then scikit-learn's own search runs as
 usual, with each ``fit`` taking over its trained state (:mod:`skkeras._replay`).
 The store of those fits is installed for the calling thread only
 (:mod:`skkeras._trained_ahead`), around scikit-learn's search run with
@@ -27,10 +27,11 @@ from sklearn.model_selection import ParameterGrid, ParameterSampler, check_cv
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import indexable
 
-from . import _engine_group, _replay, _trained_ahead
+from . import _replay, _trained_ahead
 from ._base import BaseKerasEstimator
 from ._config import with_caller_config
 from ._cv_progress import cross_validate_reporting
+from ._engine import batch as engine_batch
 from ._sklearn_compat import safe_indexing, split_params
 
 
@@ -49,7 +50,7 @@ def why_not_grouped(estimator, fit_params):
         return "the estimator is neither an skkeras estimator nor a Pipeline ending in one"
     if piped and fit_params:
         return "fit parameters of a Pipeline go through scikit-learn's own path"
-    return _engine_group.vectorized_reason()
+    return engine_batch.vectorized_reason()
 
 
 def why_not_shared(estimator, candidates):
@@ -59,7 +60,7 @@ def why_not_shared(estimator, candidates):
     CPU), training ahead pays only when two candidates differ in nothing but
     their number of epochs: otherwise scikit-learn's search runs as usual.
     """
-    reason = _engine_group.unshared_reason()
+    reason = engine_batch.unshared_reason()
     if reason is None:
         return None
     final, piped = _final_step(estimator)
@@ -123,7 +124,7 @@ def _pretrain_block(estimator, candidates, splits, X, y, params, pairs):
         prepared.append((cand, split, final, plan, key, time.perf_counter() - start))
     # Grouping was decided by the caller (maybe in another process), whose
     # configuration is in effect here.
-    histories, trained = _engine_group.train_many(
+    histories, trained = engine_batch.train_many(
         [p[3].train_kwargs for p in prepared], grouped=True
     )
     for group in trained["groups"]:

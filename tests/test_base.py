@@ -205,14 +205,14 @@ def _interrupt_the_second_compiled_call(monkeypatch):
     """A Ctrl-C as the second compiled training call ends, after it trained."""
     backend = keras.backend.backend()
     module = importlib.import_module(
-        "skkeras._engine_tf" if backend == "tensorflow" else "skkeras._engine_jax"
+        "skkeras._engine.tensorflow" if backend == "tensorflow" else "skkeras._engine.jax"
     )
     make = module.make_train_runner
     calls = []
 
     def make_runner(*args, **kwargs):
         runner = make(*args, **kwargs)
-        name = "function" if backend == "tensorflow" else "run"
+        name = "function" if backend == "tensorflow" else "jitted_loop"
         compiled = getattr(runner.entry, name)
 
         def call(*a, **k):

@@ -35,17 +35,17 @@ def test_the_loss_rule_runs_chunks_of_epochs_and_stops_where_the_callback_does(
     # scikit-learn's rule on the training loss alone lets the compiled loop
     # run many epochs per call, ending a call where the rule may fire; the
     # fit must equal the one that runs an epoch per call.
-    from skkeras import _engine_common
+    from skkeras._engine import loop
 
     X, y = data
     calls = []
-    report = _engine_common.report_epochs
+    report = loop.report_epochs
 
     def counting(*args, **kwargs):
         calls.append(len(args[3]))
         return report(*args, **kwargs)
 
-    monkeypatch.setattr(_engine_common, "report_epochs", counting)
+    monkeypatch.setattr(loop, "report_epochs", counting)
     params = dict(hidden_layer_sizes=(8,), batch_size=16, max_iter=80, learning_rate_init=0.02,
                   tol=tol, n_iter_no_change=n_iter_no_change, random_state=0)
     chunked = MLPClassifier(**params).fit(X, y)

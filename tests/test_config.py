@@ -233,14 +233,14 @@ def test_engine_keras_sends_fits_and_predictions_to_keras(data):
 
 @pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="the TF engine")
 def test_engine_jit_false_traces_the_loop_without_xla(data):
-    from skkeras import _engine_tf
+    from skkeras._engine import tensorflow as tf_engine
 
     X, y = data
 
     def runner():
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
         model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
-        return _engine_tf.make_train_runner(
+        return tf_engine.make_train_runner(
             model,
             X,
             y,

@@ -6,10 +6,8 @@ closely; with shuffling only the batch order differs.  The tests also check
 the dispatch rules (what goes to ``Model.fit``) and the epoch-level
 callbacks.
 
-Models are seeded through Python's ``random`` (Keras draws the seeds of
-unseeded initializers from it) rather than ``keras.utils.set_random_seed``,
-whose ``tf.random.set_seed`` clears TensorFlow's function caches and would
-make every test pay for re-instantiation.
+The modules' own tests are in tests/test_engine_<module>.py; the shared
+data and helpers in tests/engine_helpers.py.
 """
 
 import random
@@ -17,79 +15,25 @@ import random
 import keras
 import numpy as np
 import pytest
+from engine_helpers import (
+    BACKEND,
+    X_VAL,
+    Y_VAL,
+    X,
+    Y,
+    assert_history_close,
+    assert_weights_close,
+    compiled_train,
+    fit_train,
+    make_model,
+    twin,
+)
 
 from skkeras import _engine
-
-BACKEND = keras.backend.backend()
 
 pytestmark = pytest.mark.skipif(
     BACKEND not in ("tensorflow", "jax"), reason="no compiled engine"
 )
-
-rng = np.random.RandomState(0)
-X = rng.normal(size=(150, 4)).astype("float32")
-Y = ((X[:, 0] + X[:, 1] > 0).astype(int) + (X[:, 2] > 0.5)).astype("int64")
-X_VAL = rng.normal(size=(37, 4)).astype("float32")
-Y_VAL = ((X_VAL[:, 0] + X_VAL[:, 1] > 0).astype(int) + (X_VAL[:, 2] > 0.5)).astype(
-    "int64"
-)
-
-
-def make_model(seed=0, loss="sparse_categorical_crossentropy", lr=0.01, units=8):
-    random.seed(seed)
-    np.random.seed(seed)
-    model = keras.Sequential(
-        [
-            keras.Input((4,)),
-            keras.layers.Dense(units, activation="relu"),
-            keras.layers.Dense(3, activation="softmax"),
-        ]
-    )
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=lr),
-        loss=loss,
-        metrics=["accuracy"],
-    )
-    return model
-
-
-def twin(model, **kwargs):
-    """A second model with the same architecture and initial weights."""
-    other = make_model(**kwargs)
-    other.set_weights(model.get_weights())
-    return other
-
-
-def compiled_train(model, *args, **kwargs):
-    history = _engine.train(model, *args, **kwargs)
-    path, reason = _engine.last_dispatch()
-    assert path == "compiled", reason
-    return history
-
-
-def fit_train(model, x, y, **kwargs):
-    kwargs.setdefault("sample_weight", None)
-    kwargs.setdefault("epochs", 1)
-    kwargs.setdefault("initial_epoch", 0)
-    kwargs.setdefault("batch_size", 32)
-    kwargs.setdefault("shuffle", True)
-    kwargs.setdefault("validation_data", None)
-    kwargs.setdefault("callbacks", None)
-    kwargs.setdefault("verbose", 0)
-    kwargs.setdefault("seed", None)
-    kwargs.setdefault("fit_kwargs", None)
-    return _engine._keras_train(model, x, y, **kwargs)
-
-
-def assert_weights_close(a, b, atol=1e-4):
-    for wa, wb in zip(a.get_weights(), b.get_weights()):
-        np.testing.assert_allclose(wa, wb, atol=atol, rtol=1e-3)
-
-
-def assert_history_close(h1, h2, rtol=1e-3, atol=1e-4):
-    assert sorted(h1) == sorted(h2)
-    for key in h1:
-        np.testing.assert_allclose(h1[key], h2[key], rtol=rtol, atol=atol, err_msg=key)
 
 
 # -- equivalence with Model.fit --------------------------------------------
@@ -435,112 +379,6 @@ def test_per_epoch_calls_and_chunks_agree():
         np.testing.assert_array_equal(wa, wc)
 
 
-@pytest.mark.parametrize("tol", [0.0, 1e-4, 0.05, 3.0])
-def test_the_compiled_loss_rule_counts_every_epoch_the_callback_counts(tol):
-    # The loop ends a call where the callback might stop training: every
-    # epoch it takes as an improvement must be one for the callback (float64)
-    # too, whatever float32 rounding does; away from the edge (a loss near
-    # best - tol) the two agree.
-    from skkeras._engine_common import rule_update
-
-    rng = np.random.RandomState(int(tol * 100))
-    losses = [np.float32(1.0)]
-    for _ in range(400):
-        step = rng.choice([tol, tol * (1 + 1e-7), tol * (1 - 1e-7), 0.0, -tol, 2 * tol,
-                           1e-3, -1e-3, 1e-2])
-        nudge = np.float32(rng.choice([1.0, 1.0000001, 0.9999999]))
-        losses.append(np.float32(max(losses[-1] - step, 1e-3)) * nudge)
-    best, count = np.float32(np.inf), np.int32(0)
-    exact_best, exact_count = np.inf, 0
-    agree = 0
-    for loss in losses:
-        exact = float(loss) <= exact_best - tol
-        edge = np.isfinite(exact_best) and (
-            abs(float(loss) - (exact_best - tol)) <= 1e-5 * (abs(exact_best) + tol)
-        )
-        best, new_count = rule_update(loss, np.float32(tol), best, count,
-                                      where=np.where, isfinite=np.isfinite, absolute=np.abs)
-        improved = int(new_count) == 0
-        assert exact or not improved
-        if not edge:
-            assert improved == exact
-            agree += 1
-        exact_count = 0 if exact else exact_count + 1
-        assert int(new_count) >= exact_count
-        count = new_count
-        exact_best = min(exact_best, float(loss))
-    assert agree > len(losses) // 4  # the rules were compared off the edge, too
-
-
-def test_compiled_functions_are_shared_between_models():
-    module = _engine_tf_or_jax()
-    saved = dict(module._SHARED._data)  # restored below, for later tests
-    module._SHARED.clear()
-    try:
-        _check_sharing(module)
-    finally:
-        module._SHARED._data.update(saved)
-
-
-def _check_sharing(module):
-    from skkeras import _structure
-
-    a = make_model(units=5)
-    b = twin(a, units=5)
-    b_fresh = twin(a, units=5)
-    compiled_train(a, X, Y, epochs=2, batch_size=16, seed=0)
-    assert len(module._SHARED) == 1
-    a_weights = [w.copy() for w in a.get_weights()]
-    compiled_train(b, X, Y, epochs=2, batch_size=16, seed=0)
-    assert len(module._SHARED) == 1
-    # Training b did not touch a, and b got exactly what a fresh trace
-    # gives it.
-    for w, w0 in zip(a.get_weights(), a_weights):
-        np.testing.assert_array_equal(w, w0)
-    module._SHARED.clear()
-    compiled_train(b_fresh, X, Y, epochs=2, batch_size=16, seed=0)
-    for wb, wf in zip(b.get_weights(), b_fresh.get_weights()):
-        np.testing.assert_array_equal(wb, wf)
-    keys = [_structure.structure_key(m, [m.trainable_variables]) for m in (a, b)]
-    assert keys[0] is not None and keys[0] == keys[1]
-    assert (
-        _structure.structure_key(make_model(units=6), [a.trainable_variables])
-        != keys[0]
-    )
-
-
-def _engine_tf_or_jax():
-    if BACKEND == "tensorflow":
-        from skkeras import _engine_tf as module
-    else:
-        from skkeras import _engine_jax as module
-    return module
-
-
-class Doubler(keras.layers.Layer):
-    """A custom layer: its model is compiled, but not shared."""
-
-    def call(self, x):
-        return x * 2.0
-
-
-def test_custom_layer_model_is_compiled_but_not_shared():
-    from skkeras import _structure
-
-    random.seed(0)
-    model = keras.Sequential(
-        [keras.Input((4,)), Doubler(), keras.layers.Dense(3, activation="softmax")]
-    )
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-    assert _structure.structure_key(model, [model.trainable_variables]) is None
-    other = keras.models.clone_model(model)
-    other.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-    other.set_weights(model.get_weights())
-    h1 = compiled_train(model, X, Y, epochs=2, batch_size=16, shuffle=False)
-    h2 = fit_train(other, X, Y, epochs=2, batch_size=16, shuffle=False)
-    assert_history_close(h1, h2)
-
-
 class OwnStep(keras.Sequential):
     def train_step(self, *args):
         return super().train_step(*args)
@@ -553,69 +391,6 @@ def test_custom_train_step_goes_to_fit():
     _engine.train(model, X, Y, epochs=1, batch_size=16)
     path, reason = _engine.last_dispatch()
     assert path == "keras" and "train_step" in reason
-
-
-@pytest.mark.skipif(BACKEND != "tensorflow", reason="XLA choice of the TensorFlow engine")
-def test_only_dense_style_models_use_xla():
-    from skkeras import _engine_tf
-
-    conv = keras.Sequential(
-        [keras.Input((4, 4, 1)), keras.layers.Conv2D(2, 3), keras.layers.Flatten(), keras.layers.Dense(3)]
-    )
-    assert not _engine_tf._xla_friendly(conv)
-    assert _engine_tf._xla_friendly(make_model())
-
-
-@pytest.mark.skipif(
-    keras.backend.backend() != "tensorflow",
-    reason="the TensorFlow engine's XLA fallback, with a tf.numpy_function layer",
-)
-def test_model_xla_cannot_compile_runs_without_xla(monkeypatch):
-    import tensorflow as tf
-
-    from skkeras import _engine_tf
-
-    # Pretend the custom layer is one XLA runs fast, so that XLA is tried.
-    monkeypatch.setattr(_engine_tf, "_xla_friendly", lambda model: True)
-
-    class NumpyIdentity(keras.layers.Layer):
-        def call(self, x):
-            out = tf.numpy_function(lambda a: a, [x], tf.float32, stateful=False)
-            return tf.ensure_shape(out, x.shape)
-
-    def build():
-        random.seed(0)
-        model = keras.Sequential(
-            [keras.Input((4,)), NumpyIdentity(), keras.layers.Dense(3, "softmax")]
-        )
-        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-        return model
-
-    a, b = build(), build()
-    b.set_weights(a.get_weights())
-    kw = dict(epochs=2, batch_size=16, shuffle=False, validation_data=(X_VAL, Y_VAL))
-    h_engine = compiled_train(a, X, Y, **kw)
-    h_fit = fit_train(b, X, Y, **kw)
-    (entry,) = _engine_tf._PER_MODEL[a].values()
-    assert entry.jit is False and "PyFunc" in entry.xla_error
-    assert_history_close(h_engine, h_fit)
-    assert_weights_close(a, b)
-
-
-@pytest.mark.skipif(BACKEND != "jax", reason="XLA:CPU options of the JAX engine")
-def test_cpu_compiler_options_fall_back_when_xla_does_not_know_them():
-    import jax
-
-    from skkeras import _engine_jax
-    from skkeras.config import config_context
-
-    options = _engine_jax._compiler_options()
-    if jax.default_backend() == "cpu":
-        assert options == _engine_jax._CPU_OPTIONS
-    assert _engine_jax._compiler_options({"xla_no_such_option": True}) is None
-    with config_context(xla_options=False):
-        assert _engine_jax._compiler_options() is None
-        assert float(_engine_jax.jit(lambda a: a * 2)(2.0)) == 4.0
 
 
 # -- predict -------------------------------------------------------------------

@@ -7,7 +7,7 @@ from sklearn.datasets import load_iris
 from sklearn.preprocessing import StandardScaler
 
 from skkeras import MLPClassifier
-from skkeras import _engine_group, _engine_runs
+from skkeras._engine import batch, members, runs
 
 pytestmark = pytest.mark.skipif(
     keras.backend.backend() not in ("tensorflow", "jax"), reason="no compiled engine"
@@ -33,13 +33,13 @@ def _run_both(make, X, y):
     alone = [est.fit(X, y) for est in make()]
     shared = make()
     calls = [est._prepare_fit(X, y, None, {}) for est in shared]
-    members = [_engine_group._Member(i, c.train_kwargs) for i, c in enumerate(calls)]
-    for m in members:
+    planned = [members.Member(i, c.train_kwargs) for i, c in enumerate(calls)]
+    for m in planned:
         key, reason = m.plan()
         assert reason is None
-    (run,) = _engine_group._runs(members)
-    assert len(run) == len(members)
-    histories = _engine_runs.train_run(run)
+    (run,) = batch.shared_runs(planned)
+    assert len(run) == len(planned)
+    histories = runs.train_run(run)
     for est, call, history in zip(shared, calls, histories):
         est._finish_fit(call, history)
     return alone, shared

@@ -14,7 +14,7 @@ import pytest
 
 from skkeras import _keras_compat as compat
 from skkeras import _saving_trust
-from skkeras._structure import structure_key
+from skkeras._engine.structure import structure_key
 
 BACKEND = keras.config.backend()
 

@@ -266,7 +266,7 @@ def group_by_default():
 
 
 def test_default_groups_only_where_it_pays(iris, group_by_default):
-    from skkeras import _engine_group
+    from skkeras._engine import batch
 
     X, y = iris
     grid = {"learning_rate_init": [0.01, 0.05]}
@@ -277,7 +277,7 @@ def test_default_groups_only_where_it_pays(iris, group_by_default):
     assert sum(g["runs"] for g in shared.grouping_["groups"]) == 2
     assert shared.grouping_["replayed"] == 4
     _same_results(shared, sk.GridSearchCV(_mlp(), {"max_iter": [2, 4]}, cv=2).fit(X, y))
-    if _engine_group.unshared_reason() is None:  # JAX on an accelerator
+    if batch.unshared_reason() is None:  # JAX on an accelerator
         assert len(unshared.grouping_["groups"]) == 1
     else:  # nothing to share and fits train one at a time: scikit-learn's search
         assert "differ only in max_iter" in unshared.grouping_["reason"]

@@ -1,11 +1,11 @@
-"""Tests of skkeras._structure: which models may share a compiled function."""
+"""Tests of skkeras._engine.structure: which models may share a compiled function."""
 
 import random
 
 import keras
 import pytest
 
-from skkeras._structure import structure_key
+from skkeras._engine.structure import structure_key
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")

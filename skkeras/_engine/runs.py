@@ -1,24 +1,24 @@
 """Fits trained together: their callbacks, and shared runs trained in turn.
 
 Fits that differ only in their number of epochs share one run (see
-:func:`skkeras._engine_group._runs`).  :func:`train_run` trains such a run
+:func:`skkeras._engine.batch.shared_runs`).  :func:`train_run` trains such a run
 through the compiled engine of any backend, one fit at a time: the fit that
 goes on longest carries the run, and every other fit takes the carrier's
 state at the epoch it ends at.  :class:`Fits` keeps the callbacks and the
 progress of fits trained together, here and in the vectorized groups of
-:mod:`skkeras._engine_group`: each fit has its own callbacks, history and
+:mod:`skkeras._engine.batch`: each fit has its own callbacks, history and
 stopping, fed with the logs of the epochs its run (or group slot) trained.
 """
 
 import keras
 
-from . import _engine
-from . import _engine_common as common
-from ._engine_common import Unsupported
+from . import dispatch, loop, models, sizing
+from .types import Unsupported
 
 
 class Fits:
-    """The callbacks and progress of ``members`` (see ``_engine_group._Member``).
+    """The callbacks and progress of ``members``
+    (:class:`skkeras._engine.members.Member`).
 
     ``epoch[i]``, ``end[i]`` and ``active[i]`` follow member ``i``; the
     members of one run that are still active are always at the same epoch.
@@ -32,25 +32,25 @@ class Fits:
         for m in members:
             m.model.stop_training = False
             cbks = keras.callbacks.CallbackList(
-                m.kw["callbacks"],
+                m.call.callbacks,
                 add_history=True,
                 add_progbar=False,
                 verbose=0,
-                epochs=m.kw["initial_epoch"] + m.kw["epochs"],
-                steps=common.num_steps(m.n, batch_size),
+                epochs=m.call.initial_epoch + m.call.epochs,
+                steps=sizing.num_steps(m.n, batch_size),
                 model=m.model,
             )
             cbks.on_train_begin()
             self.lists.append(cbks)
-        plans = [common.stop_rule(m.kw["callbacks"]) for m in members]
+        plans = [loop.stop_rule(m.call.callbacks) for m in members]
         self.chunk = min(chunk for chunk, _ in plans)
         self.per_epoch = self.chunk == 1
         self.rules = [rule for _, rule in plans]
-        self.epoch = [int(m.kw["initial_epoch"]) for m in members]
-        self.end = [e + int(m.kw["epochs"]) for e, m in zip(self.epoch, members)]
+        self.epoch = [int(m.call.initial_epoch) for m in members]
+        self.end = [e + int(m.call.epochs) for e, m in zip(self.epoch, members)]
         self.active = [e < stop for e, stop in zip(self.epoch, self.end)]
         self.last_logs = [None] * len(members)
-        self.nan_callbacks = [common.nan_checks(m.kw["callbacks"]) for m in members]
+        self.nan_callbacks = [loop.nan_checks(m.call.callbacks) for m in members]
 
     def running(self):
         """Indices of the members still training."""
@@ -72,22 +72,30 @@ class Fits:
         stop on one rule only, see :meth:`rule`)."""
         epochs = self.epoch if epochs is None else epochs
         span = min(min(self.chunk, self.end[i] - epochs[i]) for i in indices)
-        if span > 1 and len({common.rule_values(self.rules[i]) for i in indices}) > 1:
+        if span > 1 and len({loop.rule_values(self.rules[i]) for i in indices}) > 1:
             return 1
         return span
 
     def rule(self, indices):
         """The loss rule that may end the next call of the run of active
-        members ``indices`` (:func:`skkeras._engine_common.stop_rule`)."""
-        return common.rule_values(self.rules[indices[0]]) if self.chunk > 1 else common.NO_RULE
+        members ``indices`` (:func:`skkeras._engine.loop.stop_rule`)."""
+        return (
+            loop.rule_values(self.rules[indices[0]]) if self.chunk > 1 else loop.NO_RULE
+        )
 
     def report(self, i, rows, stopped_batch):
         """Hand member ``i`` the logs of the epochs its run trained; return
         True when the member is done (its epochs run, or a callback stopped it)."""
         m = self.members[i]
-        self.epoch[i], logs = common.report_epochs(
-            self.lists[i], m.model, self.names, rows, self.epoch[i], stopped_batch,
-            per_epoch=self.per_epoch, has_val=self.has_validation,
+        self.epoch[i], logs = loop.report_epochs(
+            self.lists[i],
+            m.model,
+            self.names,
+            rows,
+            self.epoch[i],
+            stopped_batch,
+            per_epoch=self.per_epoch,
+            has_val=self.has_validation,
             nan_callbacks=self.nan_callbacks[i],
         )
         self.last_logs[i] = logs or self.last_logs[i]
@@ -99,32 +107,40 @@ class Fits:
         """End every member's training; return their History dicts."""
         histories = []
         for i, m in enumerate(self.members):
-            if self.epoch[i] > m.kw["initial_epoch"]:
+            if self.epoch[i] > m.call.initial_epoch:
                 m.model.optimizer.finalize_variable_values(m.model.trainable_weights)
             self.lists[i].on_train_end(logs=self.last_logs[i])
             history = m.model.history.history if m.model.history is not None else {}
-            histories.append({k: [float(v) for v in values] for k, values in history.items()})
+            histories.append(
+                {k: [float(v) for v in values] for k, values in history.items()}
+            )
         return histories
 
 
 def copy_state(source, target):
     """Give model ``target`` the weights and optimizer state of ``source``."""
     pairs = zip(
-        (v for g in common.state_groups(target) for v in g),
-        (v for g in common.state_groups(source) for v in g),
+        (v for g in models.state_groups(target) for v in g),
+        (v for g in models.state_groups(source) for v in g),
     )
     for t, s in pairs:
         t.assign(s.value)
 
 
 def _runner(member):
-    kw = member.kw
-    settings = member.settings
-    return member.engine.make_train_runner(
-        member.model, kw["x"], kw["y"], kw["sample_weight"], member.val,
-        batch_size=settings[0], val_batch_size=settings[1], shuffle=settings[2],
-        seed=_engine.shuffle_seed(kw["seed"]),
-        check_nan=bool(common.nan_checks(kw["callbacks"])),
+    call = member.call
+    spec = member.spec
+    return member.backend.make_train_runner(
+        member.model,
+        call.x,
+        call.y,
+        call.sample_weight,
+        member.val,
+        batch_size=spec.batch_size,
+        val_batch_size=spec.val_batch_size,
+        shuffle=spec.shuffle,
+        seed=dispatch.shuffle_seed(call.seed),
+        check_nan=bool(loop.nan_checks(call.callbacks)),
     )
 
 
@@ -134,7 +150,7 @@ def train_run(run):
     Raises :class:`Unsupported` (before any callback runs) when the engine
     cannot train it.
     """
-    ends = [m.kw["initial_epoch"] + m.kw["epochs"] for m in run]
+    ends = [m.call.initial_epoch + m.call.epochs for m in run]
     carrier = max(range(len(run)), key=ends.__getitem__)
     try:
         runner = _runner(run[carrier])
@@ -142,7 +158,7 @@ def train_run(run):
         raise
     except Exception as exc:  # noqa: BLE001 - untraceable: train each alone
         raise Unsupported(f"the compiled engine could not trace it: {exc!r}") from exc
-    fits = Fits(run, run[0].settings[0], runner.names, runner.has_validation)
+    fits = Fits(run, run[0].spec.batch_size, runner.names, runner.has_validation)
     while fits.running():
         active = fits.running()
         if carrier not in active:
@@ -151,7 +167,7 @@ def train_run(run):
             copy_state(run[previous].model, run[carrier].model)
             runner = _runner(run[carrier])
         fits.begin_epoch()
-        rows, stopped_batch = runner.run(
+        rows, stopped_batch = runner.train_epochs(
             fits.epoch[carrier], fits.span(active), fits.rule(active)
         )
         for i in active:

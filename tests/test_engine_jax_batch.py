@@ -1,4 +1,5 @@
-"""Vectorized training of many fits: each member trains as it would alone."""
+"""Vectorized training of many fits (skkeras._engine.jax_batch, planned by
+skkeras._engine.batch): each member trains as it would alone."""
 
 import keras
 import numpy as np
@@ -7,7 +8,7 @@ from sklearn.datasets import load_iris
 from sklearn.preprocessing import StandardScaler
 
 from skkeras import MLPClassifier
-from skkeras import _engine_group
+from skkeras._engine import batch, dispatch
 from skkeras.config import config_context
 
 pytestmark = pytest.mark.skipif(
@@ -50,7 +51,7 @@ def _train_both(make, X, y, fit_params=None, rows=None):
         est._prepare_fit(X[:r], y[:r], None, dict(fit_params or {}))
         for est, r in zip(grouped, rows)
     ]
-    histories, report = _engine_group.train_many([c.train_kwargs for c in calls], grouped=True)
+    histories, report = batch.train_many([c.train_kwargs for c in calls], grouped=True)
     for est, call, history in zip(grouped, calls, histories):
         est._finish_fit(call, history)
     return alone, grouped, report
@@ -151,7 +152,7 @@ def test_sample_and_class_weights(data, assert_same_fits):
     alone = [est.fit(X, y, sample_weight=w) for est in make()]
     grouped = make()
     calls = [est._prepare_fit(X, y, w, {}) for est in grouped]
-    histories, report = _engine_group.train_many([c.train_kwargs for c in calls], grouped=True)
+    histories, report = batch.train_many([c.train_kwargs for c in calls], grouped=True)
     for est, call, history in zip(grouped, calls, histories):
         est._finish_fit(call, history)
     assert len(report["groups"]) == 1
@@ -190,8 +191,8 @@ def test_a_member_that_stops_on_nan_leaves_the_others_training(data):
         ]
 
     pairs = _keras_twins([0, 1, 2])
-    alone = [_engine_group._engine.train(**kw) for kw in calls([p[0] for p in pairs])]
-    together, report = _engine_group.train_many(calls([p[1] for p in pairs]), grouped=True)
+    alone = [dispatch.train(**kw) for kw in calls([p[0] for p in pairs])]
+    together, report = batch.train_many(calls([p[1] for p in pairs]), grouped=True)
     assert [g["members"] for g in report["groups"]] == [[0, 1, 2]]
     assert [len(h["loss"]) for h in together] == [1, 4, 4]
     assert np.isnan(together[0]["loss"][0])
@@ -219,7 +220,7 @@ def test_what_cannot_be_grouped_trains_alone(data):
     X, y = data
     ests = _estimators(verbose=[0, 0, 1], hidden_layer_sizes=[(5,), (6,), (5,)])
     calls = [est._prepare_fit(X, y, None, {}) for est in ests]
-    histories, report = _engine_group.train_many([c.train_kwargs for c in calls], grouped=True)
+    histories, report = batch.train_many([c.train_kwargs for c in calls], grouped=True)
     assert report["groups"] == []
     assert "verbose" in report["alone"][2]
     assert "shares its structure" in report["alone"][0]
@@ -233,10 +234,12 @@ def test_a_group_xla_cannot_compile_trains_one_fit_at_a_time(data, monkeypatch):
         def lower(self, *args):
             raise RuntimeError("XLA says no")
 
-    monkeypatch.setattr(_engine_group, "_vmapped", lambda entry, *options: (Refused(), {}))
+    from skkeras._engine import jax_batch
+
+    monkeypatch.setattr(jax_batch, "_vmapped", lambda entry, *options: (Refused(), {}))
     ests = _estimators(random_state=[0, 1])
     calls = [est._prepare_fit(X, y, None, {}) for est in ests]
-    histories, report = _engine_group.train_many([c.train_kwargs for c in calls], grouped=True)
+    histories, report = batch.train_many([c.train_kwargs for c in calls], grouped=True)
     assert report["groups"] == [] and report["failed"] == {}
     assert all("XLA says no" in r for r in report["alone"].values())
     assert all(len(h["loss"]) == 8 for h in histories)
@@ -252,15 +255,15 @@ def test_a_failing_callback_is_reported_not_raised(data):
 
     ests = _estimators(callbacks=[[Boom()], None], random_state=[0, 1])
     calls = [est._prepare_fit(X, y, None, {}) for est in ests]
-    histories, report = _engine_group.train_many([c.train_kwargs for c in calls], grouped=True)
+    histories, report = batch.train_many([c.train_kwargs for c in calls], grouped=True)
     assert histories == [None, None]
     assert all("boom" in repr(e) for e in report["failed"].values())
 
 
 def test_grouping_modes():
     with config_context(group="auto"):
-        assert _engine_group.vectorized_reason() is None
+        assert batch.vectorized_reason() is None
     with config_context(group="never"):
-        assert _engine_group.vectorized_reason() == "group='never' in skkeras.config"
+        assert batch.vectorized_reason() == "group='never' in skkeras.config"
     with config_context(engine="keras"):
-        assert _engine_group.vectorized_reason() == "engine='keras' in skkeras.config"
+        assert batch.vectorized_reason() == "engine='keras' in skkeras.config"
