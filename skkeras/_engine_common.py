@@ -19,9 +19,8 @@ import sys
 import threading
 import weakref
 
-import numpy as np
-
 import keras
+import numpy as np
 
 from . import _keras_compat
 
@@ -266,7 +265,9 @@ def nan_checks(callbacks):
     """The callbacks among ``callbacks`` that stop on a non-finite loss
     (``TerminateOnNaN``); the compiled loops check the loss after every batch
     only when there are some."""
-    return [cb for cb in callbacks or () if isinstance(cb, keras.callbacks.TerminateOnNaN)]
+    return [
+        cb for cb in callbacks or () if isinstance(cb, keras.callbacks.TerminateOnNaN)
+    ]
 
 
 def drive(
@@ -339,8 +340,15 @@ def drive(
             first, trained = epoch, epoch + len(rows)
             try:
                 epoch, logs = report_epochs(
-                    cbks, model, names, rows, epoch, stopped_batch,
-                    per_epoch=per_epoch, has_val=has_val, nan_callbacks=nan_callbacks,
+                    cbks,
+                    model,
+                    names,
+                    rows,
+                    epoch,
+                    stopped_batch,
+                    per_epoch=per_epoch,
+                    has_val=has_val,
+                    nan_callbacks=nan_callbacks,
                 )
             except KeyboardInterrupt:
                 complete_history(
@@ -371,7 +379,7 @@ def complete_history(history, recorded, names, rows, first, offset):
     for j, key in enumerate(names):
         values = history.history.setdefault(key, [])
         done = len(values) - recorded.get(key, 0) - offset
-        values.extend(row[j] for row in rows[max(done, 0):])
+        values.extend(row[j] for row in rows[max(done, 0) :])
     epochs = getattr(history, "epoch", None)
     if epochs is not None:
         epochs.extend(e for e in range(first, first + len(rows)) if e not in epochs)

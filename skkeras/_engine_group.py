@@ -182,8 +182,13 @@ class _Member:
         self.engine = module
         self.val = val
         self.settings, self.arrays = common.train_settings(
-            kw["x"], kw["y"], kw["sample_weight"], val,
-            batch_size=bs, val_batch_size=vbs, shuffle=bool(kw["shuffle"]),
+            kw["x"],
+            kw["y"],
+            kw["sample_weight"],
+            val,
+            batch_size=bs,
+            val_batch_size=vbs,
+            shuffle=bool(kw["shuffle"]),
         )
         if not self.model.optimizer.built:
             self.model.optimizer.build(self.model.trainable_variables)
@@ -320,8 +325,12 @@ def _record(members, results, runs, vectorized, start, histories, report):
         histories[member.index] = history
         report["seconds"][member.index] = wall / len(members)
     report["groups"].append(
-        {"members": [m.index for m in members], "runs": runs, "vectorized": vectorized,
-         "wall_s": wall}
+        {
+            "members": [m.index for m in members],
+            "runs": runs,
+            "vectorized": vectorized,
+            "wall_s": wall,
+        }
     )
 
 
@@ -510,7 +519,11 @@ class _GroupTrainer:
         ]
         bs, vbs = settings[:2]
         rows = max(common.rows_for(m.n, bs) for m in leaders)
-        vrows = max(common.rows_for(m.nv, vbs) for m in leaders) if self.has_validation else 0
+        vrows = (
+            max(common.rows_for(m.nv, vbs) for m in leaders)
+            if self.has_validation
+            else 0
+        )
         self.data = tuple(
             None
             if first.arrays[j] is None
@@ -571,7 +584,9 @@ class _GroupTrainer:
     def _write_model(self, i):
         import jax
 
-        values = jax.device_put([stacked[self.slot[i]] for stacked in self._host_state()])
+        values = jax.device_put(
+            [stacked[self.slot[i]] for stacked in self._host_state()]
+        )
         for v, value in zip(self.members[i].variables(), values):
             v.assign(value)
 
@@ -605,7 +620,9 @@ class _GroupTrainer:
 
         if self._compiled is None:
             args = self._args([0] * self.slots, [0] * self.slots)
-            shapes = tuple((a.shape, str(a.dtype)) for a in jax.tree_util.tree_leaves(args))
+            shapes = tuple(
+                (a.shape, str(a.dtype)) for a in jax.tree_util.tree_leaves(args)
+            )
             self._compiled = self._executables.get(shapes)
             if self._compiled is None:
                 try:
@@ -633,7 +650,9 @@ class _GroupTrainer:
         first, n_epochs = [0] * self.slots, [0] * self.slots
         rules = [common.NO_RULE] * self.slots
         for s in range(self.slots):
-            indices = [i for i, e in enumerate(epochs) if e is not None and self.slot[i] == s]
+            indices = [
+                i for i, e in enumerate(epochs) if e is not None and self.slot[i] == s
+            ]
             if indices:
                 first[s] = epochs[indices[0]]
                 n_epochs[s] = fits.span(indices, epochs)
@@ -665,9 +684,13 @@ class _GroupTrainer:
 
         while fits.running():
             fits.begin_epoch(read)
-            plan = self._plan(fits, [e if a else None for e, a in zip(fits.epoch, fits.active)])
+            plan = self._plan(
+                fits, [e if a else None for e, a in zip(fits.epoch, fits.active)]
+            )
             if pending is not None and all(
-                (g0, g1) == (p0, p1) for g0, g1, p0, p1 in zip(*pending[0][:2], *plan[:2]) if p1
+                (g0, g1) == (p0, p1)
+                for g0, g1, p0, p1 in zip(*pending[0][:2], *plan[:2])
+                if p1
             ):
                 out = pending[1]  # the guess held for every slot still training
             else:
@@ -676,10 +699,15 @@ class _GroupTrainer:
             self._state, buf, done, stopped = out
             self._host = None
             if ahead:
-                guess = self._plan(fits, [
-                    e + plan[1][slot[i]] if a and e + plan[1][slot[i]] < fits.end[i] else None
-                    for i, (e, a) in enumerate(zip(fits.epoch, fits.active))
-                ])
+                guess = self._plan(
+                    fits,
+                    [
+                        e + plan[1][slot[i]]
+                        if a and e + plan[1][slot[i]] < fits.end[i]
+                        else None
+                        for i, (e, a) in enumerate(zip(fits.epoch, fits.active))
+                    ],
+                )
                 if any(guess[1]):
                     pending = (guess, self._call(*guess))
             buf, done, stopped = np.asarray(buf), np.asarray(done), np.asarray(stopped)

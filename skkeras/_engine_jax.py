@@ -27,9 +27,8 @@ import weakref
 
 import jax
 import jax.numpy as jnp
-import numpy as np
-
 import keras
+import numpy as np
 
 from . import _engine_common as common
 from ._config import get_config
@@ -76,6 +75,7 @@ def _compiler_options(cpu_options=_CPU_OPTIONS):
 def jit(fn, **kwargs):
     """``jax.jit`` with the engine's compiler options."""
     return jax.jit(fn, compiler_options=_compiler_options(), **kwargs)
+
 
 def model_reason(model):
     try:
@@ -138,7 +138,8 @@ class _TrainEntry:
             (tuple(v.shape), v.dtype) for v in template.metrics_variables
         ]
         self.signature = [
-            [(tuple(v.shape), str(v.dtype)) for v in g] for g in common.state_groups(template)
+            [(tuple(v.shape), str(v.dtype)) for v in g]
+            for g in common.state_groups(template)
         ]
         self.names = None
         self.raw = None
@@ -185,8 +186,28 @@ def _make_run(entry):
         return batch
 
     def run(
-        state, x, y, sw, xv, yv, swv, n, nv, seed, epoch0, n_epochs, check_nan, ri, vri,
-        tol, patience, best, count, r, vr, nan,
+        state,
+        x,
+        y,
+        sw,
+        xv,
+        yv,
+        swv,
+        n,
+        nv,
+        seed,
+        epoch0,
+        n_epochs,
+        check_nan,
+        ri,
+        vri,
+        tol,
+        patience,
+        best,
+        count,
+        r,
+        vr,
+        nan,
     ):
         # ``nan`` (static): whether any fit checks its loss for NaN; without
         # it the check, and the stop it may cause, are not traced at all.
@@ -297,8 +318,13 @@ def _make_run(entry):
             k, carry, best, count = c
             carry = one_epoch(k, carry)
             best, count = common.rule_update(
-                carry[1][k, iloss], tol, best, count,
-                where=jnp.where, isfinite=jnp.isfinite, absolute=jnp.abs,
+                carry[1][k, iloss],
+                tol,
+                best,
+                count,
+                where=jnp.where,
+                isfinite=jnp.isfinite,
+                absolute=jnp.abs,
             )
             return k + 1, carry, best, count
 
@@ -367,14 +393,17 @@ class TrainRunner:
         self._seed = jnp.uint32(seed)
         # The sizes of the last, partial batches are static (one each here;
         # skkeras._engine_group passes every size of a group, and an index).
-        self._static = dict(r=(n % batch_size,), vr=((nv % val_batch_size) if nv else 0,))
+        self._static = dict(
+            r=(n % batch_size,), vr=((nv % val_batch_size) if nv else 0,)
+        )
         self._own_metrics = (
             id(model) == entry.template_id and entry.model_ref() is model
         ) or [
             (tuple(v.shape), v.dtype) for v in model.metrics_variables
         ] == entry.metric_specs
         if [
-            [(tuple(v.shape), str(v.dtype)) for v in g] for g in common.state_groups(model)
+            [(tuple(v.shape), str(v.dtype)) for v in g]
+            for g in common.state_groups(model)
         ] != entry.signature:
             raise Unsupported("the model's variables do not match the trace")
         # Compile now, so that a model XLA cannot compile goes to Model.fit.
@@ -467,7 +496,12 @@ def make_train_runner(
     ``check_nan``: stop an epoch at the batch whose loss is not finite.
     """
     settings, arrays = common.train_settings(
-        x, y, sw, val, batch_size=batch_size, val_batch_size=val_batch_size,
+        x,
+        y,
+        sw,
+        val,
+        batch_size=batch_size,
+        val_batch_size=val_batch_size,
         shuffle=shuffle,
     )
     entry = train_entry(model, settings, arrays)

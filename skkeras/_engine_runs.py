@@ -79,15 +79,25 @@ class Fits:
     def rule(self, indices):
         """The loss rule that may end the next call of the run of active
         members ``indices`` (:func:`skkeras._engine_common.stop_rule`)."""
-        return common.rule_values(self.rules[indices[0]]) if self.chunk > 1 else common.NO_RULE
+        return (
+            common.rule_values(self.rules[indices[0]])
+            if self.chunk > 1
+            else common.NO_RULE
+        )
 
     def report(self, i, rows, stopped_batch):
         """Hand member ``i`` the logs of the epochs its run trained; return
         True when the member is done (its epochs run, or a callback stopped it)."""
         m = self.members[i]
         self.epoch[i], logs = common.report_epochs(
-            self.lists[i], m.model, self.names, rows, self.epoch[i], stopped_batch,
-            per_epoch=self.per_epoch, has_val=self.has_validation,
+            self.lists[i],
+            m.model,
+            self.names,
+            rows,
+            self.epoch[i],
+            stopped_batch,
+            per_epoch=self.per_epoch,
+            has_val=self.has_validation,
             nan_callbacks=self.nan_callbacks[i],
         )
         self.last_logs[i] = logs or self.last_logs[i]
@@ -103,7 +113,9 @@ class Fits:
                 m.model.optimizer.finalize_variable_values(m.model.trainable_weights)
             self.lists[i].on_train_end(logs=self.last_logs[i])
             history = m.model.history.history if m.model.history is not None else {}
-            histories.append({k: [float(v) for v in values] for k, values in history.items()})
+            histories.append(
+                {k: [float(v) for v in values] for k, values in history.items()}
+            )
         return histories
 
 
@@ -121,8 +133,14 @@ def _runner(member):
     kw = member.kw
     settings = member.settings
     return member.engine.make_train_runner(
-        member.model, kw["x"], kw["y"], kw["sample_weight"], member.val,
-        batch_size=settings[0], val_batch_size=settings[1], shuffle=settings[2],
+        member.model,
+        kw["x"],
+        kw["y"],
+        kw["sample_weight"],
+        member.val,
+        batch_size=settings[0],
+        val_batch_size=settings[1],
+        shuffle=settings[2],
         seed=_engine.shuffle_seed(kw["seed"]),
         check_nan=bool(common.nan_checks(kw["callbacks"])),
     )

@@ -39,9 +39,8 @@ so the first compiled call after it re-instantiates the function (~0.3 s).
 import threading
 import weakref
 
-import tensorflow as tf
-
 import keras
+import tensorflow as tf
 
 from . import _engine_common as common
 from . import _keras_compat
@@ -260,8 +259,23 @@ def _make_train_function(entry, jit):
     full_test_batches = tf.function(full_test_batches, jit_compile=jit, autograph=False)
 
     def fn(
-        variables, x, y, sw, xv, yv, swv, n, nv, seed, epoch0, n_epochs, check_nan,
-        tol, patience, best, count,
+        variables,
+        x,
+        y,
+        sw,
+        xv,
+        yv,
+        swv,
+        n,
+        nv,
+        seed,
+        epoch0,
+        n_epochs,
+        check_nan,
+        tol,
+        patience,
+        best,
+        count,
     ):
         # ``variables`` are not read here by name: the model's own variable
         # objects are, and TensorFlow binds each of them to the argument it
@@ -320,8 +334,13 @@ def _make_train_function(entry, jit):
             row, stopped = one_epoch(epoch0 + tf.cast(k, tf.int64))
             buf = tf.tensor_scatter_nd_update(buf, [[k]], row[None])
             best, count = common.rule_update(
-                row[iloss], tol, best, count,
-                where=tf.where, isfinite=tf.math.is_finite, absolute=tf.abs,
+                row[iloss],
+                tol,
+                best,
+                count,
+                where=tf.where,
+                isfinite=tf.math.is_finite,
+                absolute=tf.abs,
             )
             return k + 1, buf, stopped, best, count
 
@@ -432,8 +451,7 @@ _XLA_LAYERS = tuple(
 def _xla_friendly(model):
     """True if every layer of ``model`` is one XLA runs fast on (above)."""
     return all(
-        isinstance(layer, (keras.Model,) + _XLA_LAYERS)
-        for layer in iter_layers(model)
+        isinstance(layer, (keras.Model,) + _XLA_LAYERS) for layer in iter_layers(model)
     )
 
 
@@ -522,7 +540,12 @@ def make_train_runner(
     ``check_nan``: stop an epoch at the batch whose loss is not finite.
     """
     settings, arrays = common.train_settings(
-        x, y, sw, val, batch_size=batch_size, val_batch_size=val_batch_size,
+        x,
+        y,
+        sw,
+        val,
+        batch_size=batch_size,
+        val_batch_size=val_batch_size,
         shuffle=shuffle,
     )
     if not model.optimizer.built:

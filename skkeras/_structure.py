@@ -32,6 +32,7 @@ def iter_layers(layer):
         if isinstance(sub, keras.layers.Layer):
             yield from iter_layers(sub)
 
+
 def _keras_only(obj):
     """True if a serialized config names only classes shipped with Keras."""
     if isinstance(obj, dict):
@@ -46,6 +47,7 @@ def _keras_only(obj):
     if isinstance(obj, (list, tuple)):
         return all(_keras_only(v) for v in obj)
     return True
+
 
 # Built-in layers whose behaviour is Python code their config cannot pin down.
 _OPAQUE_LAYERS = tuple(
@@ -62,6 +64,7 @@ _OPAQUE_LAYERS = tuple(
 
 _KEYS = weakref.WeakKeyDictionary()
 _KEYS_LOCK = threading.Lock()
+
 
 def structure_key(model, variable_groups, with_compile=True):
     """Cached :func:`_structure_key` (serializing a model costs ~1 ms).
@@ -90,7 +93,9 @@ def structure_key(model, variable_groups, with_compile=True):
         per_model[fingerprint] = key
     return key
 
+
 _MISSING = object()
+
 
 def _structure_key(model, variable_groups, with_compile=True):
     """A hashable key shared exactly by models a traced function fits.
@@ -114,7 +119,9 @@ def _structure_key(model, variable_groups, with_compile=True):
         raw_config = model.get_config()
         if not _keras_only(raw_config):
             return None
-        config = json.dumps(_without_initializers(raw_config), sort_keys=True, default=repr)
+        config = json.dumps(
+            _without_initializers(raw_config), sort_keys=True, default=repr
+        )
         compile_config = model.get_compile_config() if with_compile else {}
         if compile_config is None:
             return None
@@ -160,6 +167,7 @@ def _structure_key(model, variable_groups, with_compile=True):
         str(keras.config.dtype_policy().name),
     )
 
+
 # Layers whose ``seed`` only sets the starting state of their SeedGenerator
 # variable, which compiled functions receive as an argument.
 _SEEDED_BY_STATE = frozenset(
@@ -173,6 +181,7 @@ _SEEDED_BY_STATE = frozenset(
         "AlphaDropout",
     }
 )
+
 
 def _without_initializers(config):
     """``config`` without ``*_initializer`` entries and dropout seeds.
@@ -197,6 +206,7 @@ def _without_initializers(config):
         return [_without_initializers(v) for v in config]
     return config
 
+
 def _layer_names(config, names):
     """Collect the names of the layers listed in a model config."""
     if isinstance(config, dict):
@@ -211,6 +221,7 @@ def _layer_names(config, names):
     elif isinstance(config, list):
         for value in config:
             _layer_names(value, names)
+
 
 def _keras_loss(loss):
     """True if a compile() loss argument is made of Keras' own losses."""
@@ -232,6 +243,7 @@ def _keras_loss(loss):
         and getattr(keras.losses, name, None) is loss
     )
 
+
 def _loss_name(loss):
     """A JSON-able description of a loss made of Keras' own losses."""
     if loss is None or isinstance(loss, str):
@@ -243,6 +255,7 @@ def _loss_name(loss):
     if isinstance(loss, keras.losses.Loss):
         return keras.saving.serialize_keras_object(loss)
     return "keras.losses." + loss.__name__
+
 
 def _plain_compile_arg(value):
     """Loss/metric compile args that serialize faithfully (no functions)."""

@@ -399,6 +399,7 @@ def test_fit_kwargs_the_engine_does_not_know_go_to_fit():
 
 def test_non_array_input_goes_to_fit():
     import pandas as pd
+
     _engine.train(make_model(), pd.DataFrame(X), Y, epochs=1, batch_size=16)
     assert _engine.last_dispatch()[0] == "keras"
     _engine.train(make_model(), X, Y, epochs=1, batch_size=16, shuffle="batch")
@@ -446,8 +447,19 @@ def test_the_compiled_loss_rule_counts_every_epoch_the_callback_counts(tol):
     rng = np.random.RandomState(int(tol * 100))
     losses = [np.float32(1.0)]
     for _ in range(400):
-        step = rng.choice([tol, tol * (1 + 1e-7), tol * (1 - 1e-7), 0.0, -tol, 2 * tol,
-                           1e-3, -1e-3, 1e-2])
+        step = rng.choice(
+            [
+                tol,
+                tol * (1 + 1e-7),
+                tol * (1 - 1e-7),
+                0.0,
+                -tol,
+                2 * tol,
+                1e-3,
+                -1e-3,
+                1e-2,
+            ]
+        )
         nudge = np.float32(rng.choice([1.0, 1.0000001, 0.9999999]))
         losses.append(np.float32(max(losses[-1] - step, 1e-3)) * nudge)
     best, count = np.float32(np.inf), np.int32(0)
@@ -458,8 +470,15 @@ def test_the_compiled_loss_rule_counts_every_epoch_the_callback_counts(tol):
         edge = np.isfinite(exact_best) and (
             abs(float(loss) - (exact_best - tol)) <= 1e-5 * (abs(exact_best) + tol)
         )
-        best, new_count = rule_update(loss, np.float32(tol), best, count,
-                                      where=np.where, isfinite=np.isfinite, absolute=np.abs)
+        best, new_count = rule_update(
+            loss,
+            np.float32(tol),
+            best,
+            count,
+            where=np.where,
+            isfinite=np.isfinite,
+            absolute=np.abs,
+        )
         improved = int(new_count) == 0
         assert exact or not improved
         if not edge:
@@ -555,12 +574,19 @@ def test_custom_train_step_goes_to_fit():
     assert path == "keras" and "train_step" in reason
 
 
-@pytest.mark.skipif(BACKEND != "tensorflow", reason="XLA choice of the TensorFlow engine")
+@pytest.mark.skipif(
+    BACKEND != "tensorflow", reason="XLA choice of the TensorFlow engine"
+)
 def test_only_dense_style_models_use_xla():
     from skkeras import _engine_tf
 
     conv = keras.Sequential(
-        [keras.Input((4, 4, 1)), keras.layers.Conv2D(2, 3), keras.layers.Flatten(), keras.layers.Dense(3)]
+        [
+            keras.Input((4, 4, 1)),
+            keras.layers.Conv2D(2, 3),
+            keras.layers.Flatten(),
+            keras.layers.Dense(3),
+        ]
     )
     assert not _engine_tf._xla_friendly(conv)
     assert _engine_tf._xla_friendly(make_model())
