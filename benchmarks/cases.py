@@ -14,9 +14,9 @@ import time
 from itertools import product
 
 import numpy as np
-
 from harness import median_time, peak_rss_mib, repeat_until, rss_mib, timed
 from settings import FULL_CONTENDERS, config, grid_subset
+
 
 # ----------------------------------------------------------------------
 # Networks and estimators
@@ -32,8 +32,13 @@ def build_net(n_in, hidden, n_out, out_activation, init="glorot_uniform"):
     import keras
 
     layers = [keras.Input((n_in,))]
-    layers += [keras.layers.Dense(w, activation="relu", kernel_initializer=init) for w in hidden]
-    layers.append(keras.layers.Dense(n_out, activation=out_activation, kernel_initializer=init))
+    layers += [
+        keras.layers.Dense(w, activation="relu", kernel_initializer=init)
+        for w in hidden
+    ]
+    layers.append(
+        keras.layers.Dense(n_out, activation=out_activation, kernel_initializer=init)
+    )
     return keras.Sequential(layers)
 
 
@@ -57,30 +62,53 @@ def wrappers_build(X, y, hidden, init="glorot_uniform", optimizer="adam"):
     return model
 
 
-def make_estimator(contender, hidden, epochs, batch, n_classes, optimizer="adam",
-                   init="glorot_uniform"):
+def make_estimator(
+    contender, hidden, epochs, batch, n_classes, optimizer="adam", init="glorot_uniform"
+):
     """A fresh, unfitted estimator of ``contender`` for the shared network."""
     loss = head(n_classes)[2]
     if contender == "skkeras":
         from skkeras import MLPClassifier
 
-        return MLPClassifier(hidden, solver=optimizer, kernel_initializer=init, alpha=0.0,
-                             max_iter=epochs, batch_size=batch, n_iter_no_change=np.inf,
-                             random_state=0)
+        return MLPClassifier(
+            hidden,
+            solver=optimizer,
+            kernel_initializer=init,
+            alpha=0.0,
+            max_iter=epochs,
+            batch_size=batch,
+            n_iter_no_change=np.inf,
+            random_state=0,
+        )
     if contender == "sklearn":
         from sklearn.neural_network import MLPClassifier
 
-        return MLPClassifier(hidden, solver="adam", alpha=0.0, max_iter=epochs,
-                             batch_size=batch, n_iter_no_change=np.inf, random_state=0)
+        return MLPClassifier(
+            hidden,
+            solver="adam",
+            alpha=0.0,
+            max_iter=epochs,
+            batch_size=batch,
+            n_iter_no_change=np.inf,
+            random_state=0,
+        )
     if contender in ("skkeras-kc", "scikeras"):
         if contender == "scikeras":
             from scikeras.wrappers import KerasClassifier
         else:
             from skkeras import KerasClassifier
         _keras()
-        return KerasClassifier(meta_build, model__hidden=hidden, model__init=init,
-                               optimizer=optimizer, loss=loss, epochs=epochs,
-                               batch_size=batch, verbose=0, random_state=0)
+        return KerasClassifier(
+            meta_build,
+            model__hidden=hidden,
+            model__init=init,
+            optimizer=optimizer,
+            loss=loss,
+            epochs=epochs,
+            batch_size=batch,
+            verbose=0,
+            random_state=0,
+        )
     if contender == "keras-wrappers":
         from keras.wrappers import SKLearnClassifier
 
@@ -99,8 +127,9 @@ def wrappers_fit_params(epochs, batch):
     return {"clf__epochs": epochs, "clf__batch_size": batch, "clf__verbose": 0}
 
 
-def keras_fit(X, y, hidden, epochs, batch, n_classes, optimizer="adam",
-              init="glorot_uniform"):
+def keras_fit(
+    X, y, hidden, epochs, batch, n_classes, optimizer="adam", init="glorot_uniform"
+):
     """Plain Keras, tutorial style: build, compile, fit."""
     n_out, act, loss = head(n_classes)
     model = build_net(X.shape[1], hidden, n_out, act, init)
@@ -119,7 +148,9 @@ def pipeline(contender, **net):
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import StandardScaler
 
-    return Pipeline([("scale", StandardScaler()), ("clf", make_estimator(contender, **net))])
+    return Pipeline(
+        [("scale", StandardScaler()), ("clf", make_estimator(contender, **net))]
+    )
 
 
 def scaled_keras_fit(X, y, **net):
@@ -168,8 +199,10 @@ def bank(rows):
         keep = np.random.default_rng(0).choice(len(y), rows, replace=False)
         X, y = X.iloc[keep], y[keep]
     columns = make_column_transformer(
-        (OneHotEncoder(handle_unknown="ignore", sparse_output=False),
-         make_column_selector(dtype_exclude="number")),
+        (
+            OneHotEncoder(handle_unknown="ignore", sparse_output=False),
+            make_column_selector(dtype_exclude="number"),
+        ),
         (StandardScaler(), make_column_selector(dtype_include="number")),
     )
     return columns.fit_transform(X).astype(np.float32), y
@@ -181,7 +214,9 @@ def bank(rows):
 def case_iris(contender, cfg):
     """Cold (first in the process) and warm (repeated) fit on iris."""
     X, y = iris()
-    net = dict(hidden=cfg["hidden"], epochs=cfg["epochs"], batch=cfg["batch"], n_classes=3)
+    net = dict(
+        hidden=cfg["hidden"], epochs=cfg["epochs"], batch=cfg["batch"], n_classes=3
+    )
     if contender == "keras-fit":
         _keras()
 
@@ -191,6 +226,7 @@ def case_iris(contender, cfg):
         def score(fitted):
             return keras_accuracy(fitted[1], fitted[0].transform(X), y)
     else:
+
         def fit():
             return pipeline(contender, **net).fit(X, y)
 
@@ -200,8 +236,14 @@ def case_iris(contender, cfg):
     cold, fitted = timed(fit)
     cold_accuracy = score(fitted)
     warm, fitted = repeat_until(fit, cfg["warm_repeats"], cfg["warm_budget_s"])
-    return {"cold_s": cold, "warm_s": statistics.median(warm), "warm_n": len(warm),
-            "cold_accuracy": cold_accuracy, "accuracy": score(fitted), **dispatch(contender)}
+    return {
+        "cold_s": cold,
+        "warm_s": statistics.median(warm),
+        "warm_n": len(warm),
+        "cold_accuracy": cold_accuracy,
+        "accuracy": score(fitted),
+        **dispatch(contender),
+    }
 
 
 def case_pima(contender, cfg):
@@ -209,9 +251,13 @@ def case_pima(contender, cfg):
     from sklearn.model_selection import StratifiedKFold, cross_validate
 
     X, y = pima()
-    folds = list(StratifiedKFold(cfg["folds"], shuffle=True, random_state=0).split(X, y))
+    folds = list(
+        StratifiedKFold(cfg["folds"], shuffle=True, random_state=0).split(X, y)
+    )
     measured = folds if contender in FULL_CONTENDERS else folds[: cfg["peer_folds"]]
-    net = dict(hidden=cfg["hidden"], epochs=cfg["epochs"], batch=cfg["batch"], n_classes=2)
+    net = dict(
+        hidden=cfg["hidden"], epochs=cfg["epochs"], batch=cfg["batch"], n_classes=2
+    )
     if contender == "keras-fit":
         _keras()
 
@@ -222,16 +268,32 @@ def case_pima(contender, cfg):
                 scores.append(keras_accuracy(model, scaler.transform(X[test]), y[test]))
             return scores
     else:
-        params = wrappers_fit_params(cfg["epochs"], cfg["batch"]) if contender == "keras-wrappers" else None
+        params = (
+            wrappers_fit_params(cfg["epochs"], cfg["batch"])
+            if contender == "keras-wrappers"
+            else None
+        )
 
         def run_cv():
-            return cross_validate(pipeline(contender, **net), X, y, cv=measured,
-                                  scoring="accuracy", params=params)["test_score"]
+            return cross_validate(
+                pipeline(contender, **net),
+                X,
+                y,
+                cv=measured,
+                scoring="accuracy",
+                params=params,
+            )["test_score"]
 
     wall, scores = timed(run_cv)
-    return {"wall_s": wall, "folds_measured": len(measured), "folds_total": len(folds),
-            "extrapolated_s": wall * len(folds) / len(measured), "scores": list(scores),
-            "accuracy": float(np.mean(scores)), **dispatch(contender)}
+    return {
+        "wall_s": wall,
+        "folds_measured": len(measured),
+        "folds_total": len(folds),
+        "extrapolated_s": wall * len(folds) / len(measured),
+        "scores": list(scores),
+        "accuracy": float(np.mean(scores)),
+        **dispatch(contender),
+    }
 
 
 def _grid_param_grid(contender, candidates, hidden):
@@ -239,16 +301,26 @@ def _grid_param_grid(contender, candidates, hidden):
     grids = []
     for solver, init, epochs, batch in candidates:
         if contender == "skkeras":
-            grid = {"clf__solver": solver, "clf__kernel_initializer": init,
-                    "clf__max_iter": epochs, "clf__batch_size": batch}
+            grid = {
+                "clf__solver": solver,
+                "clf__kernel_initializer": init,
+                "clf__max_iter": epochs,
+                "clf__batch_size": batch,
+            }
         elif contender == "sklearn":  # adam only, scikit-learn's own initialisation
             grid = {"clf__max_iter": epochs, "clf__batch_size": batch}
         elif contender == "scikeras":
-            grid = {"clf__optimizer": solver, "clf__model__init": init,
-                    "clf__epochs": epochs, "clf__batch_size": batch}
+            grid = {
+                "clf__optimizer": solver,
+                "clf__model__init": init,
+                "clf__epochs": epochs,
+                "clf__batch_size": batch,
+            }
         else:  # keras.wrappers: set after clone, so fit_kwargs survive here
-            grid = {"clf__model_kwargs": dict(hidden=hidden, init=init, optimizer=solver),
-                    "clf__fit_kwargs": dict(epochs=epochs, batch_size=batch, verbose=0)}
+            grid = {
+                "clf__model_kwargs": dict(hidden=hidden, init=init, optimizer=solver),
+                "clf__fit_kwargs": dict(epochs=epochs, batch_size=batch, verbose=0),
+            }
         grids.append({k: [v] for k, v in grid.items()})
     return grids
 
@@ -258,7 +330,9 @@ def case_grid(contender, cfg):
     from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
     X, y = pima()
-    everything = list(product(cfg["solvers"], cfg["inits"], cfg["epochs"], cfg["batches"]))
+    everything = list(
+        product(cfg["solvers"], cfg["inits"], cfg["epochs"], cfg["batches"])
+    )
     subset = grid_subset(cfg)
     candidates = everything if contender == "skkeras" else subset
     # What GridSearchCV(cv=3) uses for a classifier, given explicitly because
@@ -276,29 +350,49 @@ def case_grid(contender, cfg):
                 scores = []
                 for train, test in cv:
                     scaler, model = scaled_keras_fit(
-                        X[train], y[train], **dict(net, epochs=epochs, batch=batch),
-                        optimizer=solver, init=init)
-                    scores.append(keras_accuracy(model, scaler.transform(X[test]), y[test]))
+                        X[train],
+                        y[train],
+                        **dict(net, epochs=epochs, batch=batch),
+                        optimizer=solver,
+                        init=init,
+                    )
+                    scores.append(
+                        keras_accuracy(model, scaler.transform(X[test]), y[test])
+                    )
                 means.append(float(np.mean(scores)))
             return means, None
     else:
         grids = _grid_param_grid(contender, candidates, cfg["hidden"])
 
         def search():
-            gs = GridSearchCV(pipeline(contender, **net), grids, cv=cv, scoring="accuracy",
-                              refit=False)
+            gs = GridSearchCV(
+                pipeline(contender, **net),
+                grids,
+                cv=cv,
+                scoring="accuracy",
+                refit=False,
+            )
             gs.fit(X, y)
             res = gs.cv_results_
             return [float(s) for s in res["mean_test_score"]], res
 
     wall, (means, res) = timed(search)
     fits, total_fits = len(candidates) * len(cv), len(everything) * cfg["cv"]
-    out = {"wall_s": wall, "candidates_measured": len(candidates),
-           "candidates_total": len(everything), "folds_measured": len(cv), "fits": fits,
-           "total_fits": total_fits, "extrapolated_s": wall * total_fits / fits,
-           "subset_accuracy": float(np.mean([m for c, m in zip(candidates, means) if c in subset])),
-           "best_accuracy": max(means), "best_candidate": list(candidates[int(np.argmax(means))]),
-           **dispatch(contender)}
+    out = {
+        "wall_s": wall,
+        "candidates_measured": len(candidates),
+        "candidates_total": len(everything),
+        "folds_measured": len(cv),
+        "fits": fits,
+        "total_fits": total_fits,
+        "extrapolated_s": wall * total_fits / fits,
+        "subset_accuracy": float(
+            np.mean([m for c, m in zip(candidates, means) if c in subset])
+        ),
+        "best_accuracy": max(means),
+        "best_candidate": list(candidates[int(np.argmax(means))]),
+        **dispatch(contender),
+    }
     if contender == "skkeras":
         per_candidate = (res["mean_fit_time"] + res["mean_score_time"]) * cfg["cv"]
         in_subset = [c in subset for c in candidates]
@@ -306,10 +400,15 @@ def case_grid(contender, cfg):
         out["subset_s"] = subset_s
         out["subset_extrapolated_s"] = subset_s * len(everything) / len(subset)
         # skkeras' accuracy on the peers' folds, for a like-for-like comparison.
-        peer_scores = np.mean([res[f"split{i}_test_score"] for i in range(cfg["peer_folds"])], 0)
-        out["subset_accuracy_peer_folds"] = float(np.mean(
-            [a for a, keep in zip(peer_scores, in_subset) if keep]))
-        out["candidate_s"] = [list(c) + [float(t)] for c, t in zip(candidates, per_candidate)]
+        peer_scores = np.mean(
+            [res[f"split{i}_test_score"] for i in range(cfg["peer_folds"])], 0
+        )
+        out["subset_accuracy_peer_folds"] = float(
+            np.mean([a for a, keep in zip(peer_scores, in_subset) if keep])
+        )
+        out["candidate_s"] = [
+            list(c) + [float(t)] for c, t in zip(candidates, per_candidate)
+        ]
     return out
 
 
@@ -318,7 +417,9 @@ def case_bank(contender, cfg):
     start = time.perf_counter()
     X, y = bank(cfg["rows"])
     prep = time.perf_counter() - start
-    net = dict(hidden=cfg["hidden"], epochs=cfg["epochs"], batch=cfg["batch"], n_classes=2)
+    net = dict(
+        hidden=cfg["hidden"], epochs=cfg["epochs"], batch=cfg["batch"], n_classes=2
+    )
     if contender == "keras-fit":
         _keras()
 
@@ -328,6 +429,7 @@ def case_bank(contender, cfg):
         def score(model):
             return keras_accuracy(model, X, y)
     else:
+
         def fit():
             return make_estimator(contender, **net).fit(X, y)
 
@@ -336,10 +438,18 @@ def case_bank(contender, cfg):
 
     cold, _ = timed(fit)
     warm, fitted = timed(fit)
-    return {"rows": int(X.shape[0]), "features": int(X.shape[1]), "prep_s": prep,
-            "epochs": cfg["epochs"], "cold_s": cold, "warm_s": warm,
-            "epoch_s": warm / cfg["epochs"], "accuracy": score(fitted),
-            "majority": float(max(np.mean(y), 1 - np.mean(y))), **dispatch(contender)}
+    return {
+        "rows": int(X.shape[0]),
+        "features": int(X.shape[1]),
+        "prep_s": prep,
+        "epochs": cfg["epochs"],
+        "cold_s": cold,
+        "warm_s": warm,
+        "epoch_s": warm / cfg["epochs"],
+        "accuracy": score(fitted),
+        "majority": float(max(np.mean(y), 1 - np.mean(y))),
+        **dispatch(contender),
+    }
 
 
 def case_predict(contender, cfg):
@@ -352,7 +462,9 @@ def case_predict(contender, cfg):
     big = X[rng.integers(0, len(X), cfg["big_rows"])]
     big = (big + rng.normal(0, 0.1, big.shape)).astype(np.float32)
     one = X[:1]
-    net = dict(hidden=cfg["hidden"], epochs=cfg["epochs"], batch=cfg["batch"], n_classes=3)
+    net = dict(
+        hidden=cfg["hidden"], epochs=cfg["epochs"], batch=cfg["batch"], n_classes=3
+    )
     if contender == "keras-fit":
         _keras()
         model = keras_fit(X, y, **net)
@@ -367,8 +479,13 @@ def case_predict(contender, cfg):
         accuracy = float(est.score(X, y))
     one_s = median_time(lambda: predict(one), cfg["repeats_one"], cfg["warmup"])
     big_s = median_time(lambda: predict(big), cfg["repeats_big"], cfg["warmup"])
-    return {"one_s": one_s, "big_s": big_s, "big_rows": cfg["big_rows"],
-            "accuracy": accuracy, **dispatch(contender)}
+    return {
+        "one_s": one_s,
+        "big_s": big_s,
+        "big_rows": cfg["big_rows"],
+        "accuracy": accuracy,
+        **dispatch(contender),
+    }
 
 
 def case_longrun(contender, cfg):
@@ -381,8 +498,9 @@ def case_longrun(contender, cfg):
     X = ((X - X.mean(0)) / X.std(0)).astype(np.float32)
     times, rss = [], []
     for i in range(cfg["fits"]):
-        est = make_estimator("skkeras", cfg["hidden"], cfg["epochs"], cfg["batch"],
-                             n_classes=3).set_params(random_state=i)
+        est = make_estimator(
+            "skkeras", cfg["hidden"], cfg["epochs"], cfg["batch"], n_classes=3
+        ).set_params(random_state=i)
         seconds, _ = timed(est.fit, X, y)
         times.append(seconds)
         del est
@@ -390,16 +508,24 @@ def case_longrun(contender, cfg):
             gc.collect()
             rss.append([i + 1, rss_mib()])
     block = max(1, cfg["fits"] // 6)
-    return {"fits": cfg["fits"], "rss": rss, "growth_mib": rss[-1][1] - rss[0][1],
-            "first_s": statistics.median(times[1 : block + 1]),
-            "last_s": statistics.median(times[-block:]), "block": block,
-            "dispatch": "compiled" if _engine.last_dispatch()[0] == "compiled" else
-            f"keras: {_engine.last_dispatch()[1]}"}
+    return {
+        "fits": cfg["fits"],
+        "rss": rss,
+        "growth_mib": rss[-1][1] - rss[0][1],
+        "first_s": statistics.median(times[1 : block + 1]),
+        "last_s": statistics.median(times[-block:]),
+        "block": block,
+        "dispatch": "compiled"
+        if _engine.last_dispatch()[0] == "compiled"
+        else f"keras: {_engine.last_dispatch()[1]}",
+    }
 
 
 def _tutorial_grid(cfg):
     """The grid of ``cfg`` for skkeras' pipeline, one candidate per grid."""
-    candidates = list(product(cfg["solvers"], cfg["inits"], cfg["epochs"], cfg["batches"]))
+    candidates = list(
+        product(cfg["solvers"], cfg["inits"], cfg["epochs"], cfg["batches"])
+    )
     return _grid_param_grid("skkeras", candidates, cfg["hidden"])
 
 
@@ -412,12 +538,22 @@ def case_workers(contender, cfg):
     folds = list(StratifiedKFold(cfg["cv"]).split(X, y))
     grid = _tutorial_grid(cfg)
     net = dict(hidden=cfg["hidden"], epochs=1, batch=1, n_classes=2)  # set by the grid
-    search = GridSearchCV(pipeline("skkeras", **net), grid, cv=folds, scoring="accuracy",
-                          refit=False, n_jobs=n_jobs)
+    search = GridSearchCV(
+        pipeline("skkeras", **net),
+        grid,
+        cv=folds,
+        scoring="accuracy",
+        refit=False,
+        n_jobs=n_jobs,
+    )
     wall, _ = timed(lambda: search.fit(X, y))
-    return {"wall_s": wall, "fits": len(grid) * len(folds), "n_jobs": n_jobs,
-            "best_accuracy": float(search.best_score_),
-            "best": {k.split("__")[1]: v for k, v in search.best_params_.items()}}
+    return {
+        "wall_s": wall,
+        "fits": len(grid) * len(folds),
+        "n_jobs": n_jobs,
+        "best_accuracy": float(search.best_score_),
+        "best": {k.split("__")[1]: v for k, v in search.best_params_.items()},
+    }
 
 
 def case_search(contender, cfg):
@@ -432,37 +568,66 @@ def case_search(contender, cfg):
     ours = contender.startswith("skkeras")
     lib = ms if ours else sk
     # By default the CPU groups only fits that share runs; "always" groups all.
-    config.set_config(group="always" if contender == "skkeras-search-always-jax" else "auto")
+    config.set_config(
+        group="always" if contender == "skkeras-search-always-jax" else "auto"
+    )
     X, y = pima()
-    folds = list(StratifiedKFold(cfg["folds"], shuffle=True, random_state=0).split(X, y))
-    cv_pipe = pipeline("skkeras", hidden=cfg["hidden"], epochs=cfg["cv_epochs"],
-                       batch=cfg["cv_batch"], n_classes=2)
-    cv_s, scores = timed(lambda: lib.cross_validate(cv_pipe, X, y, cv=folds,
-                                                    scoring="accuracy")["test_score"])
+    folds = list(
+        StratifiedKFold(cfg["folds"], shuffle=True, random_state=0).split(X, y)
+    )
+    cv_pipe = pipeline(
+        "skkeras",
+        hidden=cfg["hidden"],
+        epochs=cfg["cv_epochs"],
+        batch=cfg["cv_batch"],
+        n_classes=2,
+    )
+    cv_s, scores = timed(
+        lambda: lib.cross_validate(cv_pipe, X, y, cv=folds, scoring="accuracy")[
+            "test_score"
+        ]
+    )
     grid_folds = list(StratifiedKFold(cfg["cv"]).split(X, y))
     grid = _tutorial_grid(cfg)
     net = dict(hidden=cfg["hidden"], epochs=1, batch=1, n_classes=2)  # set by the grid
-    search = lib.GridSearchCV(pipeline("skkeras", **net), grid, cv=grid_folds,
-                              scoring="accuracy", refit=False)
+    search = lib.GridSearchCV(
+        pipeline("skkeras", **net), grid, cv=grid_folds, scoring="accuracy", refit=False
+    )
     grid_s, _ = timed(lambda: search.fit(X, y))
-    out = {"cv_s": cv_s, "cv_accuracy": float(np.mean(scores)), "grid_s": grid_s,
-           "fits": len(grid) * len(grid_folds), "best_accuracy": float(search.best_score_),
-           "best": {k.split("__")[1]: v for k, v in search.best_params_.items()},
-           "means": [float(m) for m in search.cv_results_["mean_test_score"]],
-           "mode": config.get_config().group}
+    out = {
+        "cv_s": cv_s,
+        "cv_accuracy": float(np.mean(scores)),
+        "grid_s": grid_s,
+        "fits": len(grid) * len(grid_folds),
+        "best_accuracy": float(search.best_score_),
+        "best": {k.split("__")[1]: v for k, v in search.best_params_.items()},
+        "means": [float(m) for m in search.cv_results_["mean_test_score"]],
+        "mode": config.get_config().group,
+    }
     if ours:
         report = search.grouping_
-        out.update(groups=len(report["groups"]), alone=len(report["alone"]),
-                   runs=sum(g["runs"] for g in report["groups"]),
-                   vectorized=any(g["vectorized"] for g in report["groups"]),
-                   replayed=report["replayed"], reason=report["reason"],
-                   group_wall_s=sum(g["wall_s"] for g in report["groups"]))
+        out.update(
+            groups=len(report["groups"]),
+            alone=len(report["alone"]),
+            runs=sum(g["runs"] for g in report["groups"]),
+            vectorized=any(g["vectorized"] for g in report["groups"]),
+            replayed=report["replayed"],
+            reason=report["reason"],
+            group_wall_s=sum(g["wall_s"] for g in report["groups"]),
+        )
     return out
 
 
-CASES = {"iris": case_iris, "pima": case_pima, "grid": case_grid, "bank": case_bank,
-         "predict": case_predict, "longrun": case_longrun, "workers": case_workers,
-         "search": case_search}
+CASES = {
+    "iris": case_iris,
+    "pima": case_pima,
+    "grid": case_grid,
+    "bank": case_bank,
+    "predict": case_predict,
+    "longrun": case_longrun,
+    "workers": case_workers,
+    "search": case_search,
+}
 
 
 def warm_compilation_cache(case, contender, quick):
@@ -486,8 +651,12 @@ def warm_compilation_cache(case, contender, quick):
     # By default JAX caches only programs that took a second or more to compile.
     os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] = "0"
     code = f"import cases; cases.run({case!r}, {contender!r}, quick={bool(quick)})"
-    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                   env=dict(os.environ, SKKERAS_BENCH_WARMING="1"))
+    subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        capture_output=True,
+        env=dict(os.environ, SKKERAS_BENCH_WARMING="1"),
+    )
     return "warm"
 
 
@@ -497,7 +666,11 @@ def run(case, contender, *, quick=False):
 
     if contender.endswith("-jax"):  # before Keras is imported
         os.environ["KERAS_BACKEND"] = "jax"
-    cache = warm_compilation_cache(case, contender, quick) if "-cache" in contender else None
+    cache = (
+        warm_compilation_cache(case, contender, quick)
+        if "-cache" in contender
+        else None
+    )
     start = time.perf_counter()
     import sklearn.neural_network  # noqa: F401
 

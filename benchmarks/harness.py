@@ -2,7 +2,8 @@
 
 The parent (``run.py``) calls :func:`run_child`, which starts
 ``python benchmarks/harness.py --child CASE CONTENDER`` in a fresh
-interpreter (``--quick`` passes all of a case's contenders to one child).  The child imports only what its contender needs (from
+interpreter (``--quick`` passes all of a case's contenders to one child).  The child
+imports only what its contender needs (from
 ``cases.py``), runs it, adds its own peak resident memory
 (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) and writes one JSON object
 to a result file.  So a contender's imports (scikeras patches, TensorFlow
@@ -59,8 +60,11 @@ def median_of_repeats(results):
         ok = [r for r in runs if r.get("ok")] or runs[:1]
         first = dict(ok[0])
         if len(ok) > 1:
-            timings = [k for k, v in first.items()
-                       if k.endswith("_s") and isinstance(v, (int, float)) and k != "elapsed_s"]
+            timings = [
+                k
+                for k, v in first.items()
+                if k.endswith("_s") and isinstance(v, (int, float)) and k != "elapsed_s"
+            ]
             first["repeats"] = {k: [r.get(k) for r in ok] for k in timings}
             for k in timings:
                 values = [r[k] for r in ok if isinstance(r.get(k), (int, float))]
@@ -132,14 +136,27 @@ def run_child(case, contenders, *, quick, timeout, pycache):
     """
     with tempfile.TemporaryDirectory(prefix="skkeras-bench-") as tmp:
         out = Path(tmp) / "result.json"
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--child", case,
-               ",".join(contenders), "--result", str(out)]
+        cmd = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child",
+            case,
+            ",".join(contenders),
+            "--result",
+            str(out),
+        ]
         if quick:
             cmd.append("--quick")
         start = time.perf_counter()
         try:
-            proc = subprocess.run(cmd, env=child_env(pycache), cwd=REPO, timeout=timeout,
-                                  capture_output=True, text=True)
+            proc = subprocess.run(
+                cmd,
+                env=child_env(pycache),
+                cwd=REPO,
+                timeout=timeout,
+                capture_output=True,
+                text=True,
+            )
             error = None
         except subprocess.TimeoutExpired:
             proc, error = None, f"timed out after {timeout:g} s"
@@ -149,8 +166,11 @@ def run_child(case, contenders, *, quick, timeout, pycache):
             tail = (proc.stderr or proc.stdout or "").strip().splitlines()[-5:]
             error = f"exit code {proc.returncode}: " + " | ".join(tail)
     done = {r["contender"] for r in results}
-    results += [{"contender": c, "ok": False, "error": error or "no result"}
-                for c in contenders if c not in done]
+    results += [
+        {"contender": c, "ok": False, "error": error or "no result"}
+        for c in contenders
+        if c not in done
+    ]
     for result in results:
         result.update(case=case, elapsed_s=elapsed)
     return results
@@ -214,9 +234,14 @@ def machine_facts():
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
     try:
-        mem_kib = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text()
-                           .splitlines() if line.startswith("MemTotal")))
-        memory = f"{mem_kib / 1024 ** 2:.1f} GiB"
+        mem_kib = int(
+            next(
+                line.split()[1]
+                for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")
+            )
+        )
+        memory = f"{mem_kib / 1024**2:.1f} GiB"
     except (OSError, StopIteration, ValueError):
         memory = "n/a"
     return {
@@ -236,13 +261,16 @@ def machine_facts():
 # ----------------------------------------------------------------------
 def md_table(headers, rows):
     """A GitHub-flavoured Markdown table; numbers right-aligned."""
+
     def align(col):
         values = [row[col] for row in rows if row[col] not in ("", "-", "n/a")]
         numeric = values and all(_looks_numeric(v) for v in values)
         return "---:" if numeric else "---"
 
-    lines = ["| " + " | ".join(headers) + " |",
-             "| " + " | ".join(align(i) for i in range(len(headers))) + " |"]
+    lines = [
+        "| " + " | ".join(headers) + " |",
+        "| " + " | ".join(align(i) for i in range(len(headers))) + " |",
+    ]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines)
 
@@ -281,8 +309,13 @@ def fmt_score(value, digits=3):
 
 def main():
     parser = argparse.ArgumentParser(description="Benchmark child process (internal).")
-    parser.add_argument("--child", nargs=2, metavar=("CASE", "CONTENDERS"), required=True,
-                        help="a case and a comma-separated list of its contenders")
+    parser.add_argument(
+        "--child",
+        nargs=2,
+        metavar=("CASE", "CONTENDERS"),
+        required=True,
+        help="a case and a comma-separated list of its contenders",
+    )
     parser.add_argument("--result", required=True)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()

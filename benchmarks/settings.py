@@ -4,16 +4,36 @@
 # stated subset and are extrapolated.
 FULL_CONTENDERS = ("skkeras", "skkeras-kc", "sklearn")
 CONTENDERS = {
-    "iris": ("skkeras", "skkeras-kc", "sklearn", "scikeras", "keras-wrappers", "keras-fit"),
-    "pima": ("skkeras", "skkeras-kc", "sklearn", "scikeras", "keras-wrappers", "keras-fit"),
+    "iris": (
+        "skkeras",
+        "skkeras-kc",
+        "sklearn",
+        "scikeras",
+        "keras-wrappers",
+        "keras-fit",
+    ),
+    "pima": (
+        "skkeras",
+        "skkeras-kc",
+        "sklearn",
+        "scikeras",
+        "keras-wrappers",
+        "keras-fit",
+    ),
     "grid": ("skkeras", "sklearn", "scikeras", "keras-wrappers", "keras-fit"),
     "bank": ("skkeras", "sklearn", "keras-fit", "scikeras"),
     "predict": ("skkeras", "sklearn", "keras-fit", "scikeras", "keras-wrappers"),
     "longrun": ("skkeras", "skkeras-jax"),
     "workers": ("1-worker", "2-workers"),
-    "search": ("sklearn-search", "skkeras-search", "sklearn-search-jax", "skkeras-search-jax",
-               "skkeras-search-always-jax", "sklearn-search-cache-jax",
-               "skkeras-search-cache-jax"),
+    "search": (
+        "sklearn-search",
+        "skkeras-search",
+        "sklearn-search-jax",
+        "skkeras-search-jax",
+        "skkeras-search-always-jax",
+        "sklearn-search-cache-jax",
+        "skkeras-search-cache-jax",
+    ),
 }
 LABELS = {
     "skkeras": "skkeras MLPClassifier",
@@ -30,40 +50,80 @@ LABELS = {
     "sklearn-search-jax": "scikit-learn GridSearchCV / cross_validate, JAX",
     "skkeras-search-jax": "skkeras.model_selection, JAX (default)",
     "skkeras-search-always-jax": "skkeras.model_selection, JAX, SKKERAS_GROUP=always",
-    "sklearn-search-cache-jax": "scikit-learn GridSearchCV / cross_validate, JAX, warm cache",
+    "sklearn-search-cache-jax": (
+        "scikit-learn GridSearchCV / cross_validate, JAX, warm cache"
+    ),
     "skkeras-search-cache-jax": "skkeras.model_selection, JAX, warm cache",
 }
 
 FULL = {
     "iris": dict(hidden=(8,), epochs=50, batch=16, warm_repeats=3, warm_budget_s=4.0),
     "pima": dict(hidden=(12, 8), epochs=150, batch=10, folds=10, peer_folds=1),
-    "grid": dict(hidden=(12, 8), solvers=("rmsprop", "adam"),
-                 inits=("glorot_uniform", "normal", "uniform"),
-                 epochs=(50, 100, 150), batches=(5, 10, 20), cv=3, peer_folds=1),
+    "grid": dict(
+        hidden=(12, 8),
+        solvers=("rmsprop", "adam"),
+        inits=("glorot_uniform", "normal", "uniform"),
+        epochs=(50, 100, 150),
+        batches=(5, 10, 20),
+        cv=3,
+        peer_folds=1,
+    ),
     "bank": dict(hidden=(256, 128), epochs=10, batch=256, rows=None),
-    "predict": dict(hidden=(8,), epochs=20, batch=16, big_rows=10_000,
-                    repeats_one=30, repeats_big=5, warmup=3),
+    "predict": dict(
+        hidden=(8,),
+        epochs=20,
+        batch=16,
+        big_rows=10_000,
+        repeats_one=30,
+        repeats_big=5,
+        warmup=3,
+    ),
     "longrun": dict(hidden=(8,), epochs=10, batch=16, fits=300, every=25),
-    "workers": dict(hidden=(12, 8), solvers=("rmsprop", "adam"),
-                    inits=("glorot_uniform", "normal", "uniform"), epochs=(50, 100, 150),
-                    batches=(10,), cv=3),
-    "search": dict(hidden=(12, 8), solvers=("rmsprop", "adam"),
-                   inits=("glorot_uniform", "normal", "uniform"),
-                   epochs=(50, 100, 150), batches=(5, 10, 20), cv=3, folds=10,
-                   cv_epochs=150, cv_batch=10),
+    "workers": dict(
+        hidden=(12, 8),
+        solvers=("rmsprop", "adam"),
+        inits=("glorot_uniform", "normal", "uniform"),
+        epochs=(50, 100, 150),
+        batches=(10,),
+        cv=3,
+    ),
+    "search": dict(
+        hidden=(12, 8),
+        solvers=("rmsprop", "adam"),
+        inits=("glorot_uniform", "normal", "uniform"),
+        epochs=(50, 100, 150),
+        batches=(5, 10, 20),
+        cv=3,
+        folds=10,
+        cv_epochs=150,
+        cv_batch=10,
+    ),
 }
 QUICK = {
     "iris": dict(FULL["iris"], epochs=5, warm_repeats=1, warm_budget_s=1.0),
     "pima": dict(FULL["pima"], epochs=3, folds=3, peer_folds=1),
-    "grid": dict(FULL["grid"], solvers=("adam",), inits=("glorot_uniform",),
-                 epochs=(1, 2, 3), batches=(20,)),
+    "grid": dict(
+        FULL["grid"],
+        solvers=("adam",),
+        inits=("glorot_uniform",),
+        epochs=(1, 2, 3),
+        batches=(20,),
+    ),
     "bank": dict(FULL["bank"], epochs=2, rows=2000),
-    "predict": dict(FULL["predict"], epochs=2, big_rows=1000, repeats_one=5,
-                    repeats_big=3, warmup=1),
+    "predict": dict(
+        FULL["predict"], epochs=2, big_rows=1000, repeats_one=5, repeats_big=3, warmup=1
+    ),
     "longrun": dict(FULL["longrun"], epochs=2, fits=20, every=5),
     "workers": dict(FULL["workers"], solvers=("adam",), epochs=(2, 3)),
-    "search": dict(FULL["search"], solvers=("adam",), inits=("glorot_uniform", "uniform"),
-                   epochs=(2, 3), batches=(20,), folds=3, cv_epochs=3),
+    "search": dict(
+        FULL["search"],
+        solvers=("adam",),
+        inits=("glorot_uniform", "uniform"),
+        epochs=(2, 3),
+        batches=(20,),
+        folds=3,
+        cv_epochs=3,
+    ),
 }
 
 

@@ -48,7 +48,13 @@ extensions = [
 ]
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "README.md", "generated/_stubs.rst", "Thumbs.db", ".DS_Store"]
+exclude_patterns = [
+    "_build",
+    "README.md",
+    "generated/_stubs.rst",
+    "Thumbs.db",
+    ".DS_Store",
+]
 root_doc = "index"
 default_role = "literal"
 pygments_style = "sphinx"
@@ -103,7 +109,7 @@ def write_api_tables():
     for modname in API_MODULES:
         names = public_names(modname)
 
-        def table(toctree):
+        def table(toctree, modname=modname, names=names):
             lines = [
                 f".. currentmodule:: {modname}",
                 "",
@@ -239,7 +245,10 @@ _SKLEARN_LABELS = {"accuracy_score", "r2_score", "metadata_routing", "meta-estim
 
 def _missing_reference(app, env, node, contnode):
     # Resolve to the plain text of the reference, so nothing warns.
-    if node.get("reftype") in ("ref", "term") and node.get("reftarget") in _SKLEARN_LABELS:
+    if (
+        node.get("reftype") in ("ref", "term")
+        and node.get("reftarget") in _SKLEARN_LABELS
+    ):
         return contnode
     return None
 

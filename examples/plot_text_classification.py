@@ -48,18 +48,47 @@ QUICK = os.environ.get("SKKERAS_EXAMPLES_QUICK") == "1"
 EPOCHS, FOLDS, GRID_FOLDS = (8, 3, 2) if QUICK else (15, 5, 3)
 
 POSITIVE = [
-    "wonderful", "great", "brilliant", "moving", "delightful", "superb",
-    "charming", "enjoyable", "gripping", "funny", "beautiful", "clever",
+    "wonderful",
+    "great",
+    "brilliant",
+    "moving",
+    "delightful",
+    "superb",
+    "charming",
+    "enjoyable",
+    "gripping",
+    "funny",
+    "beautiful",
+    "clever",
 ]
 NEGATIVE = [
-    "boring", "awful", "dull", "terrible", "clumsy", "tedious",
-    "predictable", "bland", "disappointing", "messy", "silly", "forgettable",
+    "boring",
+    "awful",
+    "dull",
+    "terrible",
+    "clumsy",
+    "tedious",
+    "predictable",
+    "bland",
+    "disappointing",
+    "messy",
+    "silly",
+    "forgettable",
 ]
 NEUTRAL = ["long", "short", "loud", "quiet", "unusual", "old-fashioned"]
 ASPECTS = [
-    "the film", "the movie", "the plot", "the acting", "the script",
-    "the ending", "the soundtrack", "the cast", "the story", "the director",
-    "the dialogue", "the photography",
+    "the film",
+    "the movie",
+    "the plot",
+    "the acting",
+    "the script",
+    "the ending",
+    "the soundtrack",
+    "the cast",
+    "the story",
+    "the director",
+    "the dialogue",
+    "the photography",
 ]
 VERBS = ["was", "is", "felt", "seemed"]
 ADVERBS = ["", "", "really", "quite", "very", "rather", "truly"]

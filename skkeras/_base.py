@@ -172,7 +172,13 @@ class BaseKerasEstimator(InputValidationMixin, TrainingDataMixin, BaseEstimator)
         """``fit`` and ``partial_fit``: one at a time (:func:`one_fit_at_a_time`)."""
         with one_fit_at_a_time(self):
             return self._fit_alone(
-                X, y, sample_weight, fit_params, warm=warm, epochs=epochs, classes=classes
+                X,
+                y,
+                sample_weight,
+                fit_params,
+                warm=warm,
+                epochs=epochs,
+                classes=classes,
             )
 
     @contextlib.contextmanager
@@ -193,7 +199,13 @@ class BaseKerasEstimator(InputValidationMixin, TrainingDataMixin, BaseEstimator)
         # weights a failure part-way through may have moved.
         with contextlib.nullcontext() if warm else self._unchanged_on_failure():
             plan = self._prepare_fit(
-                X, y, sample_weight, fit_params, warm=warm, epochs=epochs, classes=classes
+                X,
+                y,
+                sample_weight,
+                fit_params,
+                warm=warm,
+                epochs=epochs,
+                classes=classes,
             )
             try:
                 history = _engine.train(**plan.train_kwargs)
@@ -400,8 +412,10 @@ class BaseKerasEstimator(InputValidationMixin, TrainingDataMixin, BaseEstimator)
         limit_framework_threads()
         X, _ = self._validate_X(X, reset=False)
         out = self._network_output(self._model_input(X), **predict_params)
-        if isinstance(out, np.ndarray) and out.dtype.kind == "f" and not np.all(
-            np.isfinite(out)
+        if (
+            isinstance(out, np.ndarray)
+            and out.dtype.kind == "f"
+            and not np.all(np.isfinite(out))
         ):
             raise ValueError(
                 "The network produced NaN or infinite outputs for X. The input "

@@ -164,8 +164,12 @@ def fit_encoders(estimator, X, y):
     target = None
     encoder = estimator.target_encoder
     if encoder is not None:
-        _check(estimator, "target_encoder", encoder,
-               ("fit", "transform", "inverse_transform"))
+        _check(
+            estimator,
+            "target_encoder",
+            encoder,
+            ("fit", "transform", "inverse_transform"),
+        )
         fitted = _fit(encoder, y)
         metadata = _metadata(estimator, "target_encoder", fitted)
         if is_classifier(estimator):

@@ -46,8 +46,9 @@ def check_float_range(X, name="X"):
         fix = (
             "Scale the features (e.g. with StandardScaler)"
             if name == "X"
-            else "Scale the target (e.g. with sklearn.compose.TransformedTargetRegressor "
-            "and a StandardScaler as its transformer)"
+            else "Scale the target (e.g. with "
+            "sklearn.compose.TransformedTargetRegressor and a StandardScaler as "
+            "its transformer)"
         )
         raise ValueError(
             f"{name} has values up to {largest:.3g}, beyond the range of Keras' float "

@@ -158,7 +158,9 @@ class MLPClassifier(ClassifierBase, _BaseMLP):
     >>> from sklearn.preprocessing import StandardScaler
     >>> from skkeras import MLPClassifier
     >>> X, y = load_iris(return_X_y=True)
-    >>> clf = make_pipeline(StandardScaler(), MLPClassifier(max_iter=50, random_state=0))
+    >>> clf = make_pipeline(
+    ...     StandardScaler(), MLPClassifier(max_iter=50, random_state=0)
+    ... )
     >>> clf.fit(X, y).score(X, y) > 0.8
     True
 """
@@ -169,8 +171,73 @@ class MLPClassifier(ClassifierBase, _BaseMLP):
         "class_weight": [None, dict, StrOptions({"balanced"})],
     }
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam", alpha=0.0001, batch_size="auto", learning_rate="constant", learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, dropout=0.0, input_dropout=0.0, batch_normalization=False, kernel_initializer="glorot_uniform", kernel_constraint=None, callbacks=None, lr_schedule=None, checkpoint=None, class_weight=None):  # noqa: E501
-        super().__init__(hidden_layer_sizes=hidden_layer_sizes, activation=activation, solver=solver, alpha=alpha, batch_size=batch_size, learning_rate=learning_rate, learning_rate_init=learning_rate_init, power_t=power_t, max_iter=max_iter, shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose, warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping, validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change, dropout=dropout, input_dropout=input_dropout, batch_normalization=batch_normalization, kernel_initializer=kernel_initializer, kernel_constraint=kernel_constraint, callbacks=callbacks, lr_schedule=lr_schedule, checkpoint=checkpoint)  # noqa: E501
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        dropout=0.0,
+        input_dropout=0.0,
+        batch_normalization=False,
+        kernel_initializer="glorot_uniform",
+        kernel_constraint=None,
+        callbacks=None,
+        lr_schedule=None,
+        checkpoint=None,
+        class_weight=None,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            dropout=dropout,
+            input_dropout=input_dropout,
+            batch_normalization=batch_normalization,
+            kernel_initializer=kernel_initializer,
+            kernel_constraint=kernel_constraint,
+            callbacks=callbacks,
+            lr_schedule=lr_schedule,
+            checkpoint=checkpoint,
+        )
         self.class_weight = class_weight
 
     def _output_activation(self, meta):
@@ -218,8 +285,73 @@ class MLPRegressor(RegressorBase, _BaseMLP):
 
     _parameter_constraints = {**_BaseMLP._parameter_constraints, "loss": [str]}
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam", alpha=0.0001, batch_size="auto", learning_rate="constant", learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, dropout=0.0, input_dropout=0.0, batch_normalization=False, kernel_initializer="glorot_uniform", kernel_constraint=None, callbacks=None, lr_schedule=None, checkpoint=None, loss="squared_error"):  # noqa: E501
-        super().__init__(hidden_layer_sizes=hidden_layer_sizes, activation=activation, solver=solver, alpha=alpha, batch_size=batch_size, learning_rate=learning_rate, learning_rate_init=learning_rate_init, power_t=power_t, max_iter=max_iter, shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose, warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping, validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change, dropout=dropout, input_dropout=input_dropout, batch_normalization=batch_normalization, kernel_initializer=kernel_initializer, kernel_constraint=kernel_constraint, callbacks=callbacks, lr_schedule=lr_schedule, checkpoint=checkpoint)  # noqa: E501
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        dropout=0.0,
+        input_dropout=0.0,
+        batch_normalization=False,
+        kernel_initializer="glorot_uniform",
+        kernel_constraint=None,
+        callbacks=None,
+        lr_schedule=None,
+        checkpoint=None,
+        loss="squared_error",
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            dropout=dropout,
+            input_dropout=input_dropout,
+            batch_normalization=batch_normalization,
+            kernel_initializer=kernel_initializer,
+            kernel_constraint=kernel_constraint,
+            callbacks=callbacks,
+            lr_schedule=lr_schedule,
+            checkpoint=checkpoint,
+        )
         self.loss = loss
 
     def _output_activation(self, meta):

@@ -235,6 +235,7 @@ class _BaseMLP(BaseKerasEstimator):
                 f"Got `batch_size` larger than the number of training samples "
                 f"({n_samples}); it is clipped to {n_samples}.",
                 UserWarning,
+                stacklevel=2,
             )
         return min(self.batch_size, n_samples)
 
@@ -397,6 +398,7 @@ class _BaseMLP(BaseKerasEstimator):
                 f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
                 "and the optimization hasn't converged yet.",
                 ConvergenceWarning,
+                stacklevel=2,
             )
 
     def _derive_fitted(self):

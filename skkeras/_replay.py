@@ -23,7 +23,9 @@ def token(value):
     """A picklable, repeatable stand-in for one parameter value."""
     if isinstance(value, (keras.Model, keras.layers.Layer, keras.optimizers.Optimizer)):
         return (type(value).__name__, keras.saving.serialize_keras_object(value))
-    if isinstance(value, (keras.losses.Loss, keras.metrics.Metric, keras.callbacks.Callback)):
+    if isinstance(
+        value, (keras.losses.Loss, keras.metrics.Metric, keras.callbacks.Callback)
+    ):
         return (type(value).__name__, repr(sorted(vars(value).items(), key=str)))
     if isinstance(value, dict):
         return {k: token(v) for k, v in value.items()}
@@ -71,4 +73,3 @@ class Store:
 
     def __len__(self):
         return sum(len(v) for v in self._fits.values())
-

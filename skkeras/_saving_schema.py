@@ -156,9 +156,11 @@ def _plan_spec(field_specs):
     )
     return Spec(
         what,
-        lambda v: type(v) is FitPlan
-        and v.call is None
-        and all(spec.check(getattr(v, n)) for n, spec in field_specs.items()),
+        lambda v: (
+            type(v) is FitPlan
+            and v.call is None
+            and all(spec.check(getattr(v, n)) for n, spec in field_specs.items())
+        ),
     )
 
 

@@ -67,7 +67,9 @@ class TimeBasedDecay(EpochSchedule):
         self.decay = decay
 
     def rate(self, epoch, initial_learning_rate, epochs):
-        decay = initial_learning_rate / max(epochs, 1) if self.decay is None else self.decay
+        decay = (
+            initial_learning_rate / max(epochs, 1) if self.decay is None else self.decay
+        )
         return initial_learning_rate / (1.0 + decay * epoch)
 
 
@@ -146,7 +148,9 @@ class PlateauDecay(EpochSchedule):
     >>> clf = MLPClassifier(lr_schedule=PlateauDecay(patience=3))
     """
 
-    def __init__(self, monitor=None, factor=0.1, patience=10, min_delta=1e-4, min_lr=0.0):
+    def __init__(
+        self, monitor=None, factor=0.1, patience=10, min_delta=1e-4, min_lr=0.0
+    ):
         self.monitor = monitor
         self.factor = factor
         self.patience = patience

@@ -47,7 +47,9 @@ def why_not_grouped(estimator, fit_params):
     """Why the fits of ``estimator`` are left to scikit-learn, or None."""
     final, piped = _final_step(estimator)
     if final is None:
-        return "the estimator is neither an skkeras estimator nor a Pipeline ending in one"
+        return (
+            "the estimator is neither an skkeras estimator nor a Pipeline ending in one"
+        )
     if piped and fit_params:
         return "fit parameters of a Pipeline go through scikit-learn's own path"
     return engine_batch.vectorized_reason()
@@ -93,7 +95,9 @@ def _prepare(estimator, parameters, X, y, train, params):
     fit_params = dict(split_params(X, params, train))
     if isinstance(est, Pipeline):
         final = est.steps[-1][1]
-        X_train = est[:-1].fit_transform(X_train, y_train) if len(est.steps) > 1 else X_train
+        X_train = (
+            est[:-1].fit_transform(X_train, y_train) if len(est.steps) > 1 else X_train
+        )
     else:
         final = est
     sample_weight = fit_params.pop("sample_weight", None)
@@ -119,7 +123,9 @@ def _pretrain_block(estimator, candidates, splits, X, y, params, pairs):
                 estimator, candidates[cand], X, y, splits[split][0], params
             )
         except Exception as exc:  # noqa: BLE001 - scikit-learn's search fits it
-            report["alone"][(cand, split)] = f"not prepared ({exc!r}); fitted by scikit-learn"
+            report["alone"][(cand, split)] = (
+                f"not prepared ({exc!r}); fitted by scikit-learn"
+            )
             continue
         prepared.append((cand, split, final, plan, key, time.perf_counter() - start))
     # Grouping was decided by the caller (maybe in another process), whose
@@ -130,22 +136,29 @@ def _pretrain_block(estimator, candidates, splits, X, y, params, pairs):
     for group in trained["groups"]:
         fits = [prepared[i][:2] for i in group["members"]]
         report["groups"].append(
-            {"fits": fits, "runs": group["runs"], "vectorized": group["vectorized"],
-             "wall_s": group["wall_s"]}
+            {
+                "fits": fits,
+                "runs": group["runs"],
+                "vectorized": group["vectorized"],
+                "wall_s": group["wall_s"],
+            }
         )
     for i, reason in trained["alone"].items():
         report["alone"][prepared[i][:2]] = reason
     for i, (cand, split, final, plan, key, seconds) in enumerate(prepared):
         if histories[i] is None:
+            failure = trained["failed"].get(i)
             report["alone"][(cand, split)] = (
-                f"training failed ({trained['failed'].get(i)!r}); fitted by scikit-learn"
+                f"training failed ({failure!r}); fitted by scikit-learn"
             )
             continue
         start = time.perf_counter()
         try:
             final._finish_fit(plan, histories[i])
         except Exception as exc:  # noqa: BLE001 - scikit-learn's search refits it
-            report["alone"][(cand, split)] = f"not finished ({exc!r}); fitted by scikit-learn"
+            report["alone"][(cand, split)] = (
+                f"not finished ({exc!r}); fitted by scikit-learn"
+            )
             continue
         seconds += trained["seconds"][i] + time.perf_counter() - start
         store.put(key, final, (cand, split, seconds))
@@ -228,7 +241,12 @@ class _GroupedSearch:
             reason = why_not_shared(self.estimator, candidates)
         if reason is not None:
             super().fit(X, y, **params)
-            self.grouping_ = {"groups": [], "alone": {}, "reason": reason, "replayed": 0}
+            self.grouping_ = {
+                "groups": [],
+                "alone": {},
+                "reason": reason,
+                "replayed": 0,
+            }
             return self
         store, report = pretrain(
             self.estimator, candidates, splits, X, y, fit_params, self.n_jobs
@@ -448,11 +466,19 @@ error_score
             estimator, X, y, cv=cv, n_jobs=n_jobs, **kwargs
         )
     X, y = indexable(X, y)
-    splits = list(check_cv(cv, y, classifier=is_classifier(estimator)).split(X, y, groups))
+    splits = list(
+        check_cv(cv, y, classifier=is_classifier(estimator)).split(X, y, groups)
+    )
     if not grouped:
         return cross_validate_reporting(
-            estimator, X, y, splits, n_jobs=n_jobs, pre_dispatch=pre_dispatch,
-            progress=progress, kwargs=kwargs,
+            estimator,
+            X,
+            y,
+            splits,
+            n_jobs=n_jobs,
+            pre_dispatch=pre_dispatch,
+            progress=progress,
+            kwargs=kwargs,
         )
     store, _ = pretrain(estimator, [{}], splits, X, y, params, n_jobs)
     with _trained_ahead.serving(store):
@@ -462,8 +488,14 @@ error_score
             )
         else:
             result = cross_validate_reporting(
-                estimator, X, y, splits, n_jobs=1, pre_dispatch=pre_dispatch,
-                progress=progress, kwargs=kwargs,
+                estimator,
+                X,
+                y,
+                splits,
+                n_jobs=1,
+                pre_dispatch=pre_dispatch,
+                progress=progress,
+                kwargs=kwargs,
             )
     result["fit_time"] = result["fit_time"] + _pretrain_times(store, 1, len(splits))[0]
     return result

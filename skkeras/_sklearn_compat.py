@@ -21,7 +21,9 @@ def check_sample_weight(sample_weight, X):
     """
     if sample_weight is None:
         return None
-    sw = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
+    sw = _check_sample_weight(
+        sample_weight, X, dtype=np.float64, ensure_non_negative=True
+    )
     if not np.any(sw > 0):
         raise ValueError(
             "sample_weight is zero for every sample, so there is nothing to "

@@ -154,9 +154,7 @@ class ClassifierTarget:
         elif units == 1 and self.target_type == "binary":
             self.mode = BINARY
         else:
-            if units == self.n_classes and (
-                categorical or name.startswith("binary")
-            ):
+            if units == self.n_classes and (categorical or name.startswith("binary")):
                 self.mode = ONE_HOT
             else:
                 self.mode = ORDINAL

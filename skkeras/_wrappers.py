@@ -184,7 +184,6 @@ class _KerasWrapper(WrapperParamsMixin, WrapperBuildMixin, BaseKerasEstimator):
         """
         return getattr(self, "n_iter_", 0)
 
-
     @property
     def __name__(self):
         # scikeras' estimators have one (tests and messages read it).
@@ -221,7 +220,6 @@ class _KerasWrapper(WrapperParamsMixin, WrapperBuildMixin, BaseKerasEstimator):
             ):
                 break
         return sorted(names)
-
 
     # ------------------------------------------------------------------
     # Training and prediction options

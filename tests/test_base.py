@@ -36,13 +36,15 @@ def _corpus(n=120, seed=0):
 def build_text(meta, X):
     vectorize = keras.layers.TextVectorization(max_tokens=50, output_sequence_length=8)
     vectorize.adapt(X)
-    return keras.Sequential([
-        keras.Input((), dtype="string"),
-        vectorize,
-        keras.layers.Embedding(50, 8),
-        keras.layers.GlobalAveragePooling1D(),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
+    return keras.Sequential(
+        [
+            keras.Input((), dtype="string"),
+            vectorize,
+            keras.layers.Embedding(50, 8),
+            keras.layers.GlobalAveragePooling1D(),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
 
 
 @pytest.mark.skipif(
@@ -52,10 +54,19 @@ def build_text(meta, X):
 )
 def test_raw_strings_reach_the_model():
     docs, labels = _corpus()
-    clf = KerasClassifier(build_text, epochs=15, optimizer="adam", optimizer__learning_rate=0.05, random_state=0)
+    clf = KerasClassifier(
+        build_text,
+        epochs=15,
+        optimizer="adam",
+        optimizer__learning_rate=0.05,
+        random_state=0,
+    )
     clf.fit(docs, labels)
     assert clf.n_features_in_ == 1
-    assert list(clf.predict(["the plot was great lovely", "awful bad movie"])) == ["pos", "neg"]
+    assert list(clf.predict(["the plot was great lovely", "awful bad movie"])) == [
+        "pos",
+        "neg",
+    ]
     assert clf.score(list(docs), list(labels)) > 0.9  # plain lists of str too
     with pytest.raises(ValueError, match="features"):
         clf.predict(np.random.rand(4, 3))
@@ -75,7 +86,9 @@ def test_raw_strings_on_another_backend_fail_clearly():
 
 def test_text_for_a_model_fitted_on_numbers_fails_clearly():
     def build(meta):
-        return keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])
+        return keras.Sequential(
+            [keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")]
+        )
 
     clf = KerasClassifier(build, random_state=0).fit(np.random.rand(6, 3), [0, 1] * 3)
     with pytest.raises(ValueError, match="fitted on 3 numeric features"):
@@ -95,12 +108,14 @@ def test_images_reach_the_model_unchanged():
 
     def build(meta):
         assert meta["X_shape_"][1:] == (6, 6, 1)
-        return keras.Sequential([
-            keras.Input(meta["X_shape_"][1:]),
-            keras.layers.Conv2D(4, 3, activation="relu"),
-            keras.layers.Flatten(),
-            keras.layers.Dense(1, activation="sigmoid"),
-        ])
+        return keras.Sequential(
+            [
+                keras.Input(meta["X_shape_"][1:]),
+                keras.layers.Conv2D(4, 3, activation="relu"),
+                keras.layers.Flatten(),
+                keras.layers.Dense(1, activation="sigmoid"),
+            ]
+        )
 
     clf = KerasClassifier(build, epochs=2, random_state=0)
     scores = cross_val_score(clf, X, y, cv=3)
@@ -136,7 +151,12 @@ def test_interrupted_fit_keeps_the_weights_reached_and_says_so(interrupt_at):
     rng = np.random.RandomState(0)
     X = rng.rand(40, 3)
     y = (X[:, 0] > 0.5).astype(int)
-    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=50, callbacks=[interrupt_at(3)], random_state=0)
+    clf = MLPClassifier(
+        hidden_layer_sizes=(4,),
+        max_iter=50,
+        callbacks=[interrupt_at(3)],
+        random_state=0,
+    )
     with pytest.warns(UserWarning, match="interrupted by the user after 3 epoch"):
         clf.fit(X, y)
     assert clf.n_iter_ == 3 == len(clf.loss_curve_)
@@ -180,7 +200,9 @@ def test_an_interrupt_in_the_callbacks_of_an_epoch_records_that_epoch():
     rng = np.random.RandomState(0)
     X = rng.rand(40, 3)
     y = (X[:, 0] > 0.5).astype(int)
-    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=50, callbacks=[_RaiseAfter(3)], random_state=0)
+    clf = MLPClassifier(
+        hidden_layer_sizes=(4,), max_iter=50, callbacks=[_RaiseAfter(3)], random_state=0
+    )
     with pytest.warns(UserWarning, match="interrupted by the user after 4 epoch"):
         clf.fit(X, y)
     assert clf.n_iter_ == 4 == len(clf.loss_curve_) == _trained_epochs(clf)
@@ -240,12 +262,16 @@ def test_an_interrupt_as_a_compiled_call_ends_keeps_the_epochs_it_trained(monkey
     X = rng.rand(40, 3)
     y = (X[:, 0] > 0.5).astype(int)
     _interrupt_the_second_compiled_call(monkeypatch)
-    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=100, n_iter_no_change=np.inf, random_state=0)
+    clf = MLPClassifier(
+        hidden_layer_sizes=(4,), max_iter=100, n_iter_no_change=np.inf, random_state=0
+    )
     with pytest.warns(UserWarning, match="interrupted by the user after 64 epoch"):
         clf.fit(X, y)
     assert clf.n_iter_ == 64 == len(clf.loss_curve_) == _trained_epochs(clf)
     # The loss curve is the one an uninterrupted fit records.
-    full = MLPClassifier(hidden_layer_sizes=(4,), max_iter=64, n_iter_no_change=np.inf, random_state=0)
+    full = MLPClassifier(
+        hidden_layer_sizes=(4,), max_iter=64, n_iter_no_change=np.inf, random_state=0
+    )
     with pytest.warns(Warning):
         full.fit(X, y)
     np.testing.assert_array_equal(clf.loss_curve_, full.loss_curve_)
@@ -258,7 +284,12 @@ def test_a_fit_that_fails_leaves_the_estimator_as_it_was():
     rng = np.random.RandomState(0)
     X = rng.rand(40, 3)
     y = (X[:, 0] > 0.5).astype(int)
-    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=5, callbacks=[_RaiseAfter(2, RuntimeError("failed on purpose"))], random_state=0)
+    clf = MLPClassifier(
+        hidden_layer_sizes=(4,),
+        max_iter=5,
+        callbacks=[_RaiseAfter(2, RuntimeError("failed on purpose"))],
+        random_state=0,
+    )
     with pytest.raises(RuntimeError, match="on purpose"):
         clf.fit(X, y)
     assert vars(clf) == vars(MLPClassifier(**clf.get_params()))
@@ -294,8 +325,13 @@ def test_fitting_one_estimator_in_two_threads_at_once_is_refused(tmp_path):
     X = rng.rand(40, 3)
     y = (X[:, 0] > 0.5).astype(int)
     _HELD.update(started=threading.Event(), release=threading.Event())
-    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=5, n_iter_no_change=np.inf,
-                        callbacks=[_HoldFirstEpoch()], random_state=0)
+    clf = MLPClassifier(
+        hidden_layer_sizes=(4,),
+        max_iter=5,
+        n_iter_no_change=np.inf,
+        callbacks=[_HoldFirstEpoch()],
+        random_state=0,
+    )
     errors = []
 
     def fit():
@@ -310,9 +346,13 @@ def test_fitting_one_estimator_in_two_threads_at_once_is_refused(tmp_path):
     thread.start()
     try:
         assert _HELD["started"].wait(60)
-        with pytest.raises(RuntimeError, match="already being fitted in another thread; clone it"):
+        with pytest.raises(
+            RuntimeError, match="already being fitted in another thread; clone it"
+        ):
             clf.fit(X, y)
-        with pytest.raises(RuntimeError, match="already being fitted in another thread"):
+        with pytest.raises(
+            RuntimeError, match="already being fitted in another thread"
+        ):
             clf.partial_fit(X, y)
     finally:
         _HELD["release"].set()
@@ -326,7 +366,11 @@ def test_fitting_one_estimator_in_two_threads_at_once_is_refused(tmp_path):
         clf.fit(X, y[:5])
     with pytest.warns(Warning):
         clf.partial_fit(X, y)
-    assert set(vars(clf)) == set(vars(copy.deepcopy(clf))) == set(vars(pickle.loads(pickle.dumps(clf))))
+    assert (
+        set(vars(clf))
+        == set(vars(copy.deepcopy(clf)))
+        == set(vars(pickle.loads(pickle.dumps(clf))))
+    )
     assert clone(clf).get_params() == clf.get_params()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -344,7 +388,9 @@ def test_fit_called_from_within_its_own_fit_is_refused():
         def on_epoch_end(self, epoch, logs=None):
             _HELD["clf"].fit(X, y)
 
-    clf = _HELD["clf"] = MLPClassifier(hidden_layer_sizes=(4,), max_iter=2, callbacks=[Refit()])
+    clf = _HELD["clf"] = MLPClassifier(
+        hidden_layer_sizes=(4,), max_iter=2, callbacks=[Refit()]
+    )
     with pytest.raises(RuntimeError, match="called again from within"):
         clf.fit(X, y)
     assert not hasattr(clf, "model_")
@@ -362,7 +408,12 @@ def test_fit_keeps_its_plan_and_pickles_of_earlier_versions_get_one():
         warnings.simplefilter("ignore")
         clf = MLPClassifier((3,), max_iter=2, random_state=0).fit(X, y)
     plan = clf._fit_plan
-    assert (plan.batch_size, plan.n_train, plan.weight_scale, plan.seed) == (30, 30, 1.0, 0)
+    assert (plan.batch_size, plan.n_train, plan.weight_scale, plan.seed) == (
+        30,
+        30,
+        1.0,
+        0,
+    )
     assert plan.call is None
     with pytest.raises(FrozenInstanceError):
         plan.batch_size = 1

@@ -19,7 +19,11 @@ def _public_estimators():
     found = []
     for name in skkeras.__all__:
         obj = getattr(skkeras, name)
-        if inspect.isclass(obj) and issubclass(obj, BaseEstimator) and hasattr(obj, "fit"):
+        if (
+            inspect.isclass(obj)
+            and issubclass(obj, BaseEstimator)
+            and hasattr(obj, "fit")
+        ):
             found.append(obj)
     return found
 
@@ -45,11 +49,21 @@ def build_dense(meta, hidden=16):
 
 # Small but adequate settings: the checks include accuracy thresholds.
 TINY_SETTINGS = {
-    "MLPClassifier": dict(hidden_layer_sizes=(16,), max_iter=100, learning_rate_init=0.01),
-    "MLPRegressor": dict(hidden_layer_sizes=(16,), max_iter=100, learning_rate_init=0.01),
-    "KerasClassifier": dict(model=build_dense, epochs=100, optimizer="adam", optimizer__learning_rate=0.01),
-    "KerasRegressor": dict(model=build_dense, epochs=100, optimizer="adam", optimizer__learning_rate=0.01),
-    "KerasTransformer": dict(model=build_dense, epochs=100, optimizer="adam", optimizer__learning_rate=0.01),
+    "MLPClassifier": dict(
+        hidden_layer_sizes=(16,), max_iter=100, learning_rate_init=0.01
+    ),
+    "MLPRegressor": dict(
+        hidden_layer_sizes=(16,), max_iter=100, learning_rate_init=0.01
+    ),
+    "KerasClassifier": dict(
+        model=build_dense, epochs=100, optimizer="adam", optimizer__learning_rate=0.01
+    ),
+    "KerasRegressor": dict(
+        model=build_dense, epochs=100, optimizer="adam", optimizer__learning_rate=0.01
+    ),
+    "KerasTransformer": dict(
+        model=build_dense, epochs=100, optimizer="adam", optimizer__learning_rate=0.01
+    ),
 }
 
 

@@ -30,9 +30,7 @@ PIMA_FEATURES = [
     "DiabetesPedigreeFunction",
     "Age",
 ]
-BOSTON_FEATURES = (
-    "CRIM ZN INDUS CHAS NOX RM AGE DIS RAD TAX PTRATIO B LSTAT".split()
-)
+BOSTON_FEATURES = "CRIM ZN INDUS CHAS NOX RM AGE DIS RAD TAX PTRATIO B LSTAT".split()
 BANK_FEATURES = (
     "age job marital education default balance housing loan contact day month "
     "duration campaign pdays previous poutcome"
@@ -115,9 +113,7 @@ def test_pima():
     assert np.bincount(bunch.target).tolist() == [500, 268]
     assert bunch.frame is None
     assert bunch.filename == "pima_indians_diabetes.csv"
-    np.testing.assert_array_equal(
-        bunch.data[0], [6, 148, 72, 35, 0, 33.6, 0.627, 50]
-    )
+    np.testing.assert_array_equal(bunch.data[0], [6, 148, 72, 35, 0, 33.6, 0.627, 50])
     # Zeros mean "missing" and are kept as in the source.
     glucose, insulin = bunch.data[:, 1], bunch.data[:, 4]
     assert (glucose == 0).sum() == 5 and (insulin == 0).sum() == 374

@@ -100,7 +100,10 @@ def data():
 def test_multi_output_classifier_through_target_encoder(data):
     X, y = data
     clf = MultiOutputClassifier(
-        build_heads, epochs=15, optimizer="adam", optimizer__learning_rate=0.05,
+        build_heads,
+        epochs=15,
+        optimizer="adam",
+        optimizer__learning_rate=0.05,
         random_state=0,
     )
     clf.fit(X, y)
@@ -144,8 +147,12 @@ def test_multi_input_regressor_through_feature_encoder(data):
     X, _ = data
     y = X.sum(axis=1)
     reg = MultiInputRegressor(
-        build_two_inputs, epochs=20, optimizer="adam", optimizer__learning_rate=0.05,
-        validation_split=0.25, random_state=0,
+        build_two_inputs,
+        epochs=20,
+        optimizer="adam",
+        optimizer__learning_rate=0.05,
+        validation_split=0.25,
+        random_state=0,
     )
     reg.fit(X, y)
     assert _engine.last_dispatch()[0] == "keras"
@@ -171,7 +178,9 @@ def test_single_output_target_encoder_stays_on_the_compiled_engine():
     y = np.exp(X[:, :1])
     reg = LogRegressor(
         lambda: keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]),
-        loss="mse", epochs=2, random_state=0,
+        loss="mse",
+        epochs=2,
+        random_state=0,
     ).fit(X, y)
     assert _engine.last_dispatch()[0] == ("compiled" if COMPILED else "keras")
     raw = reg.model_.predict(X, verbose=0)

@@ -87,13 +87,19 @@ def test_history_records_metric_shorthands_by_full_name(data):
     X, y = data
     names = LogNames()
     reg = KerasRegressor(
-        build, metrics=["mae"], validation_split=0.25, epochs=2,
+        build,
+        metrics=["mae"],
+        validation_split=0.25,
+        epochs=2,
         fit__callbacks=[keras.callbacks.EarlyStopping(monitor="val_mae", patience=5)],
         random_state=0,
     )
     reg.fit(X, y.astype(float), callbacks=[names])
     assert set(reg.history_) == {
-        "loss", "val_loss", "mean_absolute_error", "val_mean_absolute_error"
+        "loss",
+        "val_loss",
+        "mean_absolute_error",
+        "val_mean_absolute_error",
     }
     assert len(reg.history_["val_mean_absolute_error"]) == 2
     # Callbacks see Keras' own names.
@@ -103,7 +109,9 @@ def test_history_records_metric_shorthands_by_full_name(data):
 def test_history_keeps_unregistered_and_colliding_names(data):
     X, y = data
     clf = KerasClassifier(
-        build, loss="binary_crossentropy", metrics=["acc", "AUC", "auc"],
+        build,
+        loss="binary_crossentropy",
+        metrics=["acc", "AUC", "auc"],
         random_state=0,
     ).fit(X, y)
     assert {"acc", "AUC", "auc"} <= set(clf.history_)
@@ -112,9 +120,14 @@ def test_history_keeps_unregistered_and_colliding_names(data):
 def test_shorthand_metric_is_monitored_on_the_compiled_engine(data):
     X, y = data
     clf = KerasClassifier(
-        build, loss="binary_crossentropy", metrics="acc", epochs=5,
-        callbacks=keras.callbacks.EarlyStopping, callbacks__monitor="acc",
-        callbacks__min_delta=1, random_state=0,
+        build,
+        loss="binary_crossentropy",
+        metrics="acc",
+        epochs=5,
+        callbacks=keras.callbacks.EarlyStopping,
+        callbacks__monitor="acc",
+        callbacks__min_delta=1,
+        random_state=0,
     ).fit(X, y)
     assert _engine.last_dispatch()[0] == "compiled"
     assert clf.current_epoch < 5
@@ -125,14 +138,22 @@ def test_callbacks_of_fit_and_predict(data):
     X, y = data
     CALLS.clear()
     clf = KerasClassifier(
-        build, loss="binary_crossentropy", validation_split=0.25,
-        callbacks=Sentinel("all"), fit__callbacks=Sentinel("fit"),
-        predict__callbacks=Sentinel, predict__callbacks__tag="pred",
+        build,
+        loss="binary_crossentropy",
+        validation_split=0.25,
+        callbacks=Sentinel("all"),
+        fit__callbacks=Sentinel("fit"),
+        predict__callbacks=Sentinel,
+        predict__callbacks__tag="pred",
         random_state=0,
     )
     clf.fit(X, y)
-    assert CALLS == {("all", "train"): 1, ("all", "test"): 1,
-                     ("fit", "train"): 1, ("fit", "test"): 1}
+    assert CALLS == {
+        ("all", "train"): 1,
+        ("all", "test"): 1,
+        ("fit", "train"): 1,
+        ("fit", "test"): 1,
+    }
     clf.predict(X)
     assert CALLS[("all", "predict")] == CALLS[("pred", "predict")] == 1
     assert CALLS[("fit", "predict")] == 0
@@ -149,7 +170,9 @@ def test_callbacks_of_fit_and_predict(data):
 def test_callbacks_without_predict_hooks_keep_the_compiled_predict(data):
     X, y = data
     clf = KerasClassifier(
-        build, loss="binary_crossentropy", random_state=0,
+        build,
+        loss="binary_crossentropy",
+        random_state=0,
         callbacks=[keras.callbacks.EarlyStopping(monitor="loss")],
     ).fit(X, y)
     clf.predict(X)
@@ -160,8 +183,12 @@ def test_callback_classes_take_positional_arguments(data):
     X, y = data
     CALLS.clear()
     KerasClassifier(
-        build, loss="binary_crossentropy", random_state=0,
-        callbacks={"s": Sentinel}, callbacks__s__1="b", callbacks__s__0="tagged",
+        build,
+        loss="binary_crossentropy",
+        random_state=0,
+        callbacks={"s": Sentinel},
+        callbacks__s__1="b",
+        callbacks__s__0="tagged",
     ).fit(X, y)
     assert CALLS == {("tagged", "train"): 1}
 
@@ -180,8 +207,11 @@ def test_batch_size_minus_one_is_one_batch_of_all_samples(data, name):
 def test_batch_size_minus_one_for_validation_and_predict(data):
     X, y = data
     reg = KerasRegressor(
-        build, validation_split=0.25, validation_batch_size=-1,
-        predict__batch_size=-1, random_state=0,
+        build,
+        validation_split=0.25,
+        validation_batch_size=-1,
+        predict__batch_size=-1,
+        random_state=0,
     ).fit(X, y)
     assert len(reg.history_["val_loss"]) == 1
     np.testing.assert_allclose(reg.predict(X), reg.predict(X, batch_size=7), rtol=1e-5)
@@ -269,7 +299,9 @@ def test_a_search_copies_fit_callbacks_for_the_fits_it_trains_together(data):
     stop = keras.callbacks.EarlyStopping(monitor="loss", patience=50)
     # Candidates that differ only in epochs share a run, trained ahead.
     gs = ms.GridSearchCV(
-        KerasRegressor(build, random_state=0), {"epochs": [1, 2]}, cv=2,
+        KerasRegressor(build, random_state=0),
+        {"epochs": [1, 2]},
+        cv=2,
         error_score="raise",
     ).fit(X, y, callbacks=[stop])
     assert gs.grouping_["replayed"] == 4

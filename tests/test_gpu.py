@@ -34,8 +34,9 @@ def iris():
 
 
 def _fit(X, y, seed=0):
-    return MLPClassifier((16,), max_iter=20, batch_size=16, random_state=seed,
-                         n_iter_no_change=np.inf).fit(X, y)
+    return MLPClassifier(
+        (16,), max_iter=20, batch_size=16, random_state=seed, n_iter_no_change=np.inf
+    ).fit(X, y)
 
 
 def test_gpu_and_cpu_agree(iris):
@@ -43,12 +44,17 @@ def test_gpu_and_cpu_agree(iris):
 
     X, y = iris
     on_gpu = _fit(X, y)
-    assert {d.platform for v in on_gpu.model_.trainable_variables
-            for d in v.value.devices()} == {"gpu"}
+    assert {
+        d.platform for v in on_gpu.model_.trainable_variables for d in v.value.devices()
+    } == {"gpu"}
     with jax.default_device(jax.devices("cpu")[0]):
         on_cpu = _fit(X, y)
-    np.testing.assert_allclose(on_gpu.loss_curve_, on_cpu.loss_curve_, rtol=1e-3, atol=1e-4)
-    np.testing.assert_allclose(on_gpu.predict_proba(X), on_cpu.predict_proba(X), atol=1e-3)
+    np.testing.assert_allclose(
+        on_gpu.loss_curve_, on_cpu.loss_curve_, rtol=1e-3, atol=1e-4
+    )
+    np.testing.assert_allclose(
+        on_gpu.predict_proba(X), on_cpu.predict_proba(X), atol=1e-3
+    )
 
 
 def test_gpu_memory_does_not_grow_over_100_fits(iris):

@@ -38,6 +38,7 @@ OUTER = ("skkeras._cli", "skkeras.tasks", "skkeras.reports")
 NOT_CORE = (*OUTER, "skkeras.__main__")
 MODEL_SELECTION = ("skkeras._search", "skkeras.model_selection", "skkeras._replay")
 
+
 def in_packages(name, packages):
     """Whether module ``name`` is one of ``packages`` or inside one."""
     return any(name == p or name.startswith(p + ".") for p in packages)

@@ -27,14 +27,18 @@ def regression():
 def test_iris_pipeline_cross_val_score():
     X, y = load_iris(return_X_y=True)
     pipe = make_pipeline(StandardScaler(), MLPClassifier(random_state=0))
-    scores = cross_val_score(pipe, X, y, cv=StratifiedKFold(5, shuffle=True, random_state=0))
+    scores = cross_val_score(
+        pipe, X, y, cv=StratifiedKFold(5, shuffle=True, random_state=0)
+    )
     assert scores.mean() >= 0.93
 
 
 def test_fitted_attributes_follow_scikit_learn(iris):
     X, y = iris
     with pytest.warns(ConvergenceWarning, match="Maximum iterations"):
-        clf = MLPClassifier(hidden_layer_sizes=(6, 5), max_iter=7, random_state=0).fit(X, y)
+        clf = MLPClassifier(hidden_layer_sizes=(6, 5), max_iter=7, random_state=0).fit(
+            X, y
+        )
     assert clf.n_iter_ == 7 == len(clf.loss_curve_)
     assert clf.t_ == 7 * len(X)
     assert clf.best_loss_ == min(clf.loss_curve_)
@@ -43,14 +47,20 @@ def test_fitted_attributes_follow_scikit_learn(iris):
     assert clf.out_activation_ == "softmax"
     assert clf.n_outputs_ == 1 and list(clf.classes_) == [0, 1, 2]
     assert clf.n_features_in_ == 4
-    assert [layer.units for layer in clf.model_.layers if isinstance(layer, keras.layers.Dense)] == [6, 5, 3]
+    assert [
+        layer.units
+        for layer in clf.model_.layers
+        if isinstance(layer, keras.layers.Dense)
+    ] == [6, 5, 3]
     # The score is tracked for early stopping only, as scikit-learn does.
     assert set(clf.history_) == {"loss"}
 
 
 def test_binary_output_is_one_logistic_unit(iris):
     X, y = iris
-    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=3, random_state=0).fit(X, y == 2)
+    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=3, random_state=0).fit(
+        X, y == 2
+    )
     assert clf.out_activation_ == "logistic"
     assert clf.model_.layers[-1].units == 1
     assert clf.predict_proba(X).shape == (len(X), 2)
@@ -71,8 +81,12 @@ def test_tol_stops_training_before_max_iter(iris):
 def test_early_stopping_records_validation_scores(iris):
     X, y = iris
     clf = MLPClassifier(
-        max_iter=200, early_stopping=True, validation_fraction=0.2, n_iter_no_change=3,
-        learning_rate_init=0.01, random_state=0,
+        max_iter=200,
+        early_stopping=True,
+        validation_fraction=0.2,
+        n_iter_no_change=3,
+        learning_rate_init=0.01,
+        random_state=0,
     ).fit(X, y)
     assert len(clf.validation_scores_) == clf.n_iter_ < 200
     assert clf.best_validation_score_ == max(clf.validation_scores_)
@@ -82,11 +96,22 @@ def test_early_stopping_records_validation_scores(iris):
 
 @pytest.mark.parametrize(
     "solver, cls",
-    [("sgd", keras.optimizers.SGD), ("rmsprop", keras.optimizers.RMSprop), ("adamax", keras.optimizers.Adamax)],
+    [
+        ("sgd", keras.optimizers.SGD),
+        ("rmsprop", keras.optimizers.RMSprop),
+        ("adamax", keras.optimizers.Adamax),
+    ],
 )
 def test_solver_names_are_keras_optimizers(iris, solver, cls):
     X, y = iris
-    clf = MLPClassifier(hidden_layer_sizes=(4,), solver=solver, momentum=0.8, max_iter=1, learning_rate_init=0.05, random_state=0)
+    clf = MLPClassifier(
+        hidden_layer_sizes=(4,),
+        solver=solver,
+        momentum=0.8,
+        max_iter=1,
+        learning_rate_init=0.05,
+        random_state=0,
+    )
     clf.fit(X, y)
     opt = clf.model_.optimizer
     assert isinstance(opt, cls)
@@ -98,11 +123,25 @@ def test_solver_names_are_keras_optimizers(iris, solver, cls):
 def test_keras_extras_build_the_layers(iris):
     X, y = iris
     clf = MLPClassifier(
-        hidden_layer_sizes=(8, 4), dropout=[0.5, 0.0], input_dropout=0.1, batch_normalization=True,
-        kernel_initializer="he_normal", kernel_constraint=3.0, max_iter=2, random_state=0,
+        hidden_layer_sizes=(8, 4),
+        dropout=[0.5, 0.0],
+        input_dropout=0.1,
+        batch_normalization=True,
+        kernel_initializer="he_normal",
+        kernel_constraint=3.0,
+        max_iter=2,
+        random_state=0,
     ).fit(X, y)
     kinds = [type(layer).__name__ for layer in clf.model_.layers]
-    assert kinds == ["Dropout", "Dense", "BatchNormalization", "Dropout", "Dense", "BatchNormalization", "Dense"]
+    assert kinds == [
+        "Dropout",
+        "Dense",
+        "BatchNormalization",
+        "Dropout",
+        "Dense",
+        "BatchNormalization",
+        "Dense",
+    ]
     first_dense = clf.model_.layers[1]
     assert isinstance(first_dense.kernel_constraint, keras.constraints.MaxNorm)
     assert isinstance(first_dense.kernel_initializer, keras.initializers.HeNormal)
@@ -135,32 +174,53 @@ def test_class_weight_balanced_changes_the_model(iris):
     keep = np.r_[np.arange(50), np.arange(50, 60), np.arange(100, 150)]
     kw = dict(hidden_layer_sizes=(4,), max_iter=5, random_state=0)
     plain = MLPClassifier(**kw).fit(X[keep], y[keep]).predict_proba(X)
-    balanced = MLPClassifier(class_weight="balanced", **kw).fit(X[keep], y[keep]).predict_proba(X)
+    balanced = (
+        MLPClassifier(class_weight="balanced", **kw)
+        .fit(X[keep], y[keep])
+        .predict_proba(X)
+    )
     assert not np.allclose(plain, balanced)
 
 
 def test_multilabel_classification():
     X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
-    clf = MLPClassifier(hidden_layer_sizes=(16,), max_iter=30, learning_rate_init=0.01, random_state=0).fit(X, Y)
+    clf = MLPClassifier(
+        hidden_layer_sizes=(16,), max_iter=30, learning_rate_init=0.01, random_state=0
+    ).fit(X, Y)
     assert clf.predict(X).shape == Y.shape
     proba = clf.predict_proba(X)
     assert proba.dtype == np.float64
-    np.testing.assert_allclose(clf.predict_proba(X[::-1]), proba[::-1], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        clf.predict_proba(X[::-1]), proba[::-1], rtol=1e-12, atol=1e-15
+    )
     assert clf.out_activation_ == "logistic"
     assert clf.score(X, Y) > 0.3
 
 
-@pytest.mark.parametrize("loss, keras_name", [("squared_error", "mean_squared_error"), ("absolute_error", "mean_absolute_error"), ("huber", "huber")])
+@pytest.mark.parametrize(
+    "loss, keras_name",
+    [
+        ("squared_error", "mean_squared_error"),
+        ("absolute_error", "mean_absolute_error"),
+        ("huber", "huber"),
+    ],
+)
 def test_regressor_losses(regression, loss, keras_name):
     X, y = regression
-    reg = MLPRegressor(hidden_layer_sizes=(8,), loss=loss, max_iter=2, random_state=0).fit(X, y)
-    assert keras_name in str(getattr(reg.model_.loss, "__name__", reg.model_.loss)) or keras_name in str(reg.model_.get_compile_config()["loss"])
+    reg = MLPRegressor(
+        hidden_layer_sizes=(8,), loss=loss, max_iter=2, random_state=0
+    ).fit(X, y)
+    assert keras_name in str(
+        getattr(reg.model_.loss, "__name__", reg.model_.loss)
+    ) or keras_name in str(reg.model_.get_compile_config()["loss"])
     assert reg.out_activation_ == "identity"
 
 
 def test_regressor_learns(regression):
     X, y = regression
-    reg = MLPRegressor(hidden_layer_sizes=(32,), max_iter=200, learning_rate_init=0.01, random_state=0).fit(X, y)
+    reg = MLPRegressor(
+        hidden_layer_sizes=(32,), max_iter=200, learning_rate_init=0.01, random_state=0
+    ).fit(X, y)
     assert reg.score(X, y) > 0.9
     pred = reg.predict(X)
     assert pred.shape == y.shape
@@ -175,8 +235,13 @@ def test_regressor_learns(regression):
 def test_learning_rate_schedules(iris, schedule):
     X, y = iris
     clf = MLPClassifier(
-        hidden_layer_sizes=(4,), learning_rate=schedule, learning_rate_init=0.1, tol=10.0,
-        n_iter_no_change=1, max_iter=6, random_state=0,
+        hidden_layer_sizes=(4,),
+        learning_rate=schedule,
+        learning_rate_init=0.1,
+        tol=10.0,
+        n_iter_no_change=1,
+        max_iter=6,
+        random_state=0,
     )
     with pytest.warns(ConvergenceWarning) if schedule == "adaptive" else _nothing():
         clf.fit(X, y)
@@ -194,7 +259,13 @@ class _nothing:
 
 def test_warm_start_continues_the_same_network(iris):
     X, y = iris
-    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=3, warm_start=True, n_iter_no_change=np.inf, random_state=0)
+    clf = MLPClassifier(
+        hidden_layer_sizes=(4,),
+        max_iter=3,
+        warm_start=True,
+        n_iter_no_change=np.inf,
+        random_state=0,
+    )
     with pytest.warns(ConvergenceWarning):
         clf.fit(X, y)
     model = clf.model_

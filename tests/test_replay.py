@@ -7,13 +7,16 @@ import keras
 import numpy as np
 from sklearn.base import clone
 
-from skkeras import KerasClassifier, MLPClassifier
-from skkeras import _replay, _trained_ahead
+from skkeras import KerasClassifier, MLPClassifier, _replay, _trained_ahead
 
 
 def _build(meta):
-    return keras.Sequential([keras.Input((meta["n_features_in_"],)),
-                             keras.layers.Dense(meta["n_classes_"], activation="softmax")])
+    return keras.Sequential(
+        [
+            keras.Input((meta["n_features_in_"],)),
+            keras.layers.Dense(meta["n_classes_"], activation="softmax"),
+        ]
+    )
 
 
 def test_fingerprint_follows_parameters_and_data():
@@ -96,8 +99,9 @@ def test_concurrent_stores_each_serve_their_own_thread():
         MLPClassifier((3,), max_iter=2, random_state=0).fit(X, y) for _ in range(2)
     ]
     stores = [_replay.Store(), _replay.Store()]
-    key = _replay.fingerprint(MLPClassifier((3,), max_iter=2, random_state=0), X, y,
-                              None, {})
+    key = _replay.fingerprint(
+        MLPClassifier((3,), max_iter=2, random_state=0), X, y, None, {}
+    )
     for i, store in enumerate(stores):  # the same fingerprint in both stores
         store.put(key, twins[i], (i, 0, 1.0))
     both_served = threading.Barrier(2, timeout=60)

@@ -27,8 +27,14 @@ def iris():
 
 def _fit(iris, schedule, **kw):
     X, y = iris
-    params = dict(hidden_layer_sizes=(4,), max_iter=6, learning_rate_init=0.1,
-                  n_iter_no_change=np.inf, random_state=0, lr_schedule=schedule)
+    params = dict(
+        hidden_layer_sizes=(4,),
+        max_iter=6,
+        learning_rate_init=0.1,
+        n_iter_no_change=np.inf,
+        random_state=0,
+        lr_schedule=schedule,
+    )
     params.update(kw)
     with pytest.warns(Warning):  # maximum iterations reached
         return MLPClassifier(**params).fit(X, y)
@@ -69,7 +75,9 @@ def test_plateau_reduces_when_the_loss_stalls(iris):
 
 def test_schedule_is_a_searchable_parameter(iris):
     X, y = iris
-    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=3, lr_schedule=StepDecay(), random_state=0)
+    clf = MLPClassifier(
+        hidden_layer_sizes=(4,), max_iter=3, lr_schedule=StepDecay(), random_state=0
+    )
     assert clf.get_params()["lr_schedule__drop"] == 0.5
     cloned = clone(clf)
     assert cloned.lr_schedule is not clf.lr_schedule
@@ -84,10 +92,18 @@ def test_general_wrapper_schedule_starts_from_the_optimizer_rate():
         return keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
 
     X = np.random.RandomState(0).rand(30, 2)
-    reg = KerasRegressor(build, optimizer="sgd", optimizer__learning_rate=0.02, epochs=3,
-                         lr_schedule=StepDecay(drop=0.1, epochs_drop=1), random_state=0)
+    reg = KerasRegressor(
+        build,
+        optimizer="sgd",
+        optimizer__learning_rate=0.02,
+        epochs=3,
+        lr_schedule=StepDecay(drop=0.1, epochs_drop=1),
+        random_state=0,
+    )
     reg.fit(X, X.sum(1))
-    np.testing.assert_allclose(reg.history_["learning_rate"], [0.02, 0.002, 0.0002], rtol=1e-5)
+    np.testing.assert_allclose(
+        reg.history_["learning_rate"], [0.02, 0.002, 0.0002], rtol=1e-5
+    )
     reg.set_params(lr_schedule__drop=0.5)
     assert reg.lr_schedule.drop == 0.5
 
@@ -97,4 +113,6 @@ def test_bad_schedules_are_explained(iris):
     with pytest.raises(ValueError, match="Did you mean 'step'"):
         MLPClassifier(max_iter=1, lr_schedule="stepp").fit(X, y)
     with pytest.raises(ValueError, match="both set the learning rate"):
-        MLPClassifier(max_iter=1, lr_schedule="step", learning_rate="adaptive").fit(X, y)
+        MLPClassifier(max_iter=1, lr_schedule="step", learning_rate="adaptive").fit(
+            X, y
+        )

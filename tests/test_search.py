@@ -44,8 +44,13 @@ def iris():
 
 
 def _mlp(**kw):
-    params = dict(hidden_layer_sizes=(4,), max_iter=6, batch_size=16, random_state=0,
-                  learning_rate_init=0.05)
+    params = dict(
+        hidden_layer_sizes=(4,),
+        max_iter=6,
+        batch_size=16,
+        random_state=0,
+        learning_rate_init=0.05,
+    )
     params.update(kw)
     return MLPClassifier(**params)
 
@@ -97,15 +102,20 @@ def test_grid_search_matches_scikit_learn(iris):
 @jax_only
 def test_groups_follow_the_architecture(iris):
     X, y = iris
-    grid = {"hidden_layer_sizes": [(3,), (5,)], "batch_size": [16, 32],
-            "learning_rate_init": [0.01, 0.05]}
+    grid = {
+        "hidden_layer_sizes": [(3,), (5,)],
+        "batch_size": [16, 32],
+        "learning_rate_init": [0.01, 0.05],
+    }
     search = ms.GridSearchCV(_mlp(), grid, cv=2).fit(X, y)
     groups = search.grouping_["groups"]
     assert sorted(len(g["fits"]) for g in groups) == [4, 4, 4, 4]
     candidates = search.cv_results_["params"]
     for group in groups:
-        shapes = {(candidates[c]["hidden_layer_sizes"], candidates[c]["batch_size"])
-                  for c, _ in group["fits"]}
+        shapes = {
+            (candidates[c]["hidden_layer_sizes"], candidates[c]["batch_size"])
+            for c, _ in group["fits"]
+        }
         assert len(shapes) == 1
     _same_results(search, sk.GridSearchCV(_mlp(), grid, cv=2).fit(X, y))
 
@@ -130,16 +140,29 @@ class Doubler(keras.layers.Layer):
 
 
 def _custom_build(meta):
-    return keras.Sequential([keras.Input((meta["n_features_in_"],)), Doubler(),
-                             keras.layers.Dense(meta["n_classes_"], activation="softmax")])
+    return keras.Sequential(
+        [
+            keras.Input((meta["n_features_in_"],)),
+            Doubler(),
+            keras.layers.Dense(meta["n_classes_"], activation="softmax"),
+        ]
+    )
 
 
 @jax_only
 def test_custom_layers_fall_back_to_one_fit_at_a_time(iris):
     X, y = iris
-    est = KerasClassifier(_custom_build, loss="sparse_categorical_crossentropy",
-                          epochs=2, batch_size=32, random_state=0, verbose=0)
-    search = ms.GridSearchCV(est, {"optimizer__learning_rate": [0.01, 0.1]}, cv=2).fit(X, y)
+    est = KerasClassifier(
+        _custom_build,
+        loss="sparse_categorical_crossentropy",
+        epochs=2,
+        batch_size=32,
+        random_state=0,
+        verbose=0,
+    )
+    search = ms.GridSearchCV(est, {"optimizer__learning_rate": [0.01, 0.1]}, cv=2).fit(
+        X, y
+    )
     assert search.grouping_["groups"] == []
     assert all("configuration" in r for r in search.grouping_["alone"].values())
     assert search.grouping_["replayed"] == 4
@@ -150,8 +173,13 @@ def test_early_stopping_class_and_sample_weights(iris):
     X, y = iris
     rng = np.random.RandomState(0)
     w = rng.uniform(0.5, 2.0, len(y))
-    est = _mlp(max_iter=30, early_stopping=True, n_iter_no_change=2, validation_fraction=0.2,
-               class_weight="balanced")
+    est = _mlp(
+        max_iter=30,
+        early_stopping=True,
+        n_iter_no_change=2,
+        validation_fraction=0.2,
+        class_weight="balanced",
+    )
     grid = {"learning_rate_init": [0.001, 0.1], "tol": [1e-4, 0.05]}
     ours = ms.GridSearchCV(est, grid, cv=3).fit(X, y, sample_weight=w)
     theirs = sk.GridSearchCV(est, grid, cv=3).fit(X, y, sample_weight=w)
@@ -173,15 +201,21 @@ def test_randomized_search_without_a_seed_scores_what_it_trained(iris):
 def test_cross_validate_and_cross_val_score_match_scikit_learn(iris):
     X, y = iris
     pipe = make_pipeline(StandardScaler(), _mlp())
-    ours = ms.cross_validate(pipe, X, y, cv=4, return_estimator=True, return_train_score=True)
-    theirs = sk.cross_validate(pipe, X, y, cv=4, return_estimator=True, return_train_score=True)
+    ours = ms.cross_validate(
+        pipe, X, y, cv=4, return_estimator=True, return_train_score=True
+    )
+    theirs = sk.cross_validate(
+        pipe, X, y, cv=4, return_estimator=True, return_train_score=True
+    )
     assert sorted(ours) == sorted(theirs)
     np.testing.assert_allclose(ours["test_score"], theirs["test_score"], atol=0.02)
     np.testing.assert_allclose(ours["train_score"], theirs["train_score"], atol=0.02)
     for est in ours["estimator"]:
         assert est[-1].n_iter_ == 6
     np.testing.assert_allclose(
-        ms.cross_val_score(pipe, X, y, cv=4), sk.cross_val_score(pipe, X, y, cv=4), atol=0.02
+        ms.cross_val_score(pipe, X, y, cv=4),
+        sk.cross_val_score(pipe, X, y, cv=4),
+        atol=0.02,
     )
 
 
@@ -189,19 +223,28 @@ def test_regression_scoring_strings_and_callables(iris):
     X, y = iris
     target = X[:, 0] * 0.5 + y
     est = MLPRegressor((4,), max_iter=5, batch_size=16, random_state=0)
-    scoring = {"r2": "r2", "neg_mae": lambda e, X, y: -np.mean(np.abs(e.predict(X) - y))}
+    scoring = {
+        "r2": "r2",
+        "neg_mae": lambda e, X, y: -np.mean(np.abs(e.predict(X) - y)),
+    }
     grid = {"alpha": [1e-4, 1e-1]}
     ours = ms.GridSearchCV(est, grid, cv=2, scoring=scoring, refit="r2").fit(X, target)
-    theirs = sk.GridSearchCV(est, grid, cv=2, scoring=scoring, refit="r2").fit(X, target)
+    theirs = sk.GridSearchCV(est, grid, cv=2, scoring=scoring, refit="r2").fit(
+        X, target
+    )
     for key in ("mean_test_r2", "mean_test_neg_mae"):
-        np.testing.assert_allclose(ours.cv_results_[key], theirs.cv_results_[key], rtol=0.05)
+        np.testing.assert_allclose(
+            ours.cv_results_[key], theirs.cv_results_[key], rtol=0.05
+        )
 
 
 def test_failing_candidates_get_error_score(iris):
     X, y = iris
     grid = {"hidden_layer_sizes": [(4,), (0,)]}
     with pytest.warns(FitFailedWarning):
-        ours = ms.GridSearchCV(_mlp(max_iter=2), grid, cv=2, error_score=np.nan).fit(X, y)
+        ours = ms.GridSearchCV(_mlp(max_iter=2), grid, cv=2, error_score=np.nan).fit(
+            X, y
+        )
     assert np.isnan(ours.cv_results_["mean_test_score"][1])
     assert np.isfinite(ours.cv_results_["mean_test_score"][0])
     with pytest.raises(ValueError, match="hidden_layer_sizes"):
@@ -254,8 +297,11 @@ def test_other_estimators_use_scikit_learns_search(iris):
     X, y = iris
     search = ms.GridSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, cv=2).fit(X, y)
     assert "skkeras" in search.grouping_["reason"]
-    _same_results(search, sk.GridSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, cv=2).fit(X, y),
-                  atol=0)
+    _same_results(
+        search,
+        sk.GridSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, cv=2).fit(X, y),
+        atol=0,
+    )
     assert search.get_params()["cv"] == 2 and search.n_jobs is None
 
 

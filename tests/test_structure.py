@@ -48,7 +48,9 @@ def test_models_differing_only_in_initializers_share_a_trace():
 
 
 def test_the_cached_key_follows_changes_to_the_model():
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3), keras.layers.Dense(2)])
+    model = keras.Sequential(
+        [keras.Input((4,)), keras.layers.Dense(3), keras.layers.Dense(2)]
+    )
     model.compile(optimizer="adam", loss="mse")
     before = structure_key(model, [model.trainable_variables])
     assert structure_key(model, [model.trainable_variables]) == before

@@ -258,7 +258,9 @@ def test_progress_search_trains_ahead_and_reports_each_candidate():
     X, y = task.load()
     pipe = task.make_pipeline(random_state=0, hidden_layer_sizes=(4,), batch_size=50)
     grid = {"mlpclassifier__max_iter": [2, 3]}
-    kwargs = dict(cv=task.cv(seed=0, n_splits=2), scoring=task.scoring, refit=task.refit)
+    kwargs = dict(
+        cv=task.cv(seed=0, n_splits=2), scoring=task.scoring, refit=task.refit
+    )
     calls = []
     search = make_progress_search(
         pipe, grid, callback=lambda n, status="": calls.append((n, status)), **kwargs

@@ -21,7 +21,9 @@ def iris():
 
 
 def _search(n_jobs=1):
-    est = MLPClassifier(max_iter=8, batch_size=16, random_state=0, n_iter_no_change=np.inf)
+    est = MLPClassifier(
+        max_iter=8, batch_size=16, random_state=0, n_iter_no_change=np.inf
+    )
     return GridSearchCV(est, GRID, cv=2, n_jobs=n_jobs)
 
 
@@ -46,7 +48,9 @@ def _fit_in_worker(X, y):
 
 
 def test_process_workers_use_their_share_of_the_cores(iris):
-    results = joblib.Parallel(n_jobs=2)(joblib.delayed(_fit_in_worker)(*iris) for _ in range(2))
+    results = joblib.Parallel(n_jobs=2)(
+        joblib.delayed(_fit_in_worker)(*iris) for _ in range(2)
+    )
     for budget, threads, n_iter in results:
         assert n_iter == 1
         assert budget is not None  # loky sets the budget: cores // n_jobs
@@ -59,7 +63,9 @@ def test_threading_backend_gives_the_serial_result(iris, serial):
         search = _search(n_jobs=2).fit(*iris)
     assert search.best_params_ == serial.best_params_
     np.testing.assert_allclose(
-        search.cv_results_["mean_test_score"], serial.cv_results_["mean_test_score"], atol=1e-6
+        search.cv_results_["mean_test_score"],
+        serial.cv_results_["mean_test_score"],
+        atol=1e-6,
     )
 
 
@@ -67,30 +73,40 @@ def test_loky_backend_gives_the_serial_result(iris, serial):
     search = _search(n_jobs=2).fit(*iris)
     assert search.best_params_ == serial.best_params_
     np.testing.assert_allclose(
-        search.cv_results_["mean_test_score"], serial.cv_results_["mean_test_score"], atol=1e-6
+        search.cv_results_["mean_test_score"],
+        serial.cv_results_["mean_test_score"],
+        atol=1e-6,
     )
 
 
 @pytest.mark.timeout(300)
 def test_dask_local_cluster_gives_the_serial_result(iris, serial):
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        worker_dashboard_address=None,
-    ) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            worker_dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         assert len(client.scheduler_info()["workers"]) == 2
-        with distributed.get_task_stream(client) as stream, joblib.parallel_backend("dask"):
+        with (
+            distributed.get_task_stream(client) as stream,
+            joblib.parallel_backend("dask"),
+        ):
             search = _search(n_jobs=-1).fit(*iris)
         # The fits ran as tasks in the workers' processes.
         workers = {task["worker"] for task in stream.data}
         assert stream.data and workers <= set(client.scheduler_info()["workers"])
     assert search.best_params_ == serial.best_params_
     np.testing.assert_allclose(
-        search.cv_results_["mean_test_score"], serial.cv_results_["mean_test_score"], atol=1e-6
+        search.cv_results_["mean_test_score"],
+        serial.cv_results_["mean_test_score"],
+        atol=1e-6,
     )
 
 

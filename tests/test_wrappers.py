@@ -67,7 +67,12 @@ def test_routed_and_unprefixed_build_arguments_reach_the_model(iris):
 
 
 def test_clone_preserves_routed_parameters():
-    clf = KerasClassifier(build, model__hidden=3, optimizer__learning_rate=0.5, fit__validation_batch_size=7)
+    clf = KerasClassifier(
+        build,
+        model__hidden=3,
+        optimizer__learning_rate=0.5,
+        fit__validation_batch_size=7,
+    )
     cloned = clone(clf)
     params = cloned.get_params()
     assert params["model__hidden"] == 3
@@ -118,7 +123,12 @@ def test_optimizer_and_loss_routing(iris):
 
 def test_compiled_build_function_keeps_its_compile(iris):
     X, y = iris
-    clf = KerasClassifier(build_compiled, optimizer="adam", loss="sparse_categorical_crossentropy", epochs=2)
+    clf = KerasClassifier(
+        build_compiled,
+        optimizer="adam",
+        loss="sparse_categorical_crossentropy",
+        epochs=2,
+    )
     clf.fit(X, y)
     assert isinstance(clf.model_.optimizer, keras.optimizers.Adam)
 
@@ -129,7 +139,13 @@ def test_model_instance_is_cloned_not_trained_in_place(iris):
         [keras.Input((4,)), keras.layers.Dense(3, activation="softmax")]
     )
     before = [w.copy() for w in template.get_weights()]
-    clf = KerasClassifier(template, epochs=20, optimizer="adam", optimizer__learning_rate=0.05, random_state=0).fit(X, y)
+    clf = KerasClassifier(
+        template,
+        epochs=20,
+        optimizer="adam",
+        optimizer__learning_rate=0.05,
+        random_state=0,
+    ).fit(X, y)
     assert clf.model_ is not template
     for a, b in zip(before, template.get_weights()):
         np.testing.assert_array_equal(a, b)
@@ -243,13 +259,22 @@ def test_default_loss_follows_the_target(y, loss):
     assert getattr(clf.model_.loss, "__name__", clf.model_.loss) == loss
     assert clf.predict(X).shape == y.shape
     proba = clf.predict_proba(X)
-    assert proba.shape == (20, 2 if y.ndim == 1 and loss.startswith("binary") else clf.n_classes_)
+    assert proba.shape == (
+        20,
+        2 if y.ndim == 1 and loss.startswith("binary") else clf.n_classes_,
+    )
 
 
 def test_string_labels_come_back_as_strings(iris):
     X, y = iris
     names = np.array(["setosa", "versicolor", "virginica"], dtype=object)[y]
-    clf = KerasClassifier(build, epochs=30, optimizer="adam", optimizer__learning_rate=0.02, random_state=0)
+    clf = KerasClassifier(
+        build,
+        epochs=30,
+        optimizer="adam",
+        optimizer__learning_rate=0.02,
+        random_state=0,
+    )
     clf.fit(X, names)
     assert list(clf.classes_) == ["setosa", "versicolor", "virginica"]
     pred = clf.predict(X)
@@ -263,7 +288,9 @@ def test_one_hot_targets_with_categorical_loss(iris):
     def softmax_net(meta):
         return build(meta)
 
-    clf = KerasClassifier(softmax_net, loss="categorical_crossentropy", epochs=2, random_state=0)
+    clf = KerasClassifier(
+        softmax_net, loss="categorical_crossentropy", epochs=2, random_state=0
+    )
     clf.fit(X, y)
     assert clf.target_encoder_.mode == "one_hot"
     assert set(clf.predict(X)) <= {0, 1, 2}
@@ -271,7 +298,9 @@ def test_one_hot_targets_with_categorical_loss(iris):
 
 def test_output_units_that_do_not_match_are_explained():
     def wrong(meta):
-        return keras.Sequential([keras.Input((3,)), keras.layers.Dense(5, activation="softmax")])
+        return keras.Sequential(
+            [keras.Input((3,)), keras.layers.Dense(5, activation="softmax")]
+        )
 
     X = np.random.RandomState(0).rand(12, 3)
     with pytest.raises(ValueError, match="output unit"):
@@ -279,13 +308,16 @@ def test_output_units_that_do_not_match_are_explained():
 
 
 @pytest.mark.parametrize(
-    "cls, units, activation", [(KerasRegressor, 1, None), (KerasClassifier, 3, "softmax")]
+    "cls, units, activation",
+    [(KerasRegressor, 1, None), (KerasClassifier, 3, "softmax")],
 )
 def test_an_output_with_more_axes_than_the_target_is_explained(cls, units, activation):
     # B5: a (n, 4, 1) output for a (n,) target trained silently (the loss
     # broadcast it); predict returned 3-D arrays and score failed.
     def per_step(meta):
-        return keras.Sequential([keras.Input((4, 2)), keras.layers.Dense(units, activation=activation)])
+        return keras.Sequential(
+            [keras.Input((4, 2)), keras.layers.Dense(units, activation=activation)]
+        )
 
     X = np.random.RandomState(0).rand(12, 4, 2)
     est = cls(per_step, epochs=1)
@@ -324,7 +356,9 @@ def test_sparse_input_is_densified(iris):
     X, y = iris
     clf = KerasClassifier(build, epochs=2, random_state=0)
     dense = clf.fit(X, y).predict_proba(X)
-    sparse_pred = clone(clf).fit(sparse.csr_matrix(X), y).predict_proba(sparse.csr_matrix(X))
+    sparse_pred = (
+        clone(clf).fit(sparse.csr_matrix(X), y).predict_proba(sparse.csr_matrix(X))
+    )
     np.testing.assert_allclose(dense, sparse_pred, rtol=1e-5, atol=1e-6)
 
 
@@ -360,10 +394,14 @@ def test_fitted_estimator_roundtrips_and_keeps_training(iris, tmp_path, roundtri
     np.testing.assert_array_equal(clf.predict_proba(X), other.predict_proba(X))
     # Optimizer state came along: continuing gives the same weights as
     # continuing the original.
-    assert int(other.model_.optimizer.iterations) == int(clf.model_.optimizer.iterations)
+    assert int(other.model_.optimizer.iterations) == int(
+        clf.model_.optimizer.iterations
+    )
     clf.partial_fit(X, y)
     other.partial_fit(X, y)
-    np.testing.assert_allclose(clf.predict_proba(X), other.predict_proba(X), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        clf.predict_proba(X), other.predict_proba(X), rtol=1e-5, atol=1e-6
+    )
 
 
 def test_unfitted_estimator_pickles():
@@ -463,21 +501,32 @@ def test_class_weight_is_applied(iris):
     X, y = iris
     mask = np.r_[np.arange(50), np.arange(50, 60), np.arange(100, 150)]
     plain = KerasClassifier(build, epochs=5, random_state=0).fit(X[mask], y[mask])
-    weighted = KerasClassifier(build, epochs=5, class_weight="balanced", random_state=0).fit(X[mask], y[mask])
+    weighted = KerasClassifier(
+        build, epochs=5, class_weight="balanced", random_state=0
+    ).fit(X[mask], y[mask])
     assert not np.allclose(plain.predict_proba(X), weighted.predict_proba(X))
 
 
 def test_grid_search_over_routed_parameters_in_parallel(iris):
     X, y = iris
     search = GridSearchCV(
-        KerasClassifier(build, epochs=20, optimizer="adam", optimizer__learning_rate=0.02, random_state=0),
+        KerasClassifier(
+            build,
+            epochs=20,
+            optimizer="adam",
+            optimizer__learning_rate=0.02,
+            random_state=0,
+        ),
         {"model__hidden": [2, 16]},
         cv=3,
         n_jobs=2,
     )
     search.fit(X, y)
     assert search.best_params_["model__hidden"] in (2, 16)
-    assert search.best_estimator_.model_.layers[0].units == search.best_params_["model__hidden"]
+    assert (
+        search.best_estimator_.model_.layers[0].units
+        == search.best_params_["model__hidden"]
+    )
     assert search.best_score_ > 0.7
 
 
@@ -486,7 +535,14 @@ def test_pipeline_cross_val_score_stratified(iris):
     order = np.argsort(y)  # sorted labels: unstratified folds would fail
     pipe = make_pipeline(
         StandardScaler(),
-        KerasClassifier(build, model__hidden=16, epochs=40, optimizer="adam", optimizer__learning_rate=0.02, random_state=0),
+        KerasClassifier(
+            build,
+            model__hidden=16,
+            epochs=40,
+            optimizer="adam",
+            optimizer__learning_rate=0.02,
+            random_state=0,
+        ),
     )
     scores = cross_val_score(pipe, X[order], y[order], cv=StratifiedKFold(3))
     assert scores.min() > 0.8

@@ -26,7 +26,8 @@ DEVIATIONS: list[tuple[str, str]] = [
     (
         "tests/test_scikit_learn_checks.py::*[[]MultiOutputClassifier-*",
         "the test's MultiOutputClassifier is a multi-output target_encoder "
-        "(and reads scikeras' target_type_); " + _HOOKS
+        "(and reads scikeras' target_type_); "
+        + _HOOKS
         + "; skkeras trains single-output models",
     ),
     # Listed in the issue as defensible, documented in migrating.rst.

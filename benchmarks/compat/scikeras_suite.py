@@ -73,8 +73,11 @@ HERE = Path(__file__).resolve().parent
 PLUGIN = HERE / "_suite_plugin.py"
 # test files of scikeras' helper modules, which the shim copies: they pass
 # on both sides whatever skkeras does, so the report also counts without them
-HELPER_TESTS = ("tests/test_utils.py", "tests/test_utils_transformers.py",
-                "tests/test_random_state.py")
+HELPER_TESTS = (
+    "tests/test_utils.py",
+    "tests/test_utils_transformers.py",
+    "tests/test_random_state.py",
+)
 
 SHIM_INIT = '''"""Shim of scikeras_suite.py: scikeras' helpers, skkeras' wrappers."""
 
@@ -157,7 +160,8 @@ def stage(side: str, checkout: Path, root: Path) -> Path:
     """A directory holding the checkout's tests, the plugin and an ini file."""
     work = root / side
     shutil.copytree(
-        checkout / "tests", work / "tests",
+        checkout / "tests",
+        work / "tests",
         ignore=shutil.ignore_patterns("__pycache__"),
     )
     shutil.copy(PLUGIN, work / PLUGIN.name)
@@ -171,9 +175,20 @@ def stage(side: str, checkout: Path, root: Path) -> Path:
 
 
 def pytest_command(k: str | None, timeout: float) -> list[str]:
-    cmd = [sys.executable, "-m", "pytest", "tests", "-c", "pytest.ini", "-q",
-           "-p", "no:cacheprovider", "-p", PLUGIN.stem,
-           "--continue-on-collection-errors"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "tests",
+        "-c",
+        "pytest.ini",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        PLUGIN.stem,
+        "--continue-on-collection-errors",
+    ]
     if importlib.util.find_spec("xdist") is not None:
         cmd += ["-n", "2"]
     if importlib.util.find_spec("pytest_timeout") is not None and timeout > 0:
@@ -184,8 +199,13 @@ def pytest_command(k: str | None, timeout: float) -> list[str]:
 
 
 def child_env(out: Path, skkeras_path: str | None) -> dict:
-    env = dict(os.environ, SKKERAS_SUITE_OUT=str(out), KERAS_BACKEND="tensorflow",
-               TF_CPP_MIN_LOG_LEVEL="3", PYTHONDONTWRITEBYTECODE="1")
+    env = dict(
+        os.environ,
+        SKKERAS_SUITE_OUT=str(out),
+        KERAS_BACKEND="tensorflow",
+        TF_CPP_MIN_LOG_LEVEL="3",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
     paths = [skkeras_path] if skkeras_path else []
     if env.get("PYTHONPATH"):
         paths.append(env["PYTHONPATH"])
@@ -224,16 +244,23 @@ def run_side(side: str, checkout: Path, root: Path, args) -> SideRun:
     start = time.perf_counter()
     with log.open("w") as stream:
         proc = subprocess.run(
-            cmd, cwd=work, env=child_env(out, args.skkeras), stdout=stream,
-            stderr=subprocess.STDOUT, check=False,
+            cmd,
+            cwd=work,
+            env=child_env(out, args.skkeras),
+            stdout=stream,
+            stderr=subprocess.STDOUT,
+            check=False,
         )
     seconds = time.perf_counter() - start
     outcomes, errors, meta = read_records(out)
     meta["skkeras_revision"] = git_revision(meta.get("skkeras"))
-    print(f"[{side}] {len(outcomes)} tests, exit {proc.returncode}, {seconds:.0f} s",
-          flush=True)
-    return SideRun(side, list(outcomes.values()), errors, meta, proc.returncode,
-                   seconds, args.k)
+    print(
+        f"[{side}] {len(outcomes)} tests, exit {proc.returncode}, {seconds:.0f} s",
+        flush=True,
+    )
+    return SideRun(
+        side, list(outcomes.values()), errors, meta, proc.returncode, seconds, args.k
+    )
 
 
 def git_revision(path: str | None) -> str | None:
@@ -242,7 +269,9 @@ def git_revision(path: str | None) -> str | None:
         return None
     proc = subprocess.run(
         ["git", "-C", str(Path(path).parent), "describe", "--always", "--dirty"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return proc.stdout.strip() or None
 
@@ -254,8 +283,10 @@ def check_shim(run: SideRun) -> None:
 
 def reference_run(checkout: Path, root: Path, args) -> SideRun:
     """The reference run, from the cache when it covers this run."""
-    facts = {"checkout": str(checkout),
-             "scikeras": importlib.metadata.version("scikeras")}
+    facts = {
+        "checkout": str(checkout),
+        "scikeras": importlib.metadata.version("scikeras"),
+    }
     cache = Path(args.reference_cache) if args.reference_cache else None
     if cache and cache.exists():
         data = json.loads(cache.read_text())
@@ -328,13 +359,15 @@ def cause_of(outcome: Outcome | None, run: SideRun) -> tuple[str, str]:
 
 def collect_error_causes(run: SideRun) -> dict[str, str]:
     """Test file -> first line of its collection error (skkeras side)."""
-    return {e["nodeid"].split("::")[0]: first_line(e["crash"])
-            for e in run.collect_errors}
+    return {
+        e["nodeid"].split("::")[0]: first_line(e["crash"]) for e in run.collect_errors
+    }
 
 
 def load_deviations() -> list[tuple[str, str]]:
     spec = importlib.util.spec_from_file_location(
-        "scikeras_deviations", HERE / "scikeras_deviations.py")
+        "scikeras_deviations", HERE / "scikeras_deviations.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return list(module.DEVIATIONS)
@@ -368,25 +401,37 @@ def compare(reference: SideRun, candidate: SideRun, deviations) -> dict:
         cause, raw = cause_of(got, candidate)
         deviation = deviation_of(ref.nodeid, deviations)
         if deviation:
-            deviating.append({"id": ref.nodeid, "pattern": deviation[0],
-                              "reason": deviation[1], "cause": cause})
+            deviating.append(
+                {
+                    "id": ref.nodeid,
+                    "pattern": deviation[0],
+                    "reason": deviation[1],
+                    "cause": cause,
+                }
+            )
             continue
         if got is None:
             raw = file_errors.get(ref.nodeid.split("::")[0], "")
             cause += f" ({normalise(raw)})" if raw else ""
-        groups[cause].append({"id": ref.nodeid,
-                              "skkeras_id": got.nodeid if got else None,
-                              "outcome": got.outcome if got else "missing",
-                              "message": raw,
-                              "where": got.where if got else ""})
+        groups[cause].append(
+            {
+                "id": ref.nodeid,
+                "skkeras_id": got.nodeid if got else None,
+                "outcome": got.outcome if got else "missing",
+                "message": raw,
+                "where": got.where if got else "",
+            }
+        )
     causes = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     total = len(ref_passed)
-    wrapper_total = sum(o.nodeid.split("::")[0] not in HELPER_TESTS
-                        for o in ref_passed)
+    wrapper_total = sum(o.nodeid.split("::")[0] not in HELPER_TESTS for o in ref_passed)
     wrapper_passed = passed - helper_passed
     matched_ids = {o.nodeid for o in pairs.values() if o is not None}
-    extra = [o.nodeid for o in candidate.outcomes
-             if o.outcome == "passed" and o.nodeid not in matched_ids]
+    extra = [
+        o.nodeid
+        for o in candidate.outcomes
+        if o.outcome == "passed" and o.nodeid not in matched_ids
+    ]
     figures = {
         "reference_collected": len(reference.outcomes),
         "reference_passed": total,
@@ -395,12 +440,14 @@ def compare(reference: SideRun, candidate: SideRun, deviations) -> dict:
         "intended_deviations": len(deviating),
         "failing": total - passed - len(deviating),
         "share_pass": round(100 * passed / total, 1) if total else None,
-        "share_pass_or_deviation":
-            round(100 * (passed + len(deviating)) / total, 1) if total else None,
+        "share_pass_or_deviation": round(100 * (passed + len(deviating)) / total, 1)
+        if total
+        else None,
         "reference_passed_wrapper_tests": wrapper_total,
         "skkeras_passed_wrapper_tests": wrapper_passed,
-        "share_pass_wrapper_tests":
-            round(100 * wrapper_passed / wrapper_total, 1) if wrapper_total else None,
+        "share_pass_wrapper_tests": round(100 * wrapper_passed / wrapper_total, 1)
+        if wrapper_total
+        else None,
         "skkeras_passed_unmatched": len(extra),
     }
     return {
@@ -408,7 +455,8 @@ def compare(reference: SideRun, candidate: SideRun, deviations) -> dict:
         "causes": [{"cause": c, "count": len(t), "tests": t} for c, t in causes],
         "deviations": deviating,
         "unused_deviations": sorted(
-            {p for p, _ in deviations} - {d["pattern"] for d in deviating}),
+            {p for p, _ in deviations} - {d["pattern"] for d in deviating}
+        ),
         "skkeras_collect_errors": candidate.collect_errors,
         "pairs": {rid: (o.nodeid if o else None) for rid, o in pairs.items()},
     }
@@ -470,11 +518,18 @@ def parse_args(argv=None):
     parser.add_argument("-k", help="pytest -k expression (both runs)")
     parser.add_argument("--reference-cache", help="JSON cache of the reference run")
     parser.add_argument("--skkeras", help="directory put first on PYTHONPATH")
-    parser.add_argument("--timeout", type=float, default=600,
-                        help="seconds per test, with pytest-timeout (0: none)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=600,
+        help="seconds per test, with pytest-timeout (0: none)",
+    )
     parser.add_argument("--workdir", help="keep the staged runs and logs here")
-    parser.add_argument("--from-json", help="compare the runs of a saved --json "
-                        "again (after editing the deviations), running nothing")
+    parser.add_argument(
+        "--from-json",
+        help="compare the runs of a saved --json "
+        "again (after editing the deviations), running nothing",
+    )
     return parser.parse_args(argv)
 
 
@@ -510,8 +565,11 @@ def main(argv=None) -> int:
     if args.text:
         Path(args.text).write_text(report)
     if args.json:
-        payload = {"reference": dataclasses.asdict(reference),
-                   "skkeras": dataclasses.asdict(candidate), **result}
+        payload = {
+            "reference": dataclasses.asdict(reference),
+            "skkeras": dataclasses.asdict(candidate),
+            **result,
+        }
         Path(args.json).write_text(json.dumps(payload, indent=1))
     head = report.partition("\n== ")[0]  # the figures, then the causes
     print(head + "\n".join(li for li in report.splitlines() if li.startswith("== ")))

@@ -6,7 +6,7 @@ The CSV files live in ``skkeras/datasets/data`` and their descriptions in
 """
 
 import gzip
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from numbers import Integral
 
@@ -43,7 +43,7 @@ _BANK_DTYPES = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_csv_cached(filename, dtypes):
     """Parse a bundled CSV once. Never hand the result out: see ``_read_csv``."""
     resource = resources.files(DATA_MODULE) / "data" / filename
@@ -63,7 +63,7 @@ def _read_csv(filename, dtypes):
     return _read_csv_cached(filename, tuple(dtypes.items())).copy(deep=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_descr(descr_file):
     """Return the reStructuredText description ``descr/<descr_file>``."""
     resource = resources.files(DATA_MODULE) / "descr" / descr_file
