@@ -230,7 +230,7 @@ class BaseKerasEstimator(InputValidationMixin, TrainingDataMixin, BaseEstimator)
         Validates the data, builds the network unless ``warm``, and encodes
         the arrays.  :meth:`_finish_fit` completes the fit from the history
         that training ``plan.train_kwargs`` with :func:`skkeras._engine.train`
-        returns; :mod:`skkeras._engine_group` trains many plans at once.  The
+        returns; :mod:`skkeras._engine.batch` trains many plans at once.  The
         estimator keeps the plan, without its call, as ``_fit_plan`` (a
         checkpoint saved during training stores it).
         """

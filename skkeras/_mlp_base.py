@@ -359,7 +359,7 @@ class _BaseMLP(BaseKerasEstimator):
             # With n_iter_no_change=inf and nothing else to do per epoch the
             # rule never acts and is left out.  On the training loss alone
             # the engine evaluates it inside its loop and still runs chunks
-            # of epochs per compiled call (_engine_common.stop_rule).
+            # of epochs per compiled call (skkeras._engine.loop.stop_rule).
             callbacks.append(convergence)
         schedule = make_schedule(
             self.lr_schedule, plan.initial_learning_rate, self.max_iter

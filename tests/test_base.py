@@ -227,7 +227,9 @@ def _interrupt_the_second_compiled_call(monkeypatch):
     """A Ctrl-C as the second compiled training call ends, after it trained."""
     backend = keras.backend.backend()
     module = importlib.import_module(
-        "skkeras._engine.tensorflow" if backend == "tensorflow" else "skkeras._engine.jax"
+        "skkeras._engine.tensorflow"
+        if backend == "tensorflow"
+        else "skkeras._engine.jax"
     )
     make = module.make_train_runner
     calls = []

@@ -13,7 +13,9 @@ from skkeras import KerasClassifier, MLPClassifier, MLPRegressor, _engine
 
 
 def build_logistic(meta):
-    return keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])
+    return keras.Sequential(
+        [keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +30,9 @@ class _Noop(keras.callbacks.Callback):
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-@pytest.mark.parametrize("tol, n_iter_no_change", [(1e-4, 10), (1e-3, 3), (0.05, 1), (0.0, 2)])
+@pytest.mark.parametrize(
+    "tol, n_iter_no_change", [(1e-4, 10), (1e-3, 3), (0.05, 1), (0.0, 2)]
+)
 def test_the_loss_rule_runs_chunks_of_epochs_and_stops_where_the_callback_does(
     data, monkeypatch, tol, n_iter_no_change
 ):
@@ -46,8 +50,15 @@ def test_the_loss_rule_runs_chunks_of_epochs_and_stops_where_the_callback_does(
         return report(*args, **kwargs)
 
     monkeypatch.setattr(loop, "report_epochs", counting)
-    params = dict(hidden_layer_sizes=(8,), batch_size=16, max_iter=80, learning_rate_init=0.02,
-                  tol=tol, n_iter_no_change=n_iter_no_change, random_state=0)
+    params = dict(
+        hidden_layer_sizes=(8,),
+        batch_size=16,
+        max_iter=80,
+        learning_rate_init=0.02,
+        tol=tol,
+        n_iter_no_change=n_iter_no_change,
+        random_state=0,
+    )
     chunked = MLPClassifier(**params).fit(X, y)
     chunked_calls, calls[:] = list(calls), []
     per_epoch = MLPClassifier(callbacks=[_Noop()], **params).fit(X, y)
@@ -64,8 +75,14 @@ def test_the_loss_rule_runs_chunks_of_epochs_and_stops_where_the_callback_does(
 def test_checkpoint_keeps_the_best_epoch(tmp_path, data):
     X, y = data
     path = tmp_path / "best.skkeras"
-    clf = MLPClassifier(hidden_layer_sizes=(8,), max_iter=8, learning_rate_init=0.05,
-                        n_iter_no_change=np.inf, checkpoint=str(path), random_state=0)
+    clf = MLPClassifier(
+        hidden_layer_sizes=(8,),
+        max_iter=8,
+        learning_rate_init=0.05,
+        n_iter_no_change=np.inf,
+        checkpoint=str(path),
+        random_state=0,
+    )
     with pytest.warns(Warning):
         clf.fit(X, y)
     best = skkeras.load(path)
@@ -74,8 +91,12 @@ def test_checkpoint_keeps_the_best_epoch(tmp_path, data):
     assert best.loss_curve_ == clf.loss_curve_[: epoch + 1]
     assert best.best_loss_ == min(clf.loss_curve_)
     if epoch == clf.n_iter_ - 1:  # the last epoch was the best: same weights
-        np.testing.assert_allclose(best.predict_proba(X), clf.predict_proba(X), rtol=1e-6)
-    assert [p.name for p in tmp_path.iterdir()] == ["best.skkeras"]  # no temp files left
+        np.testing.assert_allclose(
+            best.predict_proba(X), clf.predict_proba(X), rtol=1e-6
+        )
+    assert [p.name for p in tmp_path.iterdir()] == [
+        "best.skkeras"
+    ]  # no temp files left
 
 
 def test_interrupted_run_resumes_from_its_checkpoint(tmp_path, data, interrupt_at):
@@ -83,13 +104,21 @@ def test_interrupted_run_resumes_from_its_checkpoint(tmp_path, data, interrupt_a
     path = tmp_path / "run.skkeras"
     clf = KerasClassifier(
         build_logistic,
-        epochs=20, optimizer="adam", optimizer__learning_rate=0.05, validation_split=0.2,
-        callbacks=[interrupt_at(5)], checkpoint=str(path), random_state=0,
+        epochs=20,
+        optimizer="adam",
+        optimizer__learning_rate=0.05,
+        validation_split=0.2,
+        callbacks=[interrupt_at(5)],
+        checkpoint=str(path),
+        random_state=0,
     )
     with pytest.warns(UserWarning, match="interrupted"):
         clf.fit(X, y)
     assert os.path.exists(path)
-    resumed = skkeras.load(path, custom_objects={"build_logistic": build_logistic, "InterruptAt": interrupt_at})
+    resumed = skkeras.load(
+        path,
+        custom_objects={"build_logistic": build_logistic, "InterruptAt": interrupt_at},
+    )
     assert 1 <= resumed.n_iter_ <= 5
     assert min(resumed.history_["val_loss"]) == resumed.history_["val_loss"][-1]
     resumed.set_params(callbacks=None, checkpoint=None, warm_start=True, epochs=3)
@@ -123,8 +152,13 @@ def test_a_checkpoint_that_cannot_be_written_is_refused_before_training(
     X, y = data
     monkeypatch.chdir(tmp_path)
     _SEEN_EPOCHS.clear()
-    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=3, callbacks=[_Epochs()],
-                        checkpoint=where, random_state=0)
+    clf = MLPClassifier(
+        hidden_layer_sizes=(4,),
+        max_iter=3,
+        callbacks=[_Epochs()],
+        checkpoint=where,
+        random_state=0,
+    )
     with pytest.raises(ValueError, match=message):
         clf.fit(X, y)
     assert _SEEN_EPOCHS == []
@@ -144,8 +178,11 @@ def test_a_checkpoint_save_cannot_store_is_refused_before_training(tmp_path, dat
     X, y = data
     _SEEN_EPOCHS.clear()
     clf = KerasClassifier(
-        build_logistic, loss=lambda y_true, y_pred: keras.ops.mean((y_true - y_pred) ** 2),
-        callbacks=[_Epochs()], checkpoint=str(tmp_path / "best.skkeras"), epochs=2,
+        build_logistic,
+        loss=lambda y_true, y_pred: keras.ops.mean((y_true - y_pred) ** 2),
+        callbacks=[_Epochs()],
+        checkpoint=str(tmp_path / "best.skkeras"),
+        epochs=2,
     )
     with pytest.raises(TypeError, match="cannot be kept.*lambda"):
         clf.fit(X, y)
@@ -154,7 +191,9 @@ def test_a_checkpoint_save_cannot_store_is_refused_before_training(tmp_path, dat
     assert os.listdir(tmp_path) == []
 
 
-def test_the_first_checkpoint_removes_the_temporary_files_of_a_killed_save(tmp_path, data):
+def test_the_first_checkpoint_removes_the_temporary_files_of_a_killed_save(
+    tmp_path, data
+):
     # skkeras.save writes .{name}.{12 hex digits}.tmp and renames it; a run
     # killed meanwhile leaves it.  Only those of this checkpoint go.
     X, y = data
@@ -168,8 +207,13 @@ def test_the_first_checkpoint_removes_the_temporary_files_of_a_killed_save(tmp_p
     ]
     for name in [stale] + others:
         (tmp_path / name).write_bytes(b"partial")
-    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=2, n_iter_no_change=np.inf,
-                        checkpoint=str(tmp_path / "best.skkeras"), random_state=0)
+    clf = MLPClassifier(
+        hidden_layer_sizes=(4,),
+        max_iter=2,
+        n_iter_no_change=np.inf,
+        checkpoint=str(tmp_path / "best.skkeras"),
+        random_state=0,
+    )
     with pytest.warns(Warning):
         clf.fit(X, y)
     assert sorted(os.listdir(tmp_path)) == sorted(others + ["best.skkeras"])
@@ -231,12 +275,15 @@ class _ModelCheckpoint(_Recorded, keras.callbacks.ModelCheckpoint):
 # epoch (no best yet).
 def _monitors(tmp_path):
     return {
-        "early_stopping": _EarlyStopping(monitor="val_accuracy", min_delta=1.0,
-                                         patience=1),
-        "reduce_lr": _ReduceLROnPlateau(monitor="accuracy", min_delta=1.0, patience=1,
-                                        factor=0.5),
-        "checkpoint": _ModelCheckpoint(str(tmp_path / "best.keras"), monitor="val_auc",
-                                       save_best_only=True),
+        "early_stopping": _EarlyStopping(
+            monitor="val_accuracy", min_delta=1.0, patience=1
+        ),
+        "reduce_lr": _ReduceLROnPlateau(
+            monitor="accuracy", min_delta=1.0, patience=1, factor=0.5
+        ),
+        "checkpoint": _ModelCheckpoint(
+            str(tmp_path / "best.keras"), monitor="val_auc", save_best_only=True
+        ),
     }
 
 
@@ -255,9 +302,14 @@ def _assert_acted(kind, fit, epochs, stopped):
 
 def _monitoring_classifier(callbacks, metrics=("accuracy", "auc")):
     return KerasClassifier(
-        build_logistic, metrics=list(metrics), optimizer="adam",
-        optimizer__learning_rate=0.05, validation_split=0.25, epochs=4,
-        callbacks=callbacks, random_state=0,
+        build_logistic,
+        metrics=list(metrics),
+        optimizer="adam",
+        optimizer__learning_rate=0.05,
+        validation_split=0.25,
+        epochs=4,
+        callbacks=callbacks,
+        random_state=0,
     )
 
 
@@ -309,7 +361,7 @@ def test_metric_monitors_find_their_direction_in_every_candidate(
         assert [len(g["fits"]) for g in gs.grouping_["groups"]] == [4]
         assert gs.grouping_["groups"][0]["vectorized"]
         assert gs.grouping_["replayed"] == 4
-        assert {fit["path"] for fit in _MONITOR_FITS[-len(monitors):]} == {"compiled"}
+        assert {fit["path"] for fit in _MONITOR_FITS[-len(monitors) :]} == {"compiled"}
     else:
         assert {fit["path"] for fit in _MONITOR_FITS} == {"compiled"}
 
@@ -324,8 +376,9 @@ def test_metric_monitors_find_their_direction_in_shared_runs(
     X, y = data
     _MONITOR_FITS.clear()
     stop = _EarlyStopping(monitor="val_accuracy", min_delta=1.0, patience=1)
-    gs = ms.GridSearchCV(_monitoring_classifier([stop]), {"epochs": [3, 5]}, cv=2,
-                         error_score="raise").fit(X, y)
+    gs = ms.GridSearchCV(
+        _monitoring_classifier([stop]), {"epochs": [3, 5]}, cv=2, error_score="raise"
+    ).fit(X, y)
     report = gs.grouping_
     assert report["reason"] is None
     # Two runs (one per fold) of two fits each.
@@ -347,10 +400,16 @@ def test_mlp_early_stopping_score_is_monitored_in_every_fold(data, cls):
     target = y if cls is MLPClassifier else X @ [1.0, -2.0, 0.5]
     _MONITOR_FITS.clear()
     stop = _EarlyStopping(monitor="val_score", min_delta=1.0, patience=1)
-    mlp = cls(hidden_layer_sizes=(4,), max_iter=5, early_stopping=True,
-              callbacks=[stop], random_state=0)
-    result = cross_validate(mlp, X, target, cv=3, return_estimator=True,
-                            error_score="raise")
+    mlp = cls(
+        hidden_layer_sizes=(4,),
+        max_iter=5,
+        early_stopping=True,
+        callbacks=[stop],
+        random_state=0,
+    )
+    result = cross_validate(
+        mlp, X, target, cv=3, return_estimator=True, error_score="raise"
+    )
     assert len(_MONITOR_FITS) == 3
     for fit, estimator in zip(_MONITOR_FITS, result["estimator"], strict=True):
         assert fit["path"] == "compiled"

@@ -343,6 +343,7 @@ def test_fit_kwargs_the_engine_does_not_know_go_to_fit():
 
 def test_non_array_input_goes_to_fit():
     import pandas as pd
+
     _engine.train(make_model(), pd.DataFrame(X), Y, epochs=1, batch_size=16)
     assert _engine.last_dispatch()[0] == "keras"
     _engine.train(make_model(), X, Y, epochs=1, batch_size=16, shuffle="batch")

@@ -31,11 +31,18 @@ def data():
 
 
 def _estimators(**varying):
-    base = dict(hidden_layer_sizes=(5,), max_iter=8, batch_size=16, random_state=0,
-                learning_rate_init=0.05)
+    base = dict(
+        hidden_layer_sizes=(5,),
+        max_iter=8,
+        batch_size=16,
+        random_state=0,
+        learning_rate_init=0.05,
+    )
     names = list(varying)
-    return [MLPClassifier(**dict(base, **dict(zip(names, values))))
-            for values in zip(*varying.values())]
+    return [
+        MLPClassifier(**dict(base, **dict(zip(names, values))))
+        for values in zip(*varying.values())
+    ]
 
 
 def _train_both(make, X, y, fit_params=None, rows=None):
@@ -45,7 +52,9 @@ def _train_both(make, X, y, fit_params=None, rows=None):
     """
     n = len(make())
     rows = rows or [len(X)] * n
-    alone = [est.fit(X[:r], y[:r], **(fit_params or {})) for est, r in zip(make(), rows)]
+    alone = [
+        est.fit(X[:r], y[:r], **(fit_params or {})) for est, r in zip(make(), rows)
+    ]
     grouped = make()
     calls = [
         est._prepare_fit(X[:r], y[:r], None, dict(fit_params or {}))
@@ -63,7 +72,12 @@ def test_members_differ_in_seed_initializer_rate_and_epochs(data, assert_same_fi
     def make():
         return _estimators(
             random_state=[0, 1, 2, 3],
-            kernel_initializer=["glorot_uniform", "uniform", "normal", "glorot_uniform"],
+            kernel_initializer=[
+                "glorot_uniform",
+                "uniform",
+                "normal",
+                "glorot_uniform",
+            ],
             learning_rate_init=[0.001, 0.01, 0.05, 0.1],
             max_iter=[3, 8, 5, 8],
         )
@@ -104,8 +118,11 @@ def test_folds_of_unequal_size_train_in_one_group(data, assert_same_fits):
     def make():
         # 135, 126 and 117 training rows (last batches of 7, 14 and 5) and
         # 15, 14 and 13 validation rows.
-        return _estimators(random_state=[0, 1, 2], early_stopping=[True] * 3,
-                           validation_fraction=[0.1] * 3)
+        return _estimators(
+            random_state=[0, 1, 2],
+            early_stopping=[True] * 3,
+            validation_fraction=[0.1] * 3,
+        )
 
     alone, grouped, report = _train_both(make, X, y, rows=[150, 140, 130])
     assert [g["members"] for g in report["groups"]] == [[0, 1, 2]]
@@ -117,8 +134,9 @@ def test_each_member_stops_on_its_own(data, assert_same_fits):
 
     def make():
         # scikit-learn's rule on the training loss: a large tol stops early.
-        return _estimators(tol=[0.5, 1e-4, 0.05], n_iter_no_change=[1, 2, 1],
-                           max_iter=[30, 30, 30])
+        return _estimators(
+            tol=[0.5, 1e-4, 0.05], n_iter_no_change=[1, 2, 1], max_iter=[30, 30, 30]
+        )
 
     alone, grouped, report = _train_both(make, X, y)
     assert len(report["groups"]) == 1
@@ -130,10 +148,17 @@ def test_validation_split_and_restoring_callbacks(data, assert_same_fits):
     X, y = data
 
     def make():
-        cbs = [keras.callbacks.EarlyStopping("val_loss", patience=1, restore_best_weights=True)]
+        cbs = [
+            keras.callbacks.EarlyStopping(
+                "val_loss", patience=1, restore_best_weights=True
+            )
+        ]
         return _estimators(
-            early_stopping=[True, True], validation_fraction=[0.2, 0.2],
-            n_iter_no_change=[3, 3], max_iter=[12, 12], random_state=[0, 5],
+            early_stopping=[True, True],
+            validation_fraction=[0.2, 0.2],
+            n_iter_no_change=[3, 3],
+            max_iter=[12, 12],
+            random_state=[0, 5],
             callbacks=[cbs, cbs],
         )
 
@@ -166,8 +191,14 @@ def _keras_twins(seeds):
         models = []
         for _ in range(2):
             model = keras.Sequential(
-                [keras.Input((4,)), keras.layers.Dense(3, activation="softmax",
-                 kernel_initializer=keras.initializers.GlorotUniform(seed))]
+                [
+                    keras.Input((4,)),
+                    keras.layers.Dense(
+                        3,
+                        activation="softmax",
+                        kernel_initializer=keras.initializers.GlorotUniform(seed),
+                    ),
+                ]
             )
             model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
             models.append(model)
@@ -185,8 +216,17 @@ def test_a_member_that_stops_on_nan_leaves_the_others_training(data):
 
     def calls(models):
         return [
-            dict(model=m, x=X, y=y, sample_weight=w, epochs=4, batch_size=16, shuffle=True,
-                 seed=0, callbacks=[keras.callbacks.TerminateOnNaN()] if check else [])
+            dict(
+                model=m,
+                x=X,
+                y=y,
+                sample_weight=w,
+                epochs=4,
+                batch_size=16,
+                shuffle=True,
+                seed=0,
+                callbacks=[keras.callbacks.TerminateOnNaN()] if check else [],
+            )
             for m, w, check in zip(models, weights, checks)
         ]
 
@@ -208,8 +248,10 @@ def test_groups_train_two_at_a_time_and_report_in_order(data, assert_same_fits):
 
     def make():
         # Three groups (hidden sizes), two fits each.
-        return _estimators(hidden_layer_sizes=[(5,), (6,), (7,), (5,), (6,), (7,)],
-                           random_state=[0, 1, 2, 3, 4, 5])
+        return _estimators(
+            hidden_layer_sizes=[(5,), (6,), (7,), (5,), (6,), (7,)],
+            random_state=[0, 1, 2, 3, 4, 5],
+        )
 
     alone, grouped, report = _train_both(make, X, y)
     assert [g["members"] for g in report["groups"]] == [[0, 3], [1, 4], [2, 5]]

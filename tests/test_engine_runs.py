@@ -21,11 +21,14 @@ def data():
 
 
 def _estimators(**varying):
-    base = dict(hidden_layer_sizes=(5,), batch_size=16, random_state=0,
-                learning_rate_init=0.05)
+    base = dict(
+        hidden_layer_sizes=(5,), batch_size=16, random_state=0, learning_rate_init=0.05
+    )
     names = list(varying)
-    return [MLPClassifier(**dict(base, **dict(zip(names, values))))
-            for values in zip(*varying.values())]
+    return [
+        MLPClassifier(**dict(base, **dict(zip(names, values))))
+        for values in zip(*varying.values())
+    ]
 
 
 def _run_both(make, X, y):
@@ -58,8 +61,9 @@ def test_the_run_goes_on_when_its_carrier_stops(data, assert_same_fits):
     def make():
         # The longest fit (12 epochs) stops after a few on a large tol; the
         # 9-epoch fit then carries the run to its end.
-        return _estimators(max_iter=[12, 9, 3], tol=[0.5, 1e-4, 1e-4],
-                           n_iter_no_change=[1, 10, 10])
+        return _estimators(
+            max_iter=[12, 9, 3], tol=[0.5, 1e-4, 1e-4], n_iter_no_change=[1, 10, 10]
+        )
 
     alone, shared = _run_both(make, X, y)
     assert shared[0].n_iter_ < 9 and shared[1].n_iter_ == 9
@@ -75,10 +79,16 @@ def test_search_over_epochs_shares_runs_on_every_engine(data):
     grid = {"max_iter": [2, 5], "learning_rate_init": [0.01, 0.05]}
     ours = ms.GridSearchCV(_estimators(max_iter=[2])[0], grid, cv=2).fit(X, y)
     theirs = sk.GridSearchCV(_estimators(max_iter=[2])[0], grid, cv=2).fit(X, y)
-    np.testing.assert_allclose(ours.cv_results_["mean_test_score"],
-                               theirs.cv_results_["mean_test_score"], atol=1e-6)
+    np.testing.assert_allclose(
+        ours.cv_results_["mean_test_score"],
+        theirs.cv_results_["mean_test_score"],
+        atol=1e-6,
+    )
     assert ours.best_params_ == theirs.best_params_
     # Two learning rates x two splits: four runs, each serving both max_iter.
-    assert sorted(len(g["fits"]) for g in ours.grouping_["groups"]) in ([2, 2, 2, 2], [8])
+    assert sorted(len(g["fits"]) for g in ours.grouping_["groups"]) in (
+        [2, 2, 2, 2],
+        [8],
+    )
     assert sum(g["runs"] for g in ours.grouping_["groups"]) == 4
     assert ours.grouping_["replayed"] == 8
