@@ -208,7 +208,7 @@ class BaseKerasEstimator(InputValidationMixin, TrainingDataMixin, BaseEstimator)
                 classes=classes,
             )
             try:
-                history = _engine.train(**plan.train_kwargs)
+                history = _engine.train_call(plan.train_call)
             except KeyboardInterrupt:
                 # As scikit-learn's MLP: keep what was learned, and say so.
                 history = _history_so_far(self.model_, plan.call.previous_history)
@@ -229,7 +229,7 @@ class BaseKerasEstimator(InputValidationMixin, TrainingDataMixin, BaseEstimator)
 
         Validates the data, builds the network unless ``warm``, and encodes
         the arrays.  :meth:`_finish_fit` completes the fit from the history
-        that training ``plan.train_kwargs`` with :func:`skkeras._engine.train`
+        that training ``plan.train_call`` with :func:`skkeras._engine.train_call`
         returns; :mod:`skkeras._engine.batch` trains many plans at once.  The
         estimator keeps the plan, without its call, as ``_fit_plan`` (a
         checkpoint saved during training stores it).
@@ -253,8 +253,8 @@ class BaseKerasEstimator(InputValidationMixin, TrainingDataMixin, BaseEstimator)
         x_fit, y_fit, w_fit, validation_data = self._training_data(
             X, y, sample_weight, options.pop("validation", None), plan.seed
         )
-        train_kwargs = dict(
-            options,
+        train = _engine.TrainCall(
+            **options,
             model=self.model_,
             x=x_fit,
             y=y_fit,
@@ -264,7 +264,7 @@ class BaseKerasEstimator(InputValidationMixin, TrainingDataMixin, BaseEstimator)
             seed=None if plan.seed is None else plan.seed + self.n_iter_,
         )
         previous = getattr(self.model_, "history", None)
-        call = TrainingCall(train_kwargs, options, previous)
+        call = TrainingCall(train, options, previous)
         plan = replace(
             plan, batch_size=options["batch_size"], n_train=n_rows(y_fit), call=call
         )

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field, fields, replace
 
 @dataclass(frozen=True)
 class TrainingCall:
-    """One training call: the arguments of :func:`skkeras._engine.train`.
+    """One training call of a fit, and what the estimator reads back.
 
     Attributes
     ----------
-    train_kwargs : dict
-        The keyword arguments of :func:`skkeras._engine.train` (the model,
-        the arrays and the training options).
+    train : skkeras._engine.TrainCall
+        What the training loop runs (the model, the arrays and the training
+        options), as :func:`skkeras._engine.train_call` takes it.
     options : dict
         The estimator's training options (its callbacks among them), which
         :meth:`BaseKerasEstimator._finish_fit` reads back.
@@ -27,7 +27,7 @@ class TrainingCall:
         interrupted call from earlier ones.
     """
 
-    train_kwargs: dict
+    train: object
     options: dict
     previous_history: object = None
 
@@ -67,9 +67,9 @@ class FitPlan:
     call: TrainingCall | None = field(default=None, repr=False, compare=False)
 
     @property
-    def train_kwargs(self):
-        """The keyword arguments of :func:`skkeras._engine.train`."""
-        return self.call.train_kwargs
+    def train_call(self):
+        """The :class:`skkeras._engine.TrainCall` the training loop runs."""
+        return self.call.train
 
     def kept(self):
         """This plan without its training call: what the estimator keeps."""

@@ -131,7 +131,7 @@ def _pretrain_block(estimator, candidates, splits, X, y, params, pairs):
     # Grouping was decided by the caller (maybe in another process), whose
     # configuration is in effect here.
     histories, trained = engine_batch.train_many(
-        [p[3].train_kwargs for p in prepared], grouped=True
+        [p[3].train_call for p in prepared], grouped=True
     )
     for group in trained["groups"]:
         fits = [prepared[i][:2] for i in group["members"]]

@@ -8,7 +8,7 @@ from sklearn.datasets import load_iris
 from sklearn.preprocessing import StandardScaler
 
 from skkeras import MLPClassifier
-from skkeras._engine import batch, dispatch
+from skkeras._engine import TrainCall, batch, dispatch
 from skkeras.config import config_context
 
 pytestmark = pytest.mark.skipif(
@@ -60,7 +60,7 @@ def _train_both(make, X, y, fit_params=None, rows=None):
         est._prepare_fit(X[:r], y[:r], None, dict(fit_params or {}))
         for est, r in zip(grouped, rows)
     ]
-    histories, report = batch.train_many([c.train_kwargs for c in calls], grouped=True)
+    histories, report = batch.train_many([c.train_call for c in calls], grouped=True)
     for est, call, history in zip(grouped, calls, histories):
         est._finish_fit(call, history)
     return alone, grouped, report
@@ -177,7 +177,7 @@ def test_sample_and_class_weights(data, assert_same_fits):
     alone = [est.fit(X, y, sample_weight=w) for est in make()]
     grouped = make()
     calls = [est._prepare_fit(X, y, w, {}) for est in grouped]
-    histories, report = batch.train_many([c.train_kwargs for c in calls], grouped=True)
+    histories, report = batch.train_many([c.train_call for c in calls], grouped=True)
     for est, call, history in zip(grouped, calls, histories):
         est._finish_fit(call, history)
     assert len(report["groups"]) == 1
@@ -216,7 +216,7 @@ def test_a_member_that_stops_on_nan_leaves_the_others_training(data):
 
     def calls(models):
         return [
-            dict(
+            TrainCall(
                 model=m,
                 x=X,
                 y=y,
@@ -231,7 +231,7 @@ def test_a_member_that_stops_on_nan_leaves_the_others_training(data):
         ]
 
     pairs = _keras_twins([0, 1, 2])
-    alone = [dispatch.train(**kw) for kw in calls([p[0] for p in pairs])]
+    alone = [dispatch.train_call(call) for call in calls([p[0] for p in pairs])]
     together, report = batch.train_many(calls([p[1] for p in pairs]), grouped=True)
     assert [g["members"] for g in report["groups"]] == [[0, 1, 2]]
     assert [len(h["loss"]) for h in together] == [1, 4, 4]
@@ -262,7 +262,7 @@ def test_what_cannot_be_grouped_trains_alone(data):
     X, y = data
     ests = _estimators(verbose=[0, 0, 1], hidden_layer_sizes=[(5,), (6,), (5,)])
     calls = [est._prepare_fit(X, y, None, {}) for est in ests]
-    histories, report = batch.train_many([c.train_kwargs for c in calls], grouped=True)
+    histories, report = batch.train_many([c.train_call for c in calls], grouped=True)
     assert report["groups"] == []
     assert "verbose" in report["alone"][2]
     assert "shares its structure" in report["alone"][0]
@@ -281,7 +281,7 @@ def test_a_group_xla_cannot_compile_trains_one_fit_at_a_time(data, monkeypatch):
     monkeypatch.setattr(jax_batch, "_vmapped", lambda entry, *options: (Refused(), {}))
     ests = _estimators(random_state=[0, 1])
     calls = [est._prepare_fit(X, y, None, {}) for est in ests]
-    histories, report = batch.train_many([c.train_kwargs for c in calls], grouped=True)
+    histories, report = batch.train_many([c.train_call for c in calls], grouped=True)
     assert report["groups"] == [] and report["failed"] == {}
     assert all("XLA says no" in r for r in report["alone"].values())
     assert all(len(h["loss"]) == 8 for h in histories)
@@ -297,7 +297,7 @@ def test_a_failing_callback_is_reported_not_raised(data):
 
     ests = _estimators(callbacks=[[Boom()], None], random_state=[0, 1])
     calls = [est._prepare_fit(X, y, None, {}) for est in ests]
-    histories, report = batch.train_many([c.train_kwargs for c in calls], grouped=True)
+    histories, report = batch.train_many([c.train_call for c in calls], grouped=True)
     assert histories == [None, None]
     assert all("boom" in repr(e) for e in report["failed"].values())
 

@@ -36,7 +36,7 @@ def _run_both(make, X, y):
     alone = [est.fit(X, y) for est in make()]
     shared = make()
     calls = [est._prepare_fit(X, y, None, {}) for est in shared]
-    planned = [members.Member(i, c.train_kwargs) for i, c in enumerate(calls)]
+    planned = [members.Member(i, c.train_call) for i, c in enumerate(calls)]
     for m in planned:
         key, reason = m.plan()
         assert reason is None

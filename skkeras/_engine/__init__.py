@@ -68,12 +68,16 @@ from .dispatch import (
     last_dispatch,
     predict,
     train,
+    train_call,
 )
 from .rules import KERAS_BY_CONFIG
+from .types import TrainCall
 
 __all__ = [
     "KERAS_BY_CONFIG",
+    "TrainCall",
     "last_dispatch",
     "predict",
     "train",
+    "train_call",
 ]

@@ -127,7 +127,7 @@ def train_many(calls, *, grouped=None):
     that of the calling thread: to call this in another thread or process,
     wrap it with :func:`skkeras._config.with_caller_config`.
 
-    ``calls`` are dicts of :func:`skkeras._engine.train` keyword arguments.
+    ``calls`` are :class:`~skkeras._engine.types.TrainCall` objects.
     ``histories[i]`` is the History dict of ``calls[i]``, as ``train`` would
     return it, or None when its training raised an exception (the model
     may then be half trained; the caller should fit it afresh).  ``report``
@@ -138,7 +138,7 @@ def train_many(calls, *, grouped=None):
     index to the exception; and ``"seconds"``, each call's training time
     (its share of its group's); see :class:`~skkeras._engine.batch_report.BatchReport`.
     """
-    members = [Member(i, kwargs) for i, kwargs in enumerate(calls)]
+    members = [Member(i, call) for i, call in enumerate(calls)]
     histories = [None] * len(members)
     report = BatchReport.for_calls(len(members))
     groups = {}

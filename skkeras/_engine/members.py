@@ -40,9 +40,11 @@ class Member:
     rows ``n`` and ``nv``, and the sizes of its last, partial batches
     ``remainders``."""
 
-    def __init__(self, index, kwargs):
+    def __init__(self, index, call):
+        if not isinstance(call, TrainCall):
+            raise TypeError(f"a Member trains a TrainCall, not {type(call).__name__}")
         self.index = index
-        self.call = TrainCall(**kwargs)
+        self.call = call
         self.model = self.call.model
 
     def plan(self):
