@@ -22,6 +22,7 @@ configuration does not describe them fully get functions of their own.
 """
 
 import functools
+import sys
 
 import jax
 import jax.numpy as jnp
@@ -37,6 +38,7 @@ from .types import (
     Interrupted,
     LoopArgs,
     LoopArrays,
+    ModuleBackend,
     PredictSpec,
     Refusal,
     State,
@@ -336,22 +338,4 @@ def predict(model, x, batch_size=None):
     return jax.tree_util.tree_map(lambda o: np.asarray(o)[:n], out)
 
 
-class JaxBackend:
-    """The compiled engine on JAX (a
-    :class:`~skkeras._engine.types.Backend`)."""
-
-    name = "jax"
-
-    # The module's functions, looked up at each call.
-
-    def model_reason(self, model):
-        return model_reason(model)
-
-    def make_train_runner(self, model, x, y, sw, val, **options):
-        return make_train_runner(model, x, y, sw, val, **options)
-
-    def predict(self, model, x, batch_size=None):
-        return predict(model, x, batch_size)
-
-
-BACKEND = JaxBackend()
+BACKEND = ModuleBackend("jax", sys.modules[__name__])

@@ -36,6 +36,7 @@ Note: ``tf.random.set_seed`` clears TensorFlow's kernel and function caches,
 so the first compiled call after it re-instantiates the function (~0.3 s).
 """
 
+import sys
 import threading
 
 import keras
@@ -46,9 +47,9 @@ from .._config import get_config
 from . import cache, loop, models, sizing
 from .structure import iter_layers, structure_key
 from .tensorflow_loop import out_variables, trace
-from .tensorflow_predict import predict
+from .tensorflow_predict import predict  # noqa: F401 - BACKEND.predict
 from .tensorflow_variables import cast, function_variables, signature
-from .types import CacheKey, Interrupted, Refusal, Unsupported
+from .types import CacheKey, Interrupted, ModuleBackend, Refusal, Unsupported
 
 
 def model_reason(model):
@@ -286,22 +287,4 @@ def make_train_runner(
     return TrainRunner(entry, model, tensors, seed, arrays, check_nan)
 
 
-class TensorFlowBackend:
-    """The compiled engine on TensorFlow (a
-    :class:`~skkeras._engine.types.Backend`)."""
-
-    name = "tensorflow"
-
-    # The module's functions, looked up at each call.
-
-    def model_reason(self, model):
-        return model_reason(model)
-
-    def make_train_runner(self, model, x, y, sw, val, **options):
-        return make_train_runner(model, x, y, sw, val, **options)
-
-    def predict(self, model, x, batch_size=None):
-        return predict(model, x, batch_size)
-
-
-BACKEND = TensorFlowBackend()
+BACKEND = ModuleBackend("tensorflow", sys.modules[__name__])

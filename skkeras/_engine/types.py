@@ -234,6 +234,26 @@ class Backend(Protocol):
         """Compiled ``model.predict(x)``; raises :class:`Unsupported`."""
 
 
+class ModuleBackend:
+    """A :class:`Backend` whose functions are those of a backend module
+    (:mod:`skkeras._engine.tensorflow`, :mod:`skkeras._engine.jax`),
+    looked up at each call, so that patching the module patches the
+    backend."""
+
+    def __init__(self, name, module):
+        self.name = name
+        self._module = module
+
+    def model_reason(self, model):
+        return self._module.model_reason(model)
+
+    def make_train_runner(self, model, x, y, sw, val, **options):
+        return self._module.make_train_runner(model, x, y, sw, val, **options)
+
+    def predict(self, model, x, batch_size=None):
+        return self._module.predict(model, x, batch_size)
+
+
 class Route(NamedTuple):
     """Where :func:`skkeras._engine.dispatch.compiled_route` sends a call:
     a backend and the call's validation arrays ``(x_val, y_val, sw_val)``
