@@ -76,6 +76,13 @@ class Numbers:
 
     def case_date(self, case):
         """The day a case's rows were measured (a merged run keeps its own date)."""
+        dates = {
+            row["date"][:10]
+            for row in self.results["results"]
+            if row["case"] == case and "date" in row
+        }
+        if len(dates) == 1:
+            return dates.pop()
         facts = self.results["facts"]
         merged = facts.get("merged", "")
         cases = re.search(r"--cases (\S+)", merged)

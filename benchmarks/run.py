@@ -201,6 +201,8 @@ def main(argv=None):
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         results = [r for batch in pool.map(one, tasks) for r in batch]
     results = harness.median_of_repeats(results)
+    for row in results:  # each row keeps its own date through later merges
+        row["date"] = facts["date"]
     total = time.perf_counter() - start
     if args.merge:
         previous = json.loads(Path(args.merge).read_text())
