@@ -45,6 +45,7 @@ class Numbers:
 
     results: dict  # benchmarks/RESULTS.json
     tasks: dict  # benchmarks/TASKS.json
+    gpu: dict  # benchmarks/gpu/*.json, by file stem: runs on a GPU machine
 
     @classmethod
     def load(cls, folder=HERE):
@@ -52,7 +53,24 @@ class Numbers:
         return cls(
             json.loads((folder / "RESULTS.json").read_text()),
             json.loads((folder / "TASKS.json").read_text()),
+            {
+                path.stem: json.loads(path.read_text())
+                for path in sorted((folder / "gpu").glob("*.json"))
+            },
         )
+
+    def gpu_row(self, run, case, contender):
+        """The row of one case and contender in ``benchmarks/gpu/RUN.json``."""
+        if run not in self.gpu:
+            raise ValueError(
+                f"benchmarks/gpu/{run}.json is missing; on the GPU machine run "
+                f"python benchmarks/run.py --cases {case} --out "
+                f"benchmarks/gpu/{run}.md (README of benchmarks/, 'On a GPU')"
+            )
+        for row in self.gpu[run]["results"]:
+            if row["case"] == case and row["contender"] == contender and row["ok"]:
+                return row
+        raise ValueError(f"benchmarks/gpu/{run}.json has no {case}/{contender} row")
 
     def row(self, case, contender):
         """The RESULTS.json row of one case and contender (it must have run)."""
@@ -557,6 +575,69 @@ def goal_3x(n, doc):
     )
 
 
+def gpu_runs(n, doc):
+    """The one recorded GPU machine: its GPU against its own CPU, on JAX."""
+    # facts-h200.txt: nvidia-smi's CSV (header, GPU), cores, versions, date
+    lines = (HERE / "gpu" / "facts-h200.txt").read_text().splitlines()
+    name, driver, memory = (part.strip() for part in lines[1].split(","))
+    jax_version = lines[3].split()[1]
+    device = f"{jax_version} on an {name} ({memory}, driver {driver})"
+    facts = n.gpu["search-h200"]["facts"]
+    cases = [
+        (
+            "search",
+            "skkeras-search-jax",
+            "grid_s",
+            "tutorial grid (162 fits), skkeras.model_selection",
+        ),
+        (
+            "search",
+            "sklearn-search-jax",
+            "grid_s",
+            "tutorial grid (162 fits), scikit-learn's GridSearchCV",
+        ),
+        (
+            "search",
+            "skkeras-search-jax",
+            "cv_s",
+            "pima 10-fold CV, skkeras.model_selection",
+        ),
+        (
+            "bank",
+            "skkeras",
+            "warm_s",
+            "bank, one warm fit (10 epochs), skkeras MLPClassifier",
+        ),
+        (
+            "bank",
+            "keras-fit",
+            "warm_s",
+            "bank, one warm fit (10 epochs), plain Keras fit",
+        ),
+        (
+            "bank",
+            "skkeras",
+            "cold_s",
+            "bank, first fit in the process, skkeras MLPClassifier",
+        ),
+    ]
+    rows = []
+    for case, contender, key, what in cases:
+        on_gpu = n.gpu_row(f"{case}-h200", case, contender)[key]
+        on_cpu = n.gpu_row(f"{case}-h200-host-cpu", case, contender)[key]
+        rows.append([what, seconds(on_gpu), seconds(on_cpu), times(on_cpu, on_gpu)])
+    intro = (
+        f"One run on a GPU machine ({facts['date'][:10]}, JAX {device}, "
+        f"{facts['cores']}-core {facts['cpu']}; "
+        f"{doc.code('benchmarks/gpu/')}): each case on the GPU, then again on "
+        f"the same machine's CPU ({doc.code('JAX_PLATFORMS=cpu')}); imports not "
+        "timed. The last column is the GPU's time divided by the CPU's (below "
+        "1: the GPU is faster)."
+    )
+    headers = ["measurement", "GPU", "the machine's CPU", "GPU / CPU"]
+    return "\n\n".join([intro, doc.table(headers, rows)])
+
+
 def regions():
     """Every region name and its renderer ``(Numbers, Doc) -> str``."""
     return {
@@ -571,6 +652,7 @@ def regions():
         "search-times": search_times,
         "jax-cache": jax_cache,
         "goal-3x": goal_3x,
+        "gpu-runs": gpu_runs,
     }
 
 
@@ -591,7 +673,7 @@ def expected_regions():
         "docs/user_guide/backends.rst": ("backends-table",),
         "docs/user_guide/performance.rst": ("keras-fit-overhead", "jax-cache"),
         "docs/user_guide/model_selection.rst": ("search-times",),
-        "docs/status.rst": ("goal-3x", "long-runs"),
+        "docs/status.rst": ("goal-3x", "long-runs", "gpu-runs"),
     }
 
 

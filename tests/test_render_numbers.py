@@ -5,6 +5,7 @@ These tests read the results files only (``benchmarks/RESULTS.json`` and
 """
 
 import copy
+import dataclasses
 import importlib.util
 from pathlib import Path
 
@@ -101,7 +102,7 @@ def test_changed_results_change_every_region_that_quotes_them(numbers, readme):
     for run in changed["runs"]:
         if run["task"] == "pima" and run["requested_backend"] == "tensorflow":
             run["cv_s"] += 1.0
-    other = rn.Numbers(numbers.results, changed)
+    other = dataclasses.replace(numbers, tasks=changed)
     _, problems = _render(readme, other)
     assert {p.region for p in problems} == {
         "quickstart",
@@ -149,11 +150,22 @@ def test_missing_result_row_is_named(numbers):
     results = copy.deepcopy(numbers.results)
     results["results"] = [r for r in results["results"] if r["case"] != "longrun"]
     with pytest.raises(ValueError, match="no row for case 'longrun'.*run.py --cases"):
-        rn.long_runs(rn.Numbers(results, numbers.tasks), rn.Doc("md"))
+        rn.long_runs(dataclasses.replace(numbers, results=results), rn.Doc("md"))
     tasks = copy.deepcopy(numbers.tasks)
     tasks["runs"] = [r for r in tasks["runs"] if r["task"] != "bank"]
     with pytest.raises(ValueError, match="no run of 'bank'.*tasks.py"):
-        rn.tasks_table(rn.Numbers(numbers.results, tasks), rn.Doc("rst"))
+        rn.tasks_table(dataclasses.replace(numbers, tasks=tasks), rn.Doc("rst"))
+
+
+def test_gpu_runs_compare_the_gpu_with_the_same_machines_cpu(numbers):
+    text = rn.gpu_runs(numbers, rn.Doc("md"))
+    row = numbers.gpu_row("bank-h200", "bank", "skkeras")
+    cpu = numbers.gpu_row("bank-h200-host-cpu", "bank", "skkeras")
+    assert rn.seconds(row["warm_s"]) in text and rn.seconds(cpu["warm_s"]) in text
+    assert rn.times(cpu["warm_s"], row["warm_s"]) in text
+    gpu = {k: v for k, v in numbers.gpu.items() if k != "bank-h200-host-cpu"}
+    with pytest.raises(ValueError, match="bank-h200-host-cpu.json is missing.*run.py"):
+        rn.gpu_runs(dataclasses.replace(numbers, gpu=gpu), rn.Doc("md"))
 
 
 def test_each_time_says_what_it_includes(numbers):
