@@ -168,7 +168,8 @@ class HalvingGridSearchCV(_ContinuedHalving, SkHalvingGridSearchCV):
     ``early_stopping=True``, which restores the best weights), or a model
     the compiled engine does not train.  Each rung's fits are trained
     together as :class:`GridSearchCV` describes (vectorized on JAX where
-    it groups them).  Any other resource is scikit-learn's search, unchanged.
+    it groups them), in this process (``n_jobs`` is not used for them).
+    Any other resource is scikit-learn's search, unchanged.
     ``mean_fit_time`` includes each fit's training time.
 
     See :class:`sklearn.model_selection.HalvingGridSearchCV` for the

@@ -200,6 +200,13 @@ class Rungs:
 
         store = _replay.Store()
         report = RungReport(int(candidates[0][self.resource]) if candidates else 0)
+        # The candidates scikit-learn dropped at the rung before go on no more.
+        alive = {
+            self._identity(params, split)
+            for params in candidates
+            for split in range(len(self.splits))
+        }
+        self._reached = {k: v for k, v in self._reached.items() if k in alive}
         jobs = []
         for cand, params in enumerate(candidates):
             for split, (train, _) in enumerate(self.splits):
