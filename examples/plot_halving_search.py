@@ -103,35 +103,37 @@ for rung, again in zip(search.rungs_, retrained):
 # %%
 # The candidates' scores per rung
 # -------------------------------
-# Each line follows one candidate through the rungs it survived: most are
-# dropped after the first, short rung.
+# Each line follows one candidate through the rungs it reached: most are
+# dropped after the first, short rung (grey).
 results = search.cv_results_
 fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
-names = [
-    ", ".join(str(v) for v in params.values() if not isinstance(v, (int, np.integer)))
-    for params in results["params"]
-]
-keys = [
-    tuple(sorted((k, v) for k, v in p.items() if not k.endswith("max_iter")))
-    for p in results["params"]
-]
-for key in dict.fromkeys(keys):
-    rows = [i for i, k in enumerate(keys) if k == key]
+
+
+def short(params):
+    """A candidate's label: its searched values, without the epochs."""
+    return ", ".join(
+        f"{name.split('__')[-1]}={value}"
+        for name, value in params.items()
+        if not name.endswith("max_iter")
+    )
+
+
+labels = [short(params) for params in results["params"]]
+finalists = 0
+for label in dict.fromkeys(labels):
+    rows = [i for i, other in enumerate(labels) if other == label]
     epochs = [results["n_resources"][i] for i in rows]
     scores = [results["mean_test_score"][i] for i in rows]
-    survived = len(rows) == len(search.n_resources_)
-    ax.plot(
-        epochs,
-        scores,
-        marker="o",
-        color="C1" if survived else "0.6",
-        alpha=1.0 if survived else 0.6,
-        label=names[rows[0]] if survived else None,
-    )
+    if len(rows) == len(search.n_resources_):  # it reached the last rung
+        ax.plot(epochs, scores, marker="o", color=f"C{finalists}", label=label)
+        finalists += 1
+    else:
+        ax.plot(epochs, scores, marker="o", color="0.6", alpha=0.6)
 ax.set_xscale("log")
+ax.minorticks_off()
 ax.set_xticks(search.n_resources_, [str(r) for r in search.n_resources_])
 ax.set_xlabel("epochs (max_iter) of the rung")
 ax.set_ylabel("mean accuracy, 3 folds")
-ax.set_title("Halving search on Pima: the finalists in orange")
-ax.legend(fontsize="small")
+ax.set_title("Halving search on Pima: the finalists in colour")
+ax.legend(fontsize="x-small")
 plt.show()
