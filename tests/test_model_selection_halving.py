@@ -170,3 +170,13 @@ def test_general_wrapper_continues_over_epochs(iris):
     ours = HalvingGridSearchCV(est, grid, **kw).fit(X, y)
     assert ours.rungs_[1].continued == ours.n_candidates_[1] * 3
     _same_results(ours, SkHalvingGrid(est, grid, **kw).fit(X, y))
+
+
+def test_unseeded_fits_are_not_continued(iris):
+    """Without a seed two fits of a candidate start apart: nothing shows the
+    rung's fit to be the earlier one continued, so it trains afresh."""
+    X, y = iris
+    ours = HalvingGridSearchCV(_mlp(random_state=None), GRID, **RUNGS).fit(X, y)
+    assert ours.continuation_reason_ is None
+    assert [r.continued + r.copied for r in ours.rungs_] == [0] * len(ours.rungs_)
+    assert [r.fresh for r in ours.rungs_] == [3 * n for n in ours.n_candidates_]
