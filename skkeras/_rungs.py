@@ -118,6 +118,10 @@ class RungReport:
         Fits trained from the start (the first rung, or no run to continue).
     epochs_trained : int
         Epochs trained by all the rung's fits together.
+    vectorized : int
+        Fits trained in vectorized groups (JAX, see
+        :class:`skkeras.model_selection.GridSearchCV`); the others trained
+        one at a time.
     alone : dict
         ``(candidate index, split index)`` to why scikit-learn's search fits
         it itself (not prepared, or its training failed).
@@ -128,6 +132,7 @@ class RungReport:
     copied: int = 0
     fresh: int = 0
     epochs_trained: int = 0
+    vectorized: int = 0
     alone: dict = field(default_factory=dict)
 
 
@@ -229,6 +234,9 @@ class Rungs:
         trained = [j for j in jobs if j.call is not None]
         histories, result = engine_batch.train_many(
             [j.call for j in trained], grouped=True
+        )
+        report.vectorized = sum(
+            len(group["members"]) for group in result["groups"] if group["vectorized"]
         )
         for i, job in enumerate(trained):
             job.new = histories[i]

@@ -3,6 +3,7 @@ the survivors of each rung continuing their runs."""
 
 import warnings
 
+import keras
 import numpy as np
 import pytest
 from scipy.stats import loguniform
@@ -15,6 +16,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skkeras import KerasClassifier, MLPClassifier
+from skkeras.config import config_context
 from skkeras.model_selection import HalvingGridSearchCV, HalvingRandomSearchCV
 
 GRID = {"learning_rate_init": [0.003, 0.01, 0.03, 0.1], "solver": ["adam", "sgd"]}
@@ -180,3 +182,18 @@ def test_unseeded_fits_are_not_continued(iris):
     assert ours.continuation_reason_ is None
     assert [r.continued + r.copied for r in ours.rungs_] == [0] * len(ours.rungs_)
     assert [r.fresh for r in ours.rungs_] == [3 * n for n in ours.n_candidates_]
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() != "jax", reason="vectorized training runs on JAX"
+)
+def test_continued_rungs_are_vectorized_on_jax(iris):
+    """With every group vectorized (as on an accelerator), the continued fits
+    of a rung train as one program, resuming each from its own epoch."""
+    X, y = iris
+    grid = {"learning_rate_init": [0.003, 0.01, 0.03, 0.1]}
+    with config_context(group="always"):
+        ours = HalvingGridSearchCV(_mlp(), grid, **RUNGS).fit(X, y)
+    assert ours.rungs_[1].continued == ours.n_candidates_[1] * 3
+    assert ours.rungs_[1].vectorized == ours.rungs_[1].continued
+    _same_results(ours, SkHalvingGrid(_mlp(), grid, **RUNGS).fit(X, y))
