@@ -91,12 +91,11 @@ class _ContinuedHalving:
             if name not in own and name != "_rungs":
                 setattr(self, name, value)
         res = self.cv_results_
-        extra = np.concatenate(inner._extra_times) if inner._extra_times else None
+        extra = np.concatenate(rungs.fit_times) if rungs.fit_times else None
         if extra is not None and len(extra) == len(res["mean_fit_time"]):
             std = res["std_fit_time"]
             res["mean_fit_time"] = res["mean_fit_time"] + extra.mean(axis=1)
             res["std_fit_time"] = np.sqrt(std**2 + extra.std(axis=1) ** 2)
-        vars(self).pop("_extra_times", None)
         self.rungs_ = rungs.reports
         self.continuation_reason_ = None
         return self
@@ -113,7 +112,6 @@ class _ContinuedHalving:
         rungs = self._rungs
         if rungs is None:
             return parent(evaluate_candidates, **kwargs)
-        self._extra_times = []
 
         def evaluate_rung(candidate_params, cv=None, more_results=None, **rest):
             candidate_params = list(candidate_params)
@@ -122,7 +120,8 @@ class _ContinuedHalving:
                 results = evaluate_candidates(
                     candidate_params, cv, more_results=more_results, **rest
                 )
-            self._extra_times.append(
+            # The seconds each fit took to train ahead, by candidate and split.
+            rungs.fit_times.append(
                 _pretrain_times(store, len(candidate_params), len(rungs.splits))
             )
             return results

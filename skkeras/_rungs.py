@@ -192,6 +192,9 @@ class Rungs:
         self.y = y
         self.fit_params = fit_params
         self.reports = []
+        # Per rung, the (candidate, split) seconds spent training ahead,
+        # filled in by the search once scikit-learn has taken the fits.
+        self.fit_times = []
         self._reached = {}
 
     def _identity(self, params, split):
