@@ -618,6 +618,62 @@ def case_search(contender, cfg):
     return out
 
 
+def case_halving(contender, cfg):
+    """Successive halving over the tutorial grid with max_iter as the resource:
+    scikit-learn's HalvingGridSearchCV against skkeras', over the same pipeline."""
+    from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+    from sklearn.model_selection import HalvingGridSearchCV, StratifiedKFold
+
+    from skkeras import model_selection as ms
+
+    ours = contender.startswith("skkeras")
+    search_class = ms.HalvingGridSearchCV if ours else HalvingGridSearchCV
+    factor = 2 if "-f2" in contender else 3
+    X, y = pima()
+    folds = list(StratifiedKFold(cfg["cv"]).split(X, y))
+    grid = {
+        "clf__solver": list(cfg["solvers"]),
+        "clf__kernel_initializer": list(cfg["inits"]),
+        "clf__batch_size": list(cfg["batches"]),
+    }
+    net = dict(hidden=cfg["hidden"], epochs=1, batch=1, n_classes=2)  # set by search
+    search = search_class(
+        pipeline("skkeras", **net),
+        grid,
+        resource="clf__max_iter",
+        max_resources=cfg["max_epochs"],
+        factor=factor,
+        cv=folds,
+        scoring="accuracy",
+        refit=False,
+    )
+    wall, _ = timed(lambda: search.fit(X, y))
+    res = search.cv_results_
+    epochs = [
+        int(n) * len(folds) * r
+        for n, r in zip(search.n_candidates_, search.n_resources_)
+    ]
+    out = {
+        "wall_s": wall,
+        "factor": factor,
+        "n_resources": [int(r) for r in search.n_resources_],
+        "n_candidates": [int(n) for n in search.n_candidates_],
+        "fits": int(sum(search.n_candidates_)) * len(folds),
+        "epochs_retrained": int(sum(epochs)),
+        "best_accuracy": float(search.best_score_),
+        "best": {k.split("__")[1]: v for k, v in search.best_params_.items()},
+        "means": [float(m) for m in res["mean_test_score"]],
+        **dispatch(contender),
+    }
+    if ours:
+        out.update(
+            epochs_trained=int(sum(r.epochs_trained for r in search.rungs_)),
+            continued=int(sum(r.continued + r.copied for r in search.rungs_)),
+            reason=search.continuation_reason_,
+        )
+    return out
+
+
 CASES = {
     "iris": case_iris,
     "pima": case_pima,
@@ -627,6 +683,7 @@ CASES = {
     "longrun": case_longrun,
     "workers": case_workers,
     "search": case_search,
+    "halving": case_halving,
 }
 
 
@@ -677,7 +734,7 @@ def run(case, contender, *, quick=False):
     if contender != "sklearn":
         _keras()
     if contender.startswith("skkeras") or contender.endswith(
-        ("-jax", "worker", "workers", "search")
+        ("-jax", "worker", "workers", "search", "halving", "-f2")
     ):
         import skkeras._mlp  # noqa: F401  (the estimators and their engine)
     if contender == "scikeras":

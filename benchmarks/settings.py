@@ -34,6 +34,14 @@ CONTENDERS = {
         "sklearn-search-cache-jax",
         "skkeras-search-cache-jax",
     ),
+    "halving": (
+        "sklearn-halving",
+        "skkeras-halving",
+        "sklearn-halving-f2",
+        "skkeras-halving-f2",
+        "sklearn-halving-jax",
+        "skkeras-halving-jax",
+    ),
 }
 LABELS = {
     "skkeras": "skkeras MLPClassifier",
@@ -54,6 +62,12 @@ LABELS = {
         "scikit-learn GridSearchCV / cross_validate, JAX, warm cache"
     ),
     "skkeras-search-cache-jax": "skkeras.model_selection, JAX, warm cache",
+    "sklearn-halving": "scikit-learn HalvingGridSearchCV, factor 3, TensorFlow",
+    "skkeras-halving": "skkeras HalvingGridSearchCV, factor 3, TensorFlow",
+    "sklearn-halving-f2": "scikit-learn HalvingGridSearchCV, factor 2, TensorFlow",
+    "skkeras-halving-f2": "skkeras HalvingGridSearchCV, factor 2, TensorFlow",
+    "sklearn-halving-jax": "scikit-learn HalvingGridSearchCV, factor 3, JAX",
+    "skkeras-halving-jax": "skkeras HalvingGridSearchCV, factor 3, JAX",
 }
 
 FULL = {
@@ -98,6 +112,16 @@ FULL = {
         cv_epochs=150,
         cv_batch=10,
     ),
+    # The tutorial grid without its epochs, which are the halving resource
+    # (max_iter, up to the grid's largest).
+    "halving": dict(
+        hidden=(12, 8),
+        solvers=("rmsprop", "adam"),
+        inits=("glorot_uniform", "normal", "uniform"),
+        batches=(5, 10, 20),
+        max_epochs=150,
+        cv=3,
+    ),
 }
 QUICK = {
     "iris": dict(FULL["iris"], epochs=5, warm_repeats=1, warm_budget_s=1.0),
@@ -123,6 +147,12 @@ QUICK = {
         batches=(20,),
         folds=3,
         cv_epochs=3,
+    ),
+    "halving": dict(
+        FULL["halving"],
+        inits=("glorot_uniform", "uniform"),
+        batches=(20,),
+        max_epochs=6,
     ),
 }
 

@@ -75,9 +75,21 @@ def split_params(X, params, indices):
     return _check_method_params(X, params=params or {}, indices=indices)
 
 
+# Successive halving is experimental in scikit-learn: its classes are
+# importable only after this import (skkeras.model_selection subclasses them).
+from sklearn.experimental import enable_halving_search_cv  # noqa: E402, F401
+from sklearn.model_selection import (  # noqa: E402
+    HalvingGridSearchCV as SkHalvingGridSearchCV,
+)
+from sklearn.model_selection import (  # noqa: E402
+    HalvingRandomSearchCV as SkHalvingRandomSearchCV,
+)
+
 __all__ = [
     "Interval",
     "InvalidParameterError",
+    "SkHalvingGridSearchCV",
+    "SkHalvingRandomSearchCV",
     "Options",
     "StrOptions",
     "check_sample_weight",

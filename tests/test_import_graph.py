@@ -39,7 +39,13 @@ OUTER = ("skkeras._cli", "skkeras.tasks", "skkeras.reports")
 NOT_CORE = (*OUTER, "skkeras.__main__")
 # Third-party packages whose absence leaves a core module unimportable.
 OPTIONAL_BACKENDS = {"jax", "torch", "tensorflow"}
-MODEL_SELECTION = ("skkeras._search", "skkeras.model_selection", "skkeras._replay")
+MODEL_SELECTION = (
+    "skkeras._search",
+    "skkeras._halving",
+    "skkeras._rungs",
+    "skkeras.model_selection",
+    "skkeras._replay",
+)
 
 
 def in_packages(name, packages):

@@ -6,6 +6,7 @@ import difflib
 
 from .commands import cv, fit, grid, predict, tasks
 from .errors import CLIError
+from .halving import factor_value
 from .option_values import fold_count, job_count, positive_int
 from .output import PROG
 
@@ -55,6 +56,7 @@ _EPILOG = f"""examples:
   {PROG} cv iris --folds 5 --set max_iter=100 hidden_layer_sizes="(16,)"
   {PROG} grid pima --quick --report pima.html  4-candidate grid search, HTML report
   {PROG} grid bank --param dropout=[0,0.2,0.4] --folds 5
+  {PROG} grid pima --halving                   successive halving over max_iter
   {PROG} fit bank --out bank.skkeras && {PROG} predict bank.skkeras --csv rows.csv
 
 Full grids are large (pima: 54 candidates x 10 folds = 540 fits); use
@@ -167,6 +169,29 @@ def build_parser():
         default=[],
         metavar="KEY=[V1,V2]",
         help="search these values instead of the recipe's grid (repeatable)",
+    )
+    p.add_argument(
+        "--halving",
+        action="store_true",
+        help="successive halving over the network's epochs (max_iter): each "
+        "rung keeps the best candidates and continues their training; the "
+        "grid's max_iter values, if any, give the largest number of epochs",
+    )
+    p.add_argument(
+        "--factor",
+        type=factor_value,
+        default=None,
+        metavar="F",
+        help="with --halving: keep 1/F of the candidates and train F times "
+        "more epochs at each rung (default: 3)",
+    )
+    p.add_argument(
+        "--min-resources",
+        type=positive_int,
+        default=None,
+        metavar="EPOCHS",
+        help="with --halving: epochs of the first rung (default: as many as "
+        "the rungs allow up to the largest max_iter)",
     )
     p.add_argument(
         "--top",
