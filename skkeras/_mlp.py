@@ -9,8 +9,10 @@ losses and documentation.
 """
 
 import keras
+from sklearn.utils.metaestimators import available_if
 
 from ._mlp_base import _REGRESSION_LOSSES, _BaseMLP
+from ._mlp_lbfgs import stochastic_solver
 from ._predictors import ClassifierBase, RegressorBase
 from ._sklearn_compat import StrOptions
 
@@ -196,6 +198,7 @@ class MLPClassifier(ClassifierBase, _BaseMLP):
         beta_2=0.999,
         epsilon=1e-8,
         n_iter_no_change=10,
+        max_fun=15000,
         dropout=0.0,
         input_dropout=0.0,
         batch_normalization=False,
@@ -229,6 +232,7 @@ class MLPClassifier(ClassifierBase, _BaseMLP):
             beta_2=beta_2,
             epsilon=epsilon,
             n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
             dropout=dropout,
             input_dropout=input_dropout,
             batch_normalization=batch_normalization,
@@ -239,6 +243,14 @@ class MLPClassifier(ClassifierBase, _BaseMLP):
             checkpoint=checkpoint,
         )
         self.class_weight = class_weight
+
+    @available_if(stochastic_solver)
+    def partial_fit(self, X, y, classes=None, sample_weight=None, **fit_params):
+        return super().partial_fit(
+            X, y, classes=classes, sample_weight=sample_weight, **fit_params
+        )
+
+    partial_fit.__doc__ = ClassifierBase.partial_fit.__doc__
 
     def _output_activation(self, meta):
         if meta["target_type_"] == "multiclass":
@@ -310,6 +322,7 @@ class MLPRegressor(RegressorBase, _BaseMLP):
         beta_2=0.999,
         epsilon=1e-8,
         n_iter_no_change=10,
+        max_fun=15000,
         dropout=0.0,
         input_dropout=0.0,
         batch_normalization=False,
@@ -343,6 +356,7 @@ class MLPRegressor(RegressorBase, _BaseMLP):
             beta_2=beta_2,
             epsilon=epsilon,
             n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
             dropout=dropout,
             input_dropout=input_dropout,
             batch_normalization=batch_normalization,
@@ -353,6 +367,12 @@ class MLPRegressor(RegressorBase, _BaseMLP):
             checkpoint=checkpoint,
         )
         self.loss = loss
+
+    @available_if(stochastic_solver)
+    def partial_fit(self, X, y, sample_weight=None, **fit_params):
+        return super().partial_fit(X, y, sample_weight=sample_weight, **fit_params)
+
+    partial_fit.__doc__ = RegressorBase.partial_fit.__doc__
 
     def _output_activation(self, meta):
         return "linear"

@@ -75,12 +75,24 @@ def split_params(X, params, indices):
     return _check_method_params(X, params=params or {}, indices=indices)
 
 
+# The L-BFGS solver's result check (iterations run, ConvergenceWarning) and
+# SciPy's ``iprint`` option where this SciPy still takes it, as scikit-learn's
+# MLP uses them (skkeras._mlp_lbfgs).
+from sklearn.utils.fixes import (  # noqa: E402
+    _get_additional_lbfgs_options_dict as lbfgs_options,
+)
+from sklearn.utils.optimize import (  # noqa: E402
+    _check_optimize_result as check_optimize_result,
+)
+
 __all__ = [
     "Interval",
     "InvalidParameterError",
     "Options",
     "StrOptions",
+    "check_optimize_result",
     "check_sample_weight",
+    "lbfgs_options",
     "safe_indexing",
     "split_params",
     "validate_params",
