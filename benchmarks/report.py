@@ -763,6 +763,48 @@ def section_search(res, cfg):
     )
 
 
+def section_lbfgs(res, cfg):
+    base = "sklearn-lbfgs"
+    names = ("iris", "pima", "boston")
+
+    def ds(contender, name):
+        row = res.get(("lbfgs", contender))
+        return (row or {}).get("datasets", {}).get(name)
+
+    def cells(r):
+        if r is None:
+            return [""] * (3 * len(names))
+        out = []
+        for name in names:
+            d = r["datasets"][name]
+            ref = ds(base, name)
+            out += [
+                f"{fmt_num(d['first_s'])} / {fmt_num(d['again_s'])}",
+                fmt_ratio(d["again_s"], ref["again_s"]) if ref else "n/a",
+                fmt_score(d["score"]),
+            ]
+        return out
+
+    headers = ["contender"]
+    for name in names:
+        headers += [
+            f"{name}: first / again (s)",
+            "again x scikit-learn",
+            f"{name} mean {'R2' if name == 'boston' else 'accuracy'}",
+        ]
+    table = md_table(headers, _rows(res, "lbfgs", cells))
+    return (
+        f"## 10. solver='lbfgs'\n\n`make_pipeline(StandardScaler(), "
+        f"MLPClassifier/MLPRegressor({tuple(cfg['hidden'])}, solver='lbfgs', "
+        f"max_iter={cfg['max_iter']}, random_state=0))`, {cfg['folds']}-fold "
+        "`cross_validate` (stratified for iris and pima, shuffled, seed 0) on "
+        "iris (150 x 4), pima (768 x 8) and boston (506 x 13), each run twice "
+        "in one process: the first includes skkeras' tracing of its "
+        "loss-and-gradient function (once per architecture and process), the "
+        f"second does not.\n\n{table}\n"
+    )
+
+
 SECTIONS = {
     "iris": section_iris,
     "pima": section_pima,
@@ -772,6 +814,7 @@ SECTIONS = {
     "longrun": section_longrun,
     "workers": section_workers,
     "search": section_search,
+    "lbfgs": section_lbfgs,
 }
 
 

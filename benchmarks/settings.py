@@ -34,6 +34,7 @@ CONTENDERS = {
         "sklearn-search-cache-jax",
         "skkeras-search-cache-jax",
     ),
+    "lbfgs": ("skkeras-lbfgs", "sklearn-lbfgs", "skkeras-lbfgs-jax"),
 }
 LABELS = {
     "skkeras": "skkeras MLPClassifier",
@@ -54,6 +55,9 @@ LABELS = {
         "scikit-learn GridSearchCV / cross_validate, JAX, warm cache"
     ),
     "skkeras-search-cache-jax": "skkeras.model_selection, JAX, warm cache",
+    "skkeras-lbfgs": "skkeras MLP, solver='lbfgs', TensorFlow",
+    "sklearn-lbfgs": "scikit-learn MLP, solver='lbfgs'",
+    "skkeras-lbfgs-jax": "skkeras MLP, solver='lbfgs', JAX",
 }
 
 FULL = {
@@ -98,6 +102,7 @@ FULL = {
         cv_epochs=150,
         cv_batch=10,
     ),
+    "lbfgs": dict(hidden=(50,), max_iter=200, folds=5),
 }
 QUICK = {
     "iris": dict(FULL["iris"], epochs=5, warm_repeats=1, warm_budget_s=1.0),
@@ -124,6 +129,7 @@ QUICK = {
         folds=3,
         cv_epochs=3,
     ),
+    "lbfgs": dict(FULL["lbfgs"], max_iter=10),
 }
 
 

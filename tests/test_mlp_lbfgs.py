@@ -47,8 +47,12 @@ def _objective(estimator, X, y, sample_weight=None):
     )
     entry, layout = lbfgs.value_and_grad(model, spec)
     sw = np.ones(len(x)) if sample_weight is None else sample_weight
-    data = entry.convert(x, y_enc, sw, estimator.alpha)
-    return (lambda flat: entry.call(flat, data)), lbfgs.pack(model, layout)
+
+    def fun(flat):
+        with entry.context():
+            return entry.call(flat, entry.convert(x, y_enc, sw, estimator.alpha))
+
+    return fun, lbfgs.pack(model, layout)
 
 
 @pytest.mark.parametrize("kind", ["multiclass", "binary", "multilabel", "regression"])

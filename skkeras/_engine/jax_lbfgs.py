@@ -2,8 +2,9 @@
 ``jax.value_and_grad`` per architecture (see :mod:`skkeras._engine.lbfgs`).
 
 JAX computes in float32 unless 64-bit mode is on; the function is traced
-and called inside ``jax.enable_x64(True)``, a context of the calling
-thread only, so the rest of the process keeps its configuration.
+and called inside ``jax.enable_x64(True)`` (:meth:`JaxValueAndGrad.context`,
+entered once per fit), a context of the calling thread only, so the rest of
+the process keeps its configuration.
 """
 
 import jax
@@ -28,20 +29,21 @@ class JaxValueAndGrad:
 
         self._fn = jit(jax.value_and_grad(fun))
 
+    def context(self):
+        return jax.enable_x64(True)
+
     def convert(self, x, y, sw, alpha):
-        with jax.enable_x64(True):
-            y = np.asarray(y, np.int32) if self._labels else np.asarray(y, np.float64)
-            return (
-                jnp.asarray(x, jnp.float64),
-                jnp.asarray(y),
-                jnp.asarray(sw, jnp.float64),
-                jnp.asarray(alpha, jnp.float64),
-            )
+        y = np.asarray(y, np.int32) if self._labels else np.asarray(y, np.float64)
+        return (
+            jnp.asarray(x, jnp.float64),
+            jnp.asarray(y),
+            jnp.asarray(sw, jnp.float64),
+            jnp.asarray(alpha, jnp.float64),
+        )
 
     def call(self, flat, data):
-        with jax.enable_x64(True):
-            value, grad = self._fn(jnp.asarray(flat, jnp.float64), data)
-            return float(value), np.asarray(grad, np.float64)
+        value, grad = self._fn(flat, data)
+        return float(value), np.asarray(grad)
 
 
 def build(layout, spec):

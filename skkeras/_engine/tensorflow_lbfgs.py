@@ -5,6 +5,8 @@ The input signature fixes every shape but the number of rows, so the
 function is traced once per architecture and serves every fit of it.
 """
 
+import contextlib
+
 import numpy as np
 import tensorflow as tf
 
@@ -41,6 +43,9 @@ class TensorFlowValueAndGrad:
         # The concrete function: a call skips tf.function's dispatch on
         # its arguments (~0.5 ms, as much as the computation on small data).
         self._fn = value_and_grad.get_concrete_function()
+
+    def context(self):
+        return contextlib.nullcontext()
 
     def convert(self, x, y, sw, alpha):
         y = np.asarray(y, np.int32) if self._labels else np.asarray(y, np.float64)

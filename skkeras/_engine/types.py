@@ -291,6 +291,10 @@ class ValueAndGrad(Protocol):
 
     shareable: bool  # whether models of the same architecture may run it
 
+    def context(self):
+        """A context manager that :meth:`convert` and :meth:`call` run in
+        (JAX: 64-bit mode)."""
+
     def convert(self, x, y, sw, alpha):
         """The data of one fit as the backend's arrays (once per fit)."""
 
