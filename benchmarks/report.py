@@ -801,7 +801,9 @@ def section_lbfgs(res, cfg):
         "iris (150 x 4), pima (768 x 8) and boston (506 x 13), each run twice "
         "in one process: the first includes skkeras' tracing of its "
         "loss-and-gradient function (once per architecture and process), the "
-        f"second does not.\n\n{table}\n"
+        "second does not.  The one-BLAS-thread row runs scikit-learn under "
+        "`threadpool_limits(1, 'blas')`, as skkeras runs SciPy's L-BFGS-B."
+        f"\n\n{table}\n"
     )
 
 

@@ -34,7 +34,12 @@ CONTENDERS = {
         "sklearn-search-cache-jax",
         "skkeras-search-cache-jax",
     ),
-    "lbfgs": ("skkeras-lbfgs", "sklearn-lbfgs", "skkeras-lbfgs-jax"),
+    "lbfgs": (
+        "skkeras-lbfgs",
+        "sklearn-lbfgs",
+        "sklearn-lbfgs-1blas",
+        "skkeras-lbfgs-jax",
+    ),
 }
 LABELS = {
     "skkeras": "skkeras MLPClassifier",
@@ -57,6 +62,7 @@ LABELS = {
     "skkeras-search-cache-jax": "skkeras.model_selection, JAX, warm cache",
     "skkeras-lbfgs": "skkeras MLP, solver='lbfgs', TensorFlow",
     "sklearn-lbfgs": "scikit-learn MLP, solver='lbfgs'",
+    "sklearn-lbfgs-1blas": "scikit-learn MLP, solver='lbfgs', one BLAS thread",
     "skkeras-lbfgs-jax": "skkeras MLP, solver='lbfgs', JAX",
 }
 
