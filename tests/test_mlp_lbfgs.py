@@ -34,6 +34,8 @@ def _problem(kind):
     X = rng.normal(size=(30, 4))
     if kind == "regression":
         return X, X @ rng.normal(size=4) + 0.1 * rng.normal(size=30)
+    if kind == "multioutput":
+        return X, X @ rng.normal(size=(4, 2)) + 0.1 * rng.normal(size=(30, 2))
     return X, rng.randint(0, 3 if kind == "multiclass" else 2, size=30)
 
 
@@ -55,7 +57,9 @@ def _objective(estimator, X, y, sample_weight=None):
     return fun, lbfgs.pack(model, layout)
 
 
-@pytest.mark.parametrize("kind", ["multiclass", "binary", "multilabel", "regression"])
+@pytest.mark.parametrize(
+    "kind", ["multiclass", "binary", "multilabel", "regression", "multioutput"]
+)
 @pytest.mark.parametrize("weighted", [False, True])
 def test_objective_is_scikit_learns(kind, weighted):
     # scikit-learn's loss_ is its objective at its final weights: the same
@@ -64,7 +68,7 @@ def test_objective_is_scikit_learns(kind, weighted):
     sw = np.random.RandomState(1).randint(1, 4, size=len(X)) if weighted else None
     sk_cls, cls = (
         (SkMLPRegressor, MLPRegressor)
-        if kind == "regression"
+        if kind in ("regression", "multioutput")
         else (SkMLPClassifier, MLPClassifier)
     )
     params = dict(hidden_layer_sizes=(5, 4), activation="tanh", alpha=0.3)
@@ -214,6 +218,8 @@ def test_one_compiled_function_per_architecture(iris):
         {"batch_normalization": True},
         {"kernel_constraint": 3.0},
         {"callbacks": [keras.callbacks.TerminateOnNaN()]},
+        {"lr_schedule": "step"},
+        {"checkpoint": "best.skkeras"},
     ],
 )
 def test_keras_extras_are_refused(iris, extra):
