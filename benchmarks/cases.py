@@ -674,6 +674,66 @@ def case_halving(contender, cfg):
     return out
 
 
+def boston():
+    from skkeras.datasets import load_boston_housing
+
+    return load_boston_housing(return_X_y=True)
+
+
+def case_lbfgs(contender, cfg):
+    """StandardScaler + MLP(solver="lbfgs"), 5-fold CV on iris, pima, boston.
+
+    Each dataset's cross-validation runs twice in the process: the first
+    includes skkeras' tracing of its loss-and-gradient functions, the second
+    reuses them (as every later fit of the process does).
+    """
+    from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from threadpoolctl import threadpool_limits
+
+    if contender.startswith("sklearn"):
+        from sklearn.neural_network import MLPClassifier, MLPRegressor
+    else:
+        from skkeras import MLPClassifier, MLPRegressor
+    # "-1blas": scikit-learn with one BLAS thread, as skkeras runs SciPy's
+    # L-BFGS-B (OpenBLAS' threads cost more than they give on small arrays).
+    blas_threads = 1 if contender.endswith("-1blas") else None  # None: as is
+
+    datasets = {}
+    for name, data, regression in (
+        ("iris", iris(), False),
+        ("pima", pima(), False),
+        ("boston", boston(), True),
+    ):
+        X, y = data
+        splitter = KFold if regression else StratifiedKFold
+        cv = list(splitter(cfg["folds"], shuffle=True, random_state=0).split(X, y))
+        mlp = (MLPRegressor if regression else MLPClassifier)(
+            hidden_layer_sizes=cfg["hidden"],
+            solver="lbfgs",
+            max_iter=cfg["max_iter"],
+            random_state=0,
+        )
+
+        def run_cv(mlp=mlp, X=X, y=y, cv=cv):
+            pipe = make_pipeline(StandardScaler(), mlp)
+            return cross_validate(pipe, X, y, cv=cv, return_estimator=True)
+
+        with threadpool_limits(blas_threads, user_api="blas"):
+            first_s, _ = timed(run_cv)
+            again_s, result = timed(run_cv)
+        datasets[name] = {
+            "first_s": first_s,
+            "again_s": again_s,
+            "scores": [float(v) for v in result["test_score"]],
+            "score": float(np.mean(result["test_score"])),
+            "n_iter": [int(e[-1].n_iter_) for e in result["estimator"]],
+            "metric": "R2" if regression else "accuracy",
+        }
+    return {"datasets": datasets}
+
+
 CASES = {
     "iris": case_iris,
     "pima": case_pima,
@@ -684,6 +744,7 @@ CASES = {
     "workers": case_workers,
     "search": case_search,
     "halving": case_halving,
+    "lbfgs": case_lbfgs,
 }
 
 
@@ -731,7 +792,7 @@ def run(case, contender, *, quick=False):
     start = time.perf_counter()
     import sklearn.neural_network  # noqa: F401
 
-    if contender != "sklearn":
+    if contender not in ("sklearn", "sklearn-lbfgs", "sklearn-lbfgs-1blas"):
         _keras()
     if contender.startswith("skkeras") or contender.endswith(
         ("-jax", "worker", "workers", "search", "halving", "-f2")

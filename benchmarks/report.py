@@ -535,7 +535,7 @@ def section_memory(res):
         f"any data (TensorFlow), scikit-learn's alone {sk_imports} MiB."
     )
     return (
-        f"## 10. Peak memory\n\nPeak resident memory of each child process "
+        f"## 11. Peak memory\n\nPeak resident memory of each child process "
         f"(`resource.getrusage(RUSAGE_SELF).ru_maxrss`): imports, data and training "
         f"together.\n\n{table}\n\n**What this shows.** {reading}\n"
     )
@@ -844,6 +844,50 @@ def section_halving(res, cfg):
     )
 
 
+def section_lbfgs(res, cfg):
+    base = "sklearn-lbfgs"
+    names = ("iris", "pima", "boston")
+
+    def ds(contender, name):
+        row = res.get(("lbfgs", contender))
+        return (row or {}).get("datasets", {}).get(name)
+
+    def cells(r):
+        if r is None:
+            return [""] * (3 * len(names))
+        out = []
+        for name in names:
+            d = r["datasets"][name]
+            ref = ds(base, name)
+            out += [
+                f"{fmt_num(d['first_s'])} / {fmt_num(d['again_s'])}",
+                fmt_ratio(d["again_s"], ref["again_s"]) if ref else "n/a",
+                fmt_score(d["score"]),
+            ]
+        return out
+
+    headers = ["contender"]
+    for name in names:
+        headers += [
+            f"{name}: first / again (s)",
+            "again x scikit-learn",
+            f"{name} mean {'R2' if name == 'boston' else 'accuracy'}",
+        ]
+    table = md_table(headers, _rows(res, "lbfgs", cells))
+    return (
+        f"## 10. solver='lbfgs'\n\n`make_pipeline(StandardScaler(), "
+        f"MLPClassifier/MLPRegressor({tuple(cfg['hidden'])}, solver='lbfgs', "
+        f"max_iter={cfg['max_iter']}, random_state=0))`, {cfg['folds']}-fold "
+        "`cross_validate` (stratified for iris and pima, shuffled, seed 0) on "
+        "iris (150 x 4), pima (768 x 8) and boston (506 x 13), each run twice "
+        "in one process: the first includes skkeras' tracing of its "
+        "loss-and-gradient function (once per architecture and process), the "
+        "second does not.  The one-BLAS-thread row runs scikit-learn under "
+        "`threadpool_limits(1, 'blas')`, as skkeras runs SciPy's L-BFGS-B."
+        f"\n\n{table}\n"
+    )
+
+
 SECTIONS = {
     "iris": section_iris,
     "pima": section_pima,
@@ -854,6 +898,7 @@ SECTIONS = {
     "workers": section_workers,
     "search": section_search,
     "halving": section_halving,
+    "lbfgs": section_lbfgs,
 }
 
 

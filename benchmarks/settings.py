@@ -42,6 +42,12 @@ CONTENDERS = {
         "sklearn-halving-jax",
         "skkeras-halving-jax",
     ),
+    "lbfgs": (
+        "skkeras-lbfgs",
+        "sklearn-lbfgs",
+        "sklearn-lbfgs-1blas",
+        "skkeras-lbfgs-jax",
+    ),
 }
 LABELS = {
     "skkeras": "skkeras MLPClassifier",
@@ -68,6 +74,10 @@ LABELS = {
     "skkeras-halving-f2": "skkeras HalvingGridSearchCV, factor 2, TensorFlow",
     "sklearn-halving-jax": "scikit-learn HalvingGridSearchCV, factor 3, JAX",
     "skkeras-halving-jax": "skkeras HalvingGridSearchCV, factor 3, JAX",
+    "skkeras-lbfgs": "skkeras MLP, solver='lbfgs', TensorFlow",
+    "sklearn-lbfgs": "scikit-learn MLP, solver='lbfgs'",
+    "sklearn-lbfgs-1blas": "scikit-learn MLP, solver='lbfgs', one BLAS thread",
+    "skkeras-lbfgs-jax": "skkeras MLP, solver='lbfgs', JAX",
 }
 
 FULL = {
@@ -122,6 +132,7 @@ FULL = {
         max_epochs=150,
         cv=3,
     ),
+    "lbfgs": dict(hidden=(50,), max_iter=200, folds=5),
 }
 QUICK = {
     "iris": dict(FULL["iris"], epochs=5, warm_repeats=1, warm_budget_s=1.0),
@@ -154,6 +165,7 @@ QUICK = {
         batches=(20,),
         max_epochs=6,
     ),
+    "lbfgs": dict(FULL["lbfgs"], max_iter=10),
 }
 
 

@@ -9,8 +9,10 @@ losses and documentation.
 """
 
 import keras
+from sklearn.utils.metaestimators import available_if
 
 from ._mlp_base import _REGRESSION_LOSSES, _BaseMLP
+from ._mlp_lbfgs import stochastic_solver
 from ._predictors import ClassifierBase, RegressorBase
 from ._sklearn_compat import StrOptions
 
@@ -24,10 +26,22 @@ _MLP_DOC_PARAMS = """
         "tanh", "relu", or any Keras activation name ("elu", "gelu" ...).
     solver : str or keras.optimizers.Optimizer, default="adam"
         Keras optimizer: "adam", "sgd", "rmsprop", "adagrad", "adadelta",
-        "adamax", "nadam", "adamw", or an optimizer instance (copied).
+        "adamax", "nadam", "adamw", or an optimizer instance (copied); or
+        "lbfgs", scikit-learn's quasi-Newton solver: SciPy's L-BFGS-B on the
+        whole training set, with scikit-learn's objective, computed in
+        float64 by one compiled function per architecture (TensorFlow and
+        JAX backends).  For small datasets it often converges faster and
+        better.  With "lbfgs", ``max_iter`` counts L-BFGS iterations,
+        ``tol`` bounds the projected gradient, ``max_fun`` the evaluations;
+        the mini-batch, learning-rate, momentum, Adam and early-stopping
+        parameters do not apply, ``dropout``, ``input_dropout``,
+        ``batch_normalization``, ``kernel_constraint``, ``callbacks``,
+        ``lr_schedule`` and ``checkpoint`` are refused, and there is no
+        ``partial_fit``.
     alpha : float, default=0.0001
         L2 penalty, scaled as in scikit-learn (``alpha / (2 * batch_size)``
-        times the squared weights, per batch).
+        times the squared weights, per batch; with "lbfgs" the whole
+        training set is the batch).
     batch_size : int or "auto", default="auto"
         Mini-batch size; "auto" is ``min(200, n_samples)``.
     learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
@@ -66,6 +80,10 @@ _MLP_DOC_PARAMS = """
         Adam-family numerical stability constant.
     n_iter_no_change : int, default=10
         Epochs without ``tol`` improvement before stopping.
+    max_fun : int, default=15000
+        Only with ``solver="lbfgs"``: the most evaluations of the loss (and
+        its gradient); it may stop before ``max_iter`` iterations, with a
+        ``ConvergenceWarning``.
     dropout : float or list of float, default=0.0
         Dropout rate after each hidden layer (one float, or one per layer).
     input_dropout : float, default=0.0
@@ -99,7 +117,10 @@ _MLP_DOC_ATTRS = """
     Attributes
     ----------
     loss_curve_ : list of float
-        Training loss at the end of each epoch.
+        Training loss at the end of each epoch (not with ``solver="lbfgs"``).
+    loss_ : float
+        With ``solver="lbfgs"``: the objective (data loss plus penalty)
+        the last fit reached.
     validation_scores_ : list of float or None
         Validation score (accuracy or R²) per epoch with early stopping.
     best_loss_ : float or None
@@ -107,7 +128,8 @@ _MLP_DOC_ATTRS = """
     best_validation_score_ : float or None
         Best validation score (with early stopping).
     n_iter_ : int
-        Number of epochs run.
+        Number of epochs run (``solver="lbfgs"``: L-BFGS iterations of the
+        last fit).
     t_ : int
         Number of training samples seen.
     n_layers_ : int
@@ -196,6 +218,7 @@ class MLPClassifier(ClassifierBase, _BaseMLP):
         beta_2=0.999,
         epsilon=1e-8,
         n_iter_no_change=10,
+        max_fun=15000,
         dropout=0.0,
         input_dropout=0.0,
         batch_normalization=False,
@@ -229,6 +252,7 @@ class MLPClassifier(ClassifierBase, _BaseMLP):
             beta_2=beta_2,
             epsilon=epsilon,
             n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
             dropout=dropout,
             input_dropout=input_dropout,
             batch_normalization=batch_normalization,
@@ -239,6 +263,14 @@ class MLPClassifier(ClassifierBase, _BaseMLP):
             checkpoint=checkpoint,
         )
         self.class_weight = class_weight
+
+    @available_if(stochastic_solver)
+    def partial_fit(self, X, y, classes=None, sample_weight=None, **fit_params):
+        return super().partial_fit(
+            X, y, classes=classes, sample_weight=sample_weight, **fit_params
+        )
+
+    partial_fit.__doc__ = ClassifierBase.partial_fit.__doc__
 
     def _output_activation(self, meta):
         if meta["target_type_"] == "multiclass":
@@ -310,6 +342,7 @@ class MLPRegressor(RegressorBase, _BaseMLP):
         beta_2=0.999,
         epsilon=1e-8,
         n_iter_no_change=10,
+        max_fun=15000,
         dropout=0.0,
         input_dropout=0.0,
         batch_normalization=False,
@@ -343,6 +376,7 @@ class MLPRegressor(RegressorBase, _BaseMLP):
             beta_2=beta_2,
             epsilon=epsilon,
             n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
             dropout=dropout,
             input_dropout=input_dropout,
             batch_normalization=batch_normalization,
@@ -353,6 +387,12 @@ class MLPRegressor(RegressorBase, _BaseMLP):
             checkpoint=checkpoint,
         )
         self.loss = loss
+
+    @available_if(stochastic_solver)
+    def partial_fit(self, X, y, sample_weight=None, **fit_params):
+        return super().partial_fit(X, y, sample_weight=sample_weight, **fit_params)
+
+    partial_fit.__doc__ = RegressorBase.partial_fit.__doc__
 
     def _output_activation(self, meta):
         return "linear"

@@ -21,6 +21,7 @@ from ._base import BaseKerasEstimator
 from ._callbacks import Convergence, InverseScaling
 from ._forward import numpy_forward
 from ._keras_objects import make_callbacks, make_loss
+from ._mlp_lbfgs import fit_lbfgs, uses_lbfgs
 from ._schedules import EpochSchedule, make_schedule
 from ._sklearn_compat import Interval, Options, StrOptions, validate_params
 from ._training_data import RandomSplit
@@ -28,7 +29,17 @@ from ._training_data import RandomSplit
 # scikit-learn's activation names, mapped to Keras' (Keras names pass through).
 _ACTIVATIONS = {"identity": "linear", "logistic": "sigmoid"}
 _KERAS_TO_SKLEARN_ACTIVATION = {"linear": "identity", "sigmoid": "logistic"}
-SOLVERS = ("adam", "sgd", "rmsprop", "adagrad", "adadelta", "adamax", "nadam", "adamw")
+SOLVERS = (
+    "adam",
+    "sgd",
+    "rmsprop",
+    "adagrad",
+    "adadelta",
+    "adamax",
+    "nadam",
+    "adamw",
+    "lbfgs",
+)
 _REGRESSION_LOSSES = {
     "squared_error": "mean_squared_error",
     "absolute_error": "mean_absolute_error",
@@ -100,6 +111,7 @@ class _BaseMLP(BaseKerasEstimator):
             Interval(Integral, 1, None, closed="left"),
             Options(Real, {np.inf}),
         ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "input_dropout": [Interval(Real, 0, 1, closed="left")],
         "batch_normalization": ["boolean"],
@@ -140,6 +152,7 @@ class _BaseMLP(BaseKerasEstimator):
         beta_2=0.999,
         epsilon=1e-8,
         n_iter_no_change=10,
+        max_fun=15000,
         dropout=0.0,
         input_dropout=0.0,
         batch_normalization=False,
@@ -171,6 +184,7 @@ class _BaseMLP(BaseKerasEstimator):
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
         self.dropout = dropout
         self.input_dropout = input_dropout
         self.batch_normalization = batch_normalization
@@ -251,18 +265,23 @@ class _BaseMLP(BaseKerasEstimator):
         return constraint
 
     def _train_rows(self, n_samples):
-        if self.early_stopping:
+        if self.early_stopping and not uses_lbfgs(self):
             return n_samples - int(np.ceil(n_samples * self.validation_fraction))
         return n_samples
 
     def _planned_batch_size(self, n_train):
+        if uses_lbfgs(self):
+            return n_train  # full batch: batch_size does not apply
         return self._batch_size(max(n_train, 1))
 
     def _build_model(self, meta, X, y, plan):
         sizes = self._hidden_sizes()
         # scikit-learn's penalty: alpha / 2 * ||W||^2 over the sum of the
         # sample weights of a batch (the batch size times their mean).
+        # (With lbfgs the penalty is in the L-BFGS objective instead.)
         l2 = self.alpha / (2.0 * plan.batch_size * plan.weight_scale)
+        if uses_lbfgs(self):
+            l2 = 0.0
         activation = _ACTIVATIONS.get(self.activation, self.activation)
         # Every random layer gets its seed from the fit's own generator, not
         # from Python's global one, which other threads (a Dask worker's)
@@ -298,14 +317,17 @@ class _BaseMLP(BaseKerasEstimator):
         if isinstance(self.solver, keras.optimizers.Optimizer):
             return type(self.solver).from_config(self.solver.get_config())
         kwargs = {"learning_rate": self.learning_rate_init}
-        if self.solver == "sgd":
+        # An lbfgs network is compiled with Adam, so that model_ stays
+        # trainable by Keras; the lbfgs fit itself never uses it.
+        solver = "adam" if uses_lbfgs(self) else self.solver
+        if solver == "sgd":
             kwargs.update(
                 momentum=self.momentum,
                 nesterov=bool(self.nesterovs_momentum and self.momentum > 0),
             )
-        elif self.solver in ("adam", "adamax", "nadam", "adamw"):
+        elif solver in ("adam", "adamax", "nadam", "adamw"):
             kwargs.update(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
-        cls = type(keras.optimizers.get(self.solver))
+        cls = type(keras.optimizers.get(solver))
         return cls(**kwargs)
 
     def _compile_model(self, model, default_loss):
@@ -336,6 +358,19 @@ class _BaseMLP(BaseKerasEstimator):
     # ------------------------------------------------------------------
     # Training
     # ------------------------------------------------------------------
+    def _fit_alone(self, X, y, sample_weight, fit_params, *, warm, epochs, classes):
+        if uses_lbfgs(self):  # partial_fit does not exist for lbfgs
+            return fit_lbfgs(self, X, y, sample_weight, fit_params, warm=warm)
+        return super()._fit_alone(
+            X, y, sample_weight, fit_params, warm=warm, epochs=epochs, classes=classes
+        )
+
+    def _prepare_fit(self, X, y, sample_weight, fit_params, **kwargs):
+        if uses_lbfgs(self):
+            # Searches train prepared calls ahead; lbfgs fits run one by one.
+            raise ValueError("solver='lbfgs' does not train in the engine's loop")
+        return super()._prepare_fit(X, y, sample_weight, fit_params, **kwargs)
+
     def _train_options(self, fit_params, X, plan):
         if fit_params:
             raise TypeError(

@@ -103,7 +103,9 @@ _CLASSIFIER = {
     "n_classes_": _POSITIVE_INT,
 }
 _MLP = {
-    "loss_curve_": _CURVE,
+    # solver="lbfgs" fits have loss_ and no loss_curve_, as scikit-learn's.
+    "loss_curve_": Spec(_CURVE.what, _CURVE.check, required=False),
+    "loss_": Spec(_FLOAT.what, _FLOAT.check, required=False),
     "t_": _INT,
     "n_layers_": Spec("an int >= 2", lambda v: _is_int(v, 2)),
     "out_activation_": Spec("a str", lambda v: isinstance(v, str)),

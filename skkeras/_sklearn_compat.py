@@ -85,6 +85,16 @@ from sklearn.model_selection import (  # noqa: E402
     HalvingRandomSearchCV as SkHalvingRandomSearchCV,
 )
 
+# The L-BFGS solver's result check (iterations run, ConvergenceWarning) and
+# SciPy's ``iprint`` option where this SciPy still takes it, as scikit-learn's
+# MLP uses them (skkeras._mlp_lbfgs).
+from sklearn.utils.fixes import (  # noqa: E402
+    _get_additional_lbfgs_options_dict as lbfgs_options,
+)
+from sklearn.utils.optimize import (  # noqa: E402
+    _check_optimize_result as check_optimize_result,
+)
+
 __all__ = [
     "Interval",
     "InvalidParameterError",
@@ -92,7 +102,9 @@ __all__ = [
     "SkHalvingRandomSearchCV",
     "Options",
     "StrOptions",
+    "check_optimize_result",
     "check_sample_weight",
+    "lbfgs_options",
     "safe_indexing",
     "split_params",
     "validate_params",

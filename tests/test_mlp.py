@@ -156,7 +156,7 @@ def test_dropout_rates_must_match_the_layers(iris):
 def test_invalid_parameters_are_refused(iris):
     X, y = iris
     with pytest.raises(ValueError, match="solver"):
-        MLPClassifier(solver="lbfgs").fit(X, y)
+        MLPClassifier(solver="newton").fit(X, y)
     with pytest.raises(ValueError, match="activation"):
         MLPClassifier(activation="nope", max_iter=1).fit(X, y)
     with pytest.raises(ValueError, match="hidden_layer_sizes"):

@@ -282,3 +282,22 @@ class Refusal(str):
 
     def __repr__(self):
         return f"Refusal({self.code!r}, {str(self)!r})"
+
+
+class ValueAndGrad(Protocol):
+    """A compiled objective of the flat weights and its gradient, for
+    :func:`skkeras._engine.lbfgs.minimize` (built by a backend's
+    ``*_lbfgs`` module, kept in :mod:`skkeras._engine.cache`)."""
+
+    shareable: bool  # whether models of the same architecture may run it
+
+    def context(self):
+        """A context manager that :meth:`convert` and :meth:`call` run in
+        (JAX: 64-bit mode)."""
+
+    def convert(self, x, y, sw, alpha):
+        """The data of one fit as the backend's arrays (once per fit)."""
+
+    def call(self, flat, data):
+        """``(objective, gradient)`` at the float64 vector ``flat``: a
+        Python float and a float64 NumPy array."""

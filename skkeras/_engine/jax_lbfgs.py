@@ -1,0 +1,51 @@
+"""The L-BFGS objective and its gradient on JAX: one ``jax.jit`` of
+``jax.value_and_grad`` per architecture (see :mod:`skkeras._engine.lbfgs`).
+
+JAX computes in float32 unless 64-bit mode is on; the function is traced
+and called inside ``jax.enable_x64(True)`` (:meth:`JaxValueAndGrad.context`,
+entered once per fit), a context of the calling thread only, so the rest of
+the process keeps its configuration.
+"""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .jax import jit
+from .lbfgs import objective
+
+
+class JaxValueAndGrad:
+    """:class:`~skkeras._engine.types.ValueAndGrad` on JAX."""
+
+    shareable = True
+
+    def __init__(self, layout, spec):
+        self._labels = spec.loss == "softmax"
+
+        def fun(flat, data):
+            x, y, sw, alpha = data
+            return objective(flat, x, y, sw, alpha, layout, spec.loss)
+
+        self._fn = jit(jax.value_and_grad(fun))
+
+    def context(self):
+        return jax.enable_x64(True)
+
+    def convert(self, x, y, sw, alpha):
+        y = np.asarray(y, np.int32) if self._labels else np.asarray(y, np.float64)
+        return (
+            jnp.asarray(x, jnp.float64),
+            jnp.asarray(y),
+            jnp.asarray(sw, jnp.float64),
+            jnp.asarray(alpha, jnp.float64),
+        )
+
+    def call(self, flat, data):
+        value, grad = self._fn(flat, data)
+        return float(value), np.asarray(grad)
+
+
+def build(layout, spec):
+    """The compiled objective of ``layout`` for :class:`LbfgsSpec` ``spec``."""
+    return JaxValueAndGrad(layout, spec)
