@@ -135,7 +135,8 @@ def _render(results, header):
             else f"{groups['alone']} alone"
         )
         lines.append(
-            f"| {result['task']} | {result['backend']} | {result['folds']} | {m1} | {m2} | "
+            f"| {result['task']} | {result['backend']} | {result['folds']} "
+            f"| {m1} | {m2} | "
             f"{one['total_s']:.1f} / {ens['total_s']:.1f} "
             f"({ens['total_s'] / one['total_s']:.2f}x) | "
             f"{one['median_s']:.2f} / {ens['median_s']:.2f} "
