@@ -103,9 +103,8 @@ or Pipeline
     name = type(estimator).__name__
     if name not in ESTIMATORS or type(estimator) is not estimator_class(name):
         subclass = ""
-        from .ensemble import _DeepEnsemble
-
-        if isinstance(estimator, _DeepEnsemble):
+        # skkeras.ensemble is built on the estimators: named, not imported.
+        if any(c.__module__ == "skkeras.ensemble" for c in type(estimator).__mro__):
             subclass = (
                 " An ensemble is not in this format: save each of its "
                 "estimators_ with skkeras.save (its members are skkeras "
