@@ -81,8 +81,9 @@ print(f"the ensemble has the lower RMSE on {better} of {FOLDS} folds")
 # deviation, from the most confident to the least, with the mean absolute
 # error of each group. An informative spread makes the errors grow from left
 # to right; the printed rank correlation says how strongly the two go
-# together over all rows (here the spread mostly singles out the fifth of the
-# rows with the largest errors rather than ranking the rest).
+# together over all rows (in a quick run, 0.09 overall, while the most
+# uncertain fifth of the rows had clearly the largest errors: the spread
+# flags the worst rows more than it ranks the others).
 error = np.abs(pred_mean - y)
 order = np.argsort(pred_std)
 groups = np.array_split(order, 5)
