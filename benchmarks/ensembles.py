@@ -12,7 +12,9 @@ the recipe with its network wrapped in a 5-member
 :class:`~skkeras.ensemble.DeepEnsembleClassifier` /
 :class:`~skkeras.ensemble.DeepEnsembleRegressor` (``random_state=0``,
 no bootstrap), so that the machine's load weighs on both alike.  It reports
-the mean of each of the task's metrics over the folds, the training time
+the mean of each of the task's metrics over the folds (also of the
+ensemble's members, each scored alone: a typical member, where "one" is the
+one member of seed 0), the training time
 (the pipeline's ``fit``, preprocessing included: the sum over the folds,
 the first fold's compiling and tracing included, and the median fold), and
 the ensemble's time over one member's.  On JAX the members train as one
@@ -53,7 +55,9 @@ def _child(task_name, n_folds, n_members):
     ens.steps[-1] = (name, ensemble_cls(member, n_members=n_members, random_state=0))
     scorers = {k: get_scorer(v) for k, v in task.scoring.items()}
     splits = list(task.cv(n_splits=n_folds).split(X, y))
-    rows = {"one": {"fit_s": [], "scores": []}, "ensemble": {"fit_s": [], "scores": []}}
+    rows = {
+        label: {"fit_s": [], "scores": []} for label in ("one", "ensemble", "members")
+    }
     take = (
         (lambda data, idx: data.iloc[idx])
         if hasattr(X, "iloc")
@@ -72,6 +76,12 @@ def _child(task_name, n_folds, n_members):
                 {k: float(s(fitted, X_te, y_te)) for k, s in scorers.items()}
             )
             if label == "ensemble":
+                # Each member scored alone (no training): a typical member.
+                X_model = fitted[:-1].transform(X_te)
+                for member in fitted[-1].estimators_:
+                    rows["members"]["scores"].append(
+                        {k: float(s(member, X_model, y_te)) for k, s in scorers.items()}
+                    )
                 report = fitted[-1].grouping_
                 grouping = {
                     "groups": [
@@ -98,25 +108,27 @@ def _summary(result):
 
     out = {}
     for label, row in result["results"].items():
+        if not row["scores"]:
+            continue
         metrics = {
             k: float(np.mean([s[k] for s in row["scores"]])) for k in row["scores"][0]
         }
-        out[label] = {
-            "metrics": metrics,
-            "total_s": float(np.sum(row["fit_s"])),
-            "median_s": float(np.median(row["fit_s"])),
-        }
+        out[label] = {"metrics": metrics}
+        if row["fit_s"]:
+            out[label]["total_s"] = float(np.sum(row["fit_s"]))
+            out[label]["median_s"] = float(np.median(row["fit_s"]))
     return out
 
 
 def _render(results, header):
     lines = [header, ""]
     lines.append(
-        "| task | backend | folds | metric: one | metric: ensemble | "
+        "| task | backend | folds | metric: one | metric: ensemble "
+        "| metric: its members, each alone (mean) | "
         "fit total s: one / ens (ratio) | fit median fold s: one / ens (ratio) "
         "| grouping |"
     )
-    lines.append("|---|---|---|---|---|---|---|---|")
+    lines.append("|---|---|---|---|---|---|---|---|---|")
     for result in results:
         if "error" in result:
             lines.append(
@@ -128,6 +140,7 @@ def _render(results, header):
         fmt = ", ".join
         m1 = fmt(f"{k} {v:.4f}" for k, v in one["metrics"].items())
         m2 = fmt(f"{k} {v:.4f}" for k, v in ens["metrics"].items())
+        m3 = fmt(f"{k} {v:.4f}" for k, v in s["members"]["metrics"].items())
         groups = result["grouping_last_fold"]
         grouping = (
             f"{len(groups['groups'])} vectorized group(s)"
@@ -136,7 +149,7 @@ def _render(results, header):
         )
         lines.append(
             f"| {result['task']} | {result['backend']} | {result['folds']} "
-            f"| {m1} | {m2} | "
+            f"| {m1} | {m2} | {m3} | "
             f"{one['total_s']:.1f} / {ens['total_s']:.1f} "
             f"({ens['total_s'] / one['total_s']:.2f}x) | "
             f"{one['median_s']:.2f} / {ens['median_s']:.2f} "
