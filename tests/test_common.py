@@ -114,13 +114,16 @@ def _expected_failures(estimator):
             "(measured), not to float64 resolution; the check compares at 1e-7"
         )
         return {name: reason for name in _FLOAT64_CHECKS}
-    if type(estimator).__name__ == "DeepEnsembleClassifier":
+    if (
+        type(estimator).__name__ == "DeepEnsembleClassifier"
+        and keras.backend.backend() == "tensorflow"
+    ):
         reason = (
             "the members train with seeds drawn from random_state=0, not 0; "
-            "MLPClassifier's own float64 weighted and repeated fits agree to "
-            "0.8e-7 to 2.1e-7 (relative, measured at seeds 0, 1, 2 and the "
-            "ensemble's two), so the check's rtol=1e-7 passes at seed 0 only "
-            "by the margin"
+            "on TensorFlow, MLPClassifier's own float64 weighted and repeated "
+            "fits agree to 0.8e-7 to 2.1e-7 (relative, measured at seeds 0, 1, "
+            "2 and the ensemble's two), so the check's rtol=1e-7 passes at "
+            "seed 0 only by the margin (on JAX the ensemble passes)"
         )
         return {name: reason for name in _FLOAT64_CHECKS}
     if keras.backend.backend() == "jax" and type(estimator).__name__ in (
