@@ -40,6 +40,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._base import BaseKerasEstimator
 from ._config import config_context, get_config
 from ._engine import batch as engine_batch
+from ._one_fit import one_fit_at_a_time
 from ._seeding import MAX_SEED
 from ._sklearn_compat import Interval, check_sample_weight, validate_params
 
@@ -152,6 +153,10 @@ class _DeepEnsemble(MetaEstimatorMixin, BaseEstimator):
         """
         self._check_estimator()
         validate_params(self)
+        with one_fit_at_a_time(self):
+            return self._fit_members(X, y, sample_weight, fit_params)
+
+    def _fit_members(self, X, y, sample_weight, fit_params):
         seeds, weights = self._member_inputs(X, sample_weight)
         members = [
             clone(self.estimator).set_params(random_state=seed) for seed in seeds
