@@ -74,6 +74,7 @@ pygments_style = "sphinx"
 API_MODULES = [
     "skkeras",
     "skkeras.model_selection",
+    "skkeras.ensemble",
     "skkeras.datasets",
     "skkeras.tasks",
     "skkeras.reports",

@@ -68,7 +68,7 @@ __all__ = [
 
 # Subpackages reachable as attributes after ``import skkeras``, imported on
 # first use (as scikit-learn's are).
-_SUBPACKAGES = ("config", "datasets", "model_selection", "reports", "tasks")
+_SUBPACKAGES = ("config", "datasets", "ensemble", "model_selection", "reports", "tasks")
 
 
 def __getattr__(name):

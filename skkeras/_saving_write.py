@@ -103,6 +103,13 @@ or Pipeline
     name = type(estimator).__name__
     if name not in ESTIMATORS or type(estimator) is not estimator_class(name):
         subclass = ""
+        # skkeras.ensemble is built on the estimators: named, not imported.
+        if any(c.__module__ == "skkeras.ensemble" for c in type(estimator).__mro__):
+            subclass = (
+                " An ensemble is not in this format: save each of its "
+                "estimators_ with skkeras.save (its members are skkeras "
+                "estimators), or pickle it (joblib.dump)."
+            )
         if isinstance(estimator, BaseKerasEstimator):
             subclass = (
                 " A subclass of one (e.g. one overriding target_encoder or "

@@ -71,6 +71,20 @@ def _instances():
     return [cls(**TINY_SETTINGS[cls.__name__]) for cls in _public_estimators()]
 
 
+def _ensemble_instances():
+    """The deep ensembles of skkeras.ensemble over the tiny MLPs (two members)."""
+    from skkeras.ensemble import DeepEnsembleClassifier, DeepEnsembleRegressor
+
+    return [
+        DeepEnsembleClassifier(
+            skkeras.MLPClassifier(**TINY_SETTINGS["MLPClassifier"]), n_members=2
+        ),
+        DeepEnsembleRegressor(
+            skkeras.MLPRegressor(**TINY_SETTINGS["MLPRegressor"]), n_members=2
+        ),
+    ]
+
+
 def test_every_public_estimator_has_settings():
     names = {cls.__name__ for cls in _public_estimators()}
     assert names == set(TINY_SETTINGS)
@@ -98,6 +112,18 @@ def _expected_failures(estimator):
         reason = (
             "through Keras' PyTorch fit loop the float64 fits agree to ~8e-7 "
             "(measured), not to float64 resolution; the check compares at 1e-7"
+        )
+        return {name: reason for name in _FLOAT64_CHECKS}
+    if (
+        type(estimator).__name__ == "DeepEnsembleClassifier"
+        and keras.backend.backend() == "tensorflow"
+    ):
+        reason = (
+            "the members train with seeds drawn from random_state=0, not 0; "
+            "on TensorFlow, MLPClassifier's own float64 weighted and repeated "
+            "fits agree to 0.8e-7 to 2.1e-7 (relative, measured at seeds 0, 1, "
+            "2 and the ensemble's two), so the check's rtol=1e-7 passes at "
+            "seed 0 only by the margin (on JAX the ensemble passes)"
         )
         return {name: reason for name in _FLOAT64_CHECKS}
     if keras.backend.backend() == "jax" and type(estimator).__name__ in (
@@ -139,7 +165,9 @@ def _float64():
             jax.config.update("jax_enable_x64", x64)
 
 
-@parametrize_with_checks(_instances(), expected_failed_checks=_expected_failures)
+@parametrize_with_checks(
+    _instances() + _ensemble_instances(), expected_failed_checks=_expected_failures
+)
 def test_sklearn_compatible(estimator, check):
     if _check_name(check) not in _FLOAT64_CHECKS:
         check(estimator)
