@@ -39,7 +39,7 @@ def bank_auc(n_folds):
         print(f"  {name:36s} {mean:.4f} +- {std:.4f}  {seconds:6.1f} s")
 
 
-def many_levels(n_rows=50_000, n_levels=1000):
+def many_levels(max_onehot_categories=32, n_rows=50_000, n_levels=1000):
     rng = np.random.default_rng(0)
     codes = rng.integers(0, n_levels, n_rows)
     effect = rng.normal(size=n_levels)
@@ -52,18 +52,33 @@ def many_levels(n_rows=50_000, n_levels=1000):
     y = (effect[codes] + X["x"].to_numpy() + rng.normal(size=n_rows) > 0).astype(int)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     start = time.perf_counter()
-    clf = MLPClassifier((64,), max_iter=5, random_state=0).fit(X, y)
+    clf = MLPClassifier(
+        (64,),
+        max_iter=5,
+        random_state=0,
+        max_onehot_categories=max_onehot_categories,
+    ).fit(X, y)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    (column,) = clf._tabular_encoding.embedded
+    encoding = clf._tabular_encoding
+    how = (
+        f"embedding {n_levels + 1} x {encoding.embedded[0].embedding_dim}"
+        if encoding.embedded
+        else f"one-hot, {encoding.width} input columns"
+    )
     print(
-        f"{n_levels} levels x {n_rows} rows: embedding {column.unknown_code + 1}"
-        f" x {column.embedding_dim}, fit {seconds:.1f} s (5 epochs), train "
+        f"{n_levels} levels x {n_rows} rows: {how}"
+        f", fit {seconds:.1f} s (5 epochs), train "
         f"accuracy {clf.score(X, y):.3f}, peak RSS {peak:.0f} MiB "
         f"({before:.0f} MiB before the fit)"
     )
 
 
 if __name__ == "__main__":
-    bank_auc(int(sys.argv[1]) if len(sys.argv) > 1 else 10)
-    many_levels()
+    # ``frames.py [n_folds]``: bank; ``frames.py levels [max_onehot]``: the
+    # 1,000 levels alone (run each in a process of its own for its peak RSS;
+    # max_onehot=2000 one-hot encodes them instead, for comparison).
+    if sys.argv[1:2] == ["levels"]:
+        many_levels(int(sys.argv[2]) if len(sys.argv) > 2 else 32)
+    else:
+        bank_auc(int(sys.argv[1]) if len(sys.argv) > 1 else 10)

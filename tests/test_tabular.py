@@ -143,7 +143,7 @@ def test_unseen_categories_warn_and_take_the_unknown_slot(max_onehot):
     # both unseen values get the same output: one slot.
     np.testing.assert_array_equal(proba[1], proba[2])
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        warnings.filterwarnings("error", message=".*not seen in training")
         clf.predict(X)
 
 
@@ -203,3 +203,27 @@ def test_polars_frames_are_converted():
     clf = _small().fit(frame, y)
     assert [c.name for c in clf._tabular_encoding.categorical] == ["color", "size"]
     assert clf.predict(frame).shape == (len(X),)
+
+
+@pytest.mark.parametrize("max_onehot", [32, 1])
+def test_frames_train_in_the_compiled_engine(max_onehot):
+    from skkeras import _engine
+
+    X, y = _frame()
+    _small(max_onehot_categories=max_onehot).fit(X, y)
+    path, reason = _engine.last_dispatch()
+    assert path == "compiled", reason
+
+
+def test_skkeras_search_on_frames_matches_separate_fits():
+    from skkeras.model_selection import GridSearchCV as SkkerasGridSearchCV
+
+    X, y = _frame()
+    grid = {"max_onehot_categories": [1, 32]}
+    search = SkkerasGridSearchCV(_small(), grid, cv=2).fit(X, y)
+    plain = GridSearchCV(_small(), grid, cv=2).fit(X, y)
+    np.testing.assert_allclose(
+        search.cv_results_["mean_test_score"],
+        plain.cv_results_["mean_test_score"],
+        atol=1e-6,
+    )
