@@ -76,6 +76,14 @@ class TabularInputMixin:
         if reset:
             vars(self).pop(TABULAR, None)
             encoding = None
+            chosen = self.categorical_features
+            if frame is None and chosen is not None and not isinstance(chosen, str):
+                raise ValueError(
+                    f"categorical_features={chosen!r} names columns of a data "
+                    f"frame, but X is a {type(X).__name__}; pass X as a pandas "
+                    "DataFrame, or encode the categories before the estimator "
+                    "(e.g. with sklearn.preprocessing.OneHotEncoder)."
+                )
             if frame is not None and frame.shape[1]:
                 mask = categorical_mask(frame, self.categorical_features)
                 if mask.any():

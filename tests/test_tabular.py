@@ -105,6 +105,15 @@ def test_categorical_features_errors():
         _small(max_onehot_categories=0).fit(X, y)
 
 
+def test_a_list_or_mask_needs_a_frame():
+    X, y = _frame()
+    numbers = X[["x", "count"]].to_numpy()
+    with pytest.raises(ValueError, match="pass X as a pandas DataFrame"):
+        _small(categorical_features=[True, False]).fit(numbers, y)
+    # the default and None leave arrays alone.
+    assert _small(categorical_features=None).fit(numbers, y).n_features_in_ == 2
+
+
 def test_numeric_nan_is_refused():
     X, y = _frame()
     X.loc[0, "x"] = np.nan
