@@ -236,3 +236,16 @@ def test_skkeras_search_on_frames_matches_separate_fits():
         plain.cv_results_["mean_test_score"],
         atol=1e-6,
     )
+
+
+def test_partial_fit_and_warm_start_keep_the_encoding():
+    X, y = _frame()
+    clf = _small(max_onehot_categories=1)
+    clf.partial_fit(X, y, classes=[0, 1])
+    encoding = clf._tabular_encoding
+    clf.partial_fit(X.head(20), y[:20])
+    assert clf._tabular_encoding is encoding and clf.n_iter_ == 2
+    warm = _small(warm_start=True).fit(X, y)
+    first = warm._tabular_encoding
+    warm.fit(X.head(30), y[:30])  # fewer rows: the encoding is not relearnt
+    assert warm._tabular_encoding is first and warm.n_iter_ == 6
