@@ -15,6 +15,7 @@ from ._mlp_base import _REGRESSION_LOSSES, _BaseMLP
 from ._mlp_lbfgs import stochastic_solver
 from ._predictors import ClassifierBase, RegressorBase
 from ._sklearn_compat import StrOptions
+from ._tabular_input import TABULAR_DOC_PARAMS, TabularInputMixin
 
 _MLP_DOC_PARAMS = """
     Parameters
@@ -112,6 +113,7 @@ _MLP_DOC_PARAMS = """
         on it and ``fit`` to resume.  A loaded estimator's ``checkpoint`` is
         None (:func:`skkeras.load` leaves paths out): set it again.
 """
+_MLP_DOC_PARAMS += TABULAR_DOC_PARAMS
 
 _MLP_DOC_ATTRS = """
     Attributes
@@ -142,15 +144,17 @@ _MLP_DOC_ATTRS = """
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
-    model_ : keras.Sequential
-        The trained network.
+    model_ : keras.Sequential or keras.Model
+        The trained network (a ``keras.Model`` with ``Embedding`` layers in
+        front of the dense ``keras.Sequential`` when a data frame had
+        embedded categorical columns).
     history_ : dict of str to list of float
         Per-epoch logs: ``loss``; with ``early_stopping`` also ``score``
         (the ``score`` method's metric), ``val_loss`` and ``val_score``.
 """
 
 
-class MLPClassifier(ClassifierBase, _BaseMLP):
+class MLPClassifier(TabularInputMixin, ClassifierBase, _BaseMLP):
     __doc__ = (
         """Multi-layer perceptron classifier, trained by Keras.
 
@@ -227,6 +231,10 @@ class MLPClassifier(ClassifierBase, _BaseMLP):
         callbacks=None,
         lr_schedule=None,
         checkpoint=None,
+        categorical_features="from_dtype",
+        max_onehot_categories=32,
+        embedding_dim="auto",
+        standardize=True,
         class_weight=None,
     ):
         super().__init__(
@@ -261,6 +269,10 @@ class MLPClassifier(ClassifierBase, _BaseMLP):
             callbacks=callbacks,
             lr_schedule=lr_schedule,
             checkpoint=checkpoint,
+            categorical_features=categorical_features,
+            max_onehot_categories=max_onehot_categories,
+            embedding_dim=embedding_dim,
+            standardize=standardize,
         )
         self.class_weight = class_weight
 
@@ -286,7 +298,7 @@ class MLPClassifier(ClassifierBase, _BaseMLP):
         return keras.metrics.BinaryAccuracy(name="score")
 
 
-class MLPRegressor(RegressorBase, _BaseMLP):
+class MLPRegressor(TabularInputMixin, RegressorBase, _BaseMLP):
     __doc__ = (
         """Multi-layer perceptron regressor, trained by Keras.
 
@@ -351,6 +363,10 @@ class MLPRegressor(RegressorBase, _BaseMLP):
         callbacks=None,
         lr_schedule=None,
         checkpoint=None,
+        categorical_features="from_dtype",
+        max_onehot_categories=32,
+        embedding_dim="auto",
+        standardize=True,
         loss="squared_error",
     ):
         super().__init__(
@@ -385,6 +401,10 @@ class MLPRegressor(RegressorBase, _BaseMLP):
             callbacks=callbacks,
             lr_schedule=lr_schedule,
             checkpoint=checkpoint,
+            categorical_features=categorical_features,
+            max_onehot_categories=max_onehot_categories,
+            embedding_dim=embedding_dim,
+            standardize=standardize,
         )
         self.loss = loss
 

@@ -24,6 +24,8 @@ from ._keras_objects import make_callbacks, make_loss
 from ._mlp_lbfgs import fit_lbfgs, uses_lbfgs
 from ._schedules import EpochSchedule, make_schedule
 from ._sklearn_compat import Interval, Options, StrOptions, validate_params
+from ._tabular_input import TABULAR_PARAMETER_CONSTRAINTS
+from ._tabular_network import body_of
 from ._training_data import RandomSplit
 
 # scikit-learn's activation names, mapped to Keras' (Keras names pass through).
@@ -125,6 +127,7 @@ class _BaseMLP(BaseKerasEstimator):
         "callbacks": [None, list, keras.callbacks.Callback],
         "lr_schedule": [None, str, EpochSchedule],
         "checkpoint": [None, str, os.PathLike],
+        **TABULAR_PARAMETER_CONSTRAINTS,
     }
 
     def __init__(
@@ -161,6 +164,10 @@ class _BaseMLP(BaseKerasEstimator):
         callbacks=None,
         lr_schedule=None,
         checkpoint=None,
+        categorical_features="from_dtype",
+        max_onehot_categories=32,
+        embedding_dim="auto",
+        standardize=True,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -193,6 +200,10 @@ class _BaseMLP(BaseKerasEstimator):
         self.callbacks = callbacks
         self.lr_schedule = lr_schedule
         self.checkpoint = checkpoint
+        self.categorical_features = categorical_features
+        self.max_onehot_categories = max_onehot_categories
+        self.embedding_dim = embedding_dim
+        self.standardize = standardize
 
     # ------------------------------------------------------------------
     # Parameters
@@ -441,9 +452,9 @@ class _BaseMLP(BaseKerasEstimator):
         self.loss_curve_ = list(self.history_.get("loss", []))
         self.t_ = self.n_iter_ * self._fit_plan.n_train
         self.n_layers_ = len(self._hidden_sizes()) + 2
+        output = body_of(self.model_).layers[-1]
         self.out_activation_ = _KERAS_TO_SKLEARN_ACTIVATION.get(
-            self.model_.layers[-1].activation.__name__,
-            self.model_.layers[-1].activation.__name__,
+            output.activation.__name__, output.activation.__name__
         )
         if self.early_stopping:
             self.validation_scores_ = list(self.history_.get("val_score", []))

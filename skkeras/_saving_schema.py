@@ -17,6 +17,8 @@ from typing import NamedTuple
 import numpy as np
 
 from ._fit_plan import SAVED_FIELDS, FitPlan, with_plan_of_earlier_names
+from ._tabular_encoding import TabularEncoding
+from ._tabular_input import TABULAR
 
 
 class Spec(NamedTuple):
@@ -137,7 +139,8 @@ def plan_fields(plan):
 
 
 def with_plan(attributes):
-    """Return a file's decoded attributes with its plan as a ``FitPlan``.
+    """Return a file's decoded attributes with its plan as a ``FitPlan``
+    (and an MLP's data-frame encoding as a ``TabularEncoding``).
 
     The plan is stored as a dict of its fields, or, in files written
     before it existed, as the private attributes ``_fit_batch_size``,
@@ -146,6 +149,12 @@ def with_plan(attributes):
     Values are not checked: :func:`attribute_problem` checks the plan.
     """
     attributes = with_plan_of_earlier_names(attributes)
+    encoding = attributes.get(TABULAR)
+    if isinstance(encoding, dict):
+        try:
+            attributes = {**attributes, TABULAR: TabularEncoding.from_data(encoding)}
+        except ValueError:
+            pass  # attribute_problem refuses it
     fields = attributes.get(PLAN)
     if isinstance(fields, dict) and set(fields) == set(SAVED_FIELDS):
         attributes = {**attributes, PLAN: FitPlan(**fields)}
@@ -204,6 +213,11 @@ def declared_attributes(cls):
     )
     if issubclass(cls, _BaseMLP):
         declared.update(_MLP)
+        declared[TABULAR] = Spec(
+            "a tabular encoding (names, levels, means and scales)",
+            lambda v: type(v) is TabularEncoding and v.is_valid(),
+            required=False,
+        )
     if issubclass(cls, _KerasWrapper):
         # scikeras' fitted attribute.
         declared["feature_encoder_"] = Spec(

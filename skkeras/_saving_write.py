@@ -21,6 +21,7 @@ from ._saving_format import ESTIMATORS, FORMAT, PIPELINE_VERSION, estimator_clas
 from ._saving_pipeline import ENTRY as _PIPELINE
 from ._saving_pipeline import is_pipeline, split_pipeline
 from ._saving_schema import PLAN, declared_attributes, plan_fields
+from ._tabular_input import TABULAR
 
 __all__ = ["save"]
 
@@ -142,6 +143,8 @@ or Pipeline
                 section = private if key.startswith("_") else attributes
                 if key == PLAN:
                     value = plan_fields(value)
+                elif key == TABULAR:
+                    value = value.to_data()
                 section[key] = encoder.encode(value, f"attribute {key!r}")
             elif key.endswith("_") and not key.startswith("_") and key != "model_":
                 warnings.warn(

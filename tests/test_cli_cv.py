@@ -57,3 +57,10 @@ def test_cv_bank_leaves_duration_out_unless_asked(capsys):
     assert "4521 samples x 16 features" in err and "keep_duration=True" in err
     status, _, err = run(capsys, "cv", "bank", *TINY)
     assert "4521 samples x 15 features" in err
+
+
+def test_cv_bank_on_the_data_frame(capsys):
+    status, out, err = run(capsys, "cv", "bank", *TINY, "--set", "frame=true")
+    assert status == 0 and "mean ± std" in out
+    assert "model: the data frame as it is -> MLPClassifier(" in err
+    assert "frame=True" in err

@@ -117,6 +117,10 @@ _MLP_VALID = {
     "callbacks": [keras.callbacks.EarlyStopping(patience=2)],
     "lr_schedule": "step",
     "checkpoint": "best.skkeras",
+    "categorical_features": None,
+    "max_onehot_categories": 4,
+    "embedding_dim": 3,
+    "standardize": False,
 }
 _MLP_INVALID = {
     "hidden_layer_sizes": [-1, "wide"],
@@ -150,6 +154,10 @@ _MLP_INVALID = {
     "callbacks": ["early_stopping"],
     "lr_schedule": [3],
     "checkpoint": [3],
+    "categorical_features": ["auto"],
+    "max_onehot_categories": [0],
+    "embedding_dim": [0, "wide"],
+    "standardize": ["yes"],
 }
 
 # Per estimator: settings for a tiny fit, the target, and the tables.

@@ -183,6 +183,18 @@ def test_make_pipeline_short_and_full_names():
     assert task.make_pipeline(verbose=True)[-1].verbose is True
 
 
+def test_make_pipeline_frame_leaves_the_preprocessing_out():
+    task = get_task("bank")
+    pipe = task.make_pipeline(frame=True, max_iter=1)
+    assert len(pipe.steps) == 1 and isinstance(pipe[-1], MLPClassifier)
+    assert pipe[-1].max_iter == 1
+    X, y = task.load()
+    fitted = pipe.fit(X.head(40), y.head(40))
+    assert fitted[-1].n_features_in_ == X.shape[1]
+    with pytest.raises(ValueError, match="only bank has them, not pima"):
+        get_task("pima").make_pipeline(frame=True)
+
+
 def test_make_pipeline_unknown_parameter_suggests():
     with pytest.raises(
         ValueError, match=r"unknown parameter 'max_iters'; did you mean 'max_iter'"

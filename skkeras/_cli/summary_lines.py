@@ -19,6 +19,9 @@ def model_line(task, overrides):
     import keras
 
     line = task.model_summary
+    if overrides.get("frame"):
+        # Task.make_pipeline(frame=True) leaves the preprocessing out.
+        line = "the data frame as it is -> " + line.split(" -> ", 1)[1]
     if overrides:
         line += "; changed: " + ", ".join(f"{k}={v!r}" for k, v in overrides.items())
     return f"{line}; Keras backend: {keras.backend.backend()}"

@@ -190,13 +190,16 @@ class Task:
             :meth:`~sklearn.pipeline.Pipeline.set_params`. Names of the
             network's parameters may be given without the step prefix
             (``max_iter=50`` for ``mlpclassifier__max_iter=50``); see
-            :func:`resolve_param_names`.
+            :func:`resolve_param_names`.  ``frame=True`` (bank only) leaves
+            the preprocessing out: the network takes the data frame itself,
+            its categorical columns one-hot encoded and its numbers
+            standardised by the estimator (``categorical_features``).
 
         Returns
         -------
         pipeline : sklearn.pipeline.Pipeline
-            Preprocessing then the network, with ``random_state=0`` unless
-            changed.
+            Preprocessing then the network (the network alone with
+            ``frame=True``), with ``random_state=0`` unless changed.
 
         Raises
         ------
@@ -216,9 +219,16 @@ class Task:
 
         from .. import _mlp
 
+        frame = bool(params.pop("frame", False))
+        if frame and self._spec["preprocessing"] != "bank":
+            raise ValueError(
+                f"frame=True takes the data frame's categorical columns into the "
+                f"network; only bank has them, not {self._name}."
+            )
         make_pre = PREPROCESSING[self._spec["preprocessing"]].make
         estimator_cls = getattr(_mlp, self._spec["estimator"])
-        pipe = make_pipeline(make_pre(), estimator_cls(**self.estimator_params))
+        network = estimator_cls(**self.estimator_params)
+        pipe = make_pipeline(network) if frame else make_pipeline(make_pre(), network)
         if params:
             pipe.set_params(**resolve_param_names(pipe, params))
         return pipe
