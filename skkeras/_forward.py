@@ -51,16 +51,43 @@ def _hard_sigmoid(x):
     return np.clip(x / 6.0 + 0.5, 0.0, 1.0)
 
 
+# Up to this many columns, a row's maximum or sum is taken column by column.
+_FEW_COLUMNS = 16
+
+
+def _each_row(ufunc, x):
+    """``ufunc.reduce`` over each row of the 2-D ``x``, as a column.
+
+    NumPy reduces a short last axis slowly (a maximum over 10,000 rows of 3
+    columns: ~0.5 ms, against ~15 us column by column), so rows of up to
+    :data:`_FEW_COLUMNS` columns are reduced column by column, whatever the
+    number of rows: a row's result depends on that row alone.
+    """
+    if x.ndim != 2 or x.shape[1] > _FEW_COLUMNS:
+        return ufunc.reduce(x, axis=-1, keepdims=True)
+    out = x[:, :1].copy()
+    for j in range(1, x.shape[1]):
+        ufunc(out, x[:, j : j + 1], out=out)
+    return out
+
+
+def _row_max(x):
+    # A maximum is exact in any order, so a few rows take NumPy's reduction.
+    if x.shape[0] <= _FEW_COLUMNS:
+        return np.max(x, axis=-1, keepdims=True)
+    return _each_row(np.maximum, x)
+
+
 def _softmax(x):
-    x -= np.max(x, axis=-1, keepdims=True)
+    x -= _row_max(x)
     np.exp(x, out=x)
-    x /= np.sum(x, axis=-1, keepdims=True)
+    x /= _each_row(np.add, x)
     return x
 
 
 def _log_softmax(x):
-    shifted = x - np.max(x, axis=-1, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+    shifted = x - _row_max(x)
+    return shifted - np.log(_each_row(np.add, np.exp(shifted)))
 
 
 # Keras' activations, each as Keras defines it with its default arguments
