@@ -19,7 +19,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ._base import BaseKerasEstimator
 from ._callbacks import Convergence, InverseScaling
-from ._forward import numpy_forward
+from ._forward import ForwardCache, numpy_forward
 from ._keras_objects import make_callbacks, make_loss
 from ._mlp_lbfgs import fit_lbfgs, uses_lbfgs
 from ._schedules import EpochSchedule, make_schedule
@@ -299,30 +299,40 @@ class _BaseMLP(BaseKerasEstimator):
         # may draw from while the model is built.
         seeds = _LayerSeeds(meta.get("seed_"))
 
-        def dense(units, act):
+        # Fixed names, the same in every fit: on TensorFlow each variable
+        # created under a name not seen before (Keras' automatic ones:
+        # "dense_7", "sequential_3", "adam_2" ...) adds an entry to the
+        # eager kernel cache that is never freed (~35 KiB a variable, ~0.4
+        # MiB a fit).  They are the network's own; Keras' name counters,
+        # which the user's layers draw from, are left alone.
+        def dense(units, act, name):
             return keras.layers.Dense(
                 units,
                 activation=act,
                 kernel_initializer=seeds.initializer(self.kernel_initializer),
                 kernel_regularizer=keras.regularizers.L2(l2) if l2 > 0 else None,
                 kernel_constraint=self._kernel_constraint(),
+                name=name,
             )
 
-        def dropout(rate):
-            return keras.layers.Dropout(rate, seed=seeds.next())
+        def dropout(rate, name):
+            return keras.layers.Dropout(rate, seed=seeds.next(), name=name)
 
-        layers = [keras.Input((meta["n_features_in_"],))]
+        layers = [keras.Input((meta["n_features_in_"],), name="input")]
         if self.input_dropout:
-            layers.append(dropout(self.input_dropout))
-        for width, rate in zip(sizes, self._dropout_rates(len(sizes))):
-            layers.append(dense(width, activation))
+            layers.append(dropout(self.input_dropout, "input_dropout"))
+        rates = self._dropout_rates(len(sizes))
+        for i, (width, rate) in enumerate(zip(sizes, rates), start=1):
+            layers.append(dense(width, activation, f"hidden_{i}"))
             if self.batch_normalization:
-                layers.append(keras.layers.BatchNormalization())
+                layers.append(
+                    keras.layers.BatchNormalization(name=f"batch_normalization_{i}")
+                )
             if rate:
-                layers.append(dropout(rate))
+                layers.append(dropout(rate, f"dropout_{i}"))
         units = meta["n_outputs_expected_"]
-        layers.append(dense(units, self._output_activation(meta)))
-        return keras.Sequential(layers)
+        layers.append(dense(units, self._output_activation(meta), "output"))
+        return keras.Sequential(layers, name="mlp")
 
     def _optimizer(self):
         if isinstance(self.solver, keras.optimizers.Optimizer):
@@ -339,7 +349,8 @@ class _BaseMLP(BaseKerasEstimator):
         elif solver in ("adam", "adamax", "nadam", "adamw"):
             kwargs.update(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
         cls = type(keras.optimizers.get(solver))
-        return cls(**kwargs)
+        # A fixed name, as the network's layers have (see _build_model).
+        return cls(name=solver, **kwargs)
 
     def _compile_model(self, model, default_loss):
         # The score (accuracy or R^2) is tracked only where it is used, for
@@ -361,7 +372,14 @@ class _BaseMLP(BaseKerasEstimator):
         # call skips Keras' dispatch.  A model it cannot evaluate exactly
         # (a replaced model_, a float16 policy ...) goes to Keras, as do
         # keyword arguments of predict (which the base class refuses).
-        forward = None if predict_params else numpy_forward(self.model_)
+        if predict_params:
+            forward = None
+        else:
+            # The cache is set by each fit; an estimator loaded by
+            # skkeras.load has none and builds the function per call.
+            cache = vars(self).get("_forward_cache")
+            model = self.model_
+            forward = numpy_forward(model) if cache is None else cache.forward(model)
         if forward is None:
             return super()._network_output(X, **predict_params)
         return forward(X)
@@ -449,6 +467,8 @@ class _BaseMLP(BaseKerasEstimator):
 
     def _derive_fitted(self):
         """scikit-learn's fitted attributes, from ``history_`` and ``n_iter_``."""
+        # Filled at the first prediction (predict must not add attributes).
+        self._forward_cache = ForwardCache()
         self.loss_curve_ = list(self.history_.get("loss", []))
         self.t_ = self.n_iter_ * self._fit_plan.n_train
         self.n_layers_ = len(self._hidden_sizes()) + 2

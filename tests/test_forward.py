@@ -18,7 +18,7 @@ from sklearn.utils.estimator_checks import (
 )
 
 from skkeras import MLPClassifier, MLPRegressor, _engine
-from skkeras._forward import ACTIVATIONS, numpy_forward
+from skkeras._forward import ACTIVATIONS, ForwardCache, numpy_forward
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -306,3 +306,96 @@ def test_sklearn_invariance_checks_at_any_random_state(cls, seed):
     estimator = cls(**TINY, random_state=seed)
     check_methods_subset_invariance(cls.__name__, estimator)
     check_methods_sample_order_invariance(cls.__name__, estimator)
+
+
+# -- the forward function kept per fit -----------------------------------------
+
+
+def _assert_predicts_its_network(estimator, X):
+    assert_allclose(
+        estimator.predict_proba(X),
+        _keras_output(estimator.model_, X),
+        rtol=RTOL,
+        atol=ATOL,
+    )
+
+
+def test_every_way_of_changing_the_network_is_seen(iris):
+    X, y = iris
+    clf = MLPClassifier(**{**TINY, "max_iter": 3, "random_state": 0}).fit(X, y)
+    seen = [clf.predict_proba(X)]
+
+    def check_new_network():
+        _assert_predicts_its_network(clf, X)
+        proba = clf.predict_proba(X)
+        assert not any(np.allclose(proba, p, rtol=RTOL, atol=ATOL) for p in seen)
+        seen.append(proba)
+
+    clf.partial_fit(X, y)  # the same model, new weights
+    check_new_network()
+    clf.set_params(warm_start=True).fit(X, y)
+    check_new_network()
+    clf.set_params(warm_start=False, hidden_layer_sizes=(5, 4)).fit(X, y)
+    assert len(clf.model_.layers) == 3  # a new model
+    check_new_network()
+    clf.model_ = (
+        MLPClassifier(**{**TINY, "max_iter": 3, "random_state": 1}).fit(X, y).model_
+    )
+    check_new_network()
+
+
+def test_a_loaded_estimator_predicts_its_network(iris, tmp_path):
+    import pickle
+
+    import skkeras
+
+    X, y = iris
+    clf = MLPClassifier(**{**TINY, "max_iter": 3, "random_state": 0}).fit(X, y)
+    expected = clf.predict_proba(X)
+    skkeras.save(clf, tmp_path / "clf.skkeras")
+    loaded = [
+        pickle.loads(pickle.dumps(clf)),
+        skkeras.load(tmp_path / "clf.skkeras"),
+    ]
+    for other in loaded:
+        assert_allclose(other.predict_proba(X), expected, rtol=1e-12, atol=1e-15)
+        last = other.model_.layers[-1]
+        kernel, bias = last.get_weights()
+        last.set_weights([-kernel, bias])
+        _assert_predicts_its_network(other, X)
+        assert not np.allclose(other.predict_proba(X), expected, rtol=RTOL, atol=ATOL)
+    # The original's network is its own.
+    assert_allclose(clf.predict_proba(X), expected, rtol=1e-12, atol=1e-15)
+
+
+def test_the_cache_builds_again_for_other_layers():
+    rng = np.random.RandomState(0)
+    X = rng.normal(0, 1, (6, 4))
+    model = _sequential(keras.layers.Dense(5, activation="tanh"), keras.layers.Dense(3))
+    cache = ForwardCache()
+    first = cache.forward(model)
+    assert cache.forward(model) is first
+    assert_allclose(first(X), _keras_output(model, X), rtol=RTOL, atol=ATOL)
+    model.pop()
+    model.add(keras.layers.Dense(2, activation="softmax"))
+    out = cache.forward(model)(X)
+    assert out.shape == (6, 2)
+    assert_allclose(out, _keras_output(model, X), rtol=RTOL, atol=ATOL)
+    other = _sequential(keras.layers.Dense(3))
+    assert_allclose(
+        cache.forward(other)(X), _keras_output(other, X), rtol=RTOL, atol=ATOL
+    )
+
+
+@pytest.mark.parametrize("activation", ["softmax", "log_softmax"])
+def test_wide_outputs_match_keras_and_do_not_depend_on_the_batch(activation):
+    # More columns than are reduced one by one, and more rows than take
+    # NumPy's maximum: both ways give each row the same value.
+    rng = np.random.RandomState(0)
+    for units in (3, 40):
+        model = _sequential(keras.layers.Dense(units, activation=activation))
+        X = rng.normal(0, 2, (50, 4))
+        full = _assert_forward_matches_keras(model, X)
+        forward = numpy_forward(model)
+        for rows in (slice(0, 1), slice(3, 20), slice(10, 50)):
+            assert_array_equal(forward(X[rows]), full[rows])

@@ -293,3 +293,29 @@ def test_fit_keyword_arguments_are_refused(iris):
     X, y = iris
     with pytest.raises(TypeError, match="estimator parameters"):
         MLPClassifier(max_iter=1).fit(X, y, epochs=3)
+
+
+@pytest.mark.parametrize("cls", [MLPClassifier, MLPRegressor], ids=lambda c: c.__name__)
+def test_every_fit_names_its_variables_alike(iris, cls):
+    # On TensorFlow a variable under a name not seen before grows the eager
+    # kernel cache for good: fits must not draw Keras' automatic names.
+    X, y = iris
+    params = dict(
+        hidden_layer_sizes=(4, 3),
+        max_iter=2,
+        batch_normalization=True,
+        early_stopping=True,
+        validation_fraction=0.2,
+    )
+
+    def paths(seed):
+        model = cls(**params, random_state=seed).fit(X, y).model_
+        variables = model.variables + model.optimizer.variables
+        # A metric's variables are created when it is first updated.
+        return sorted(v.path for v in variables), sorted(m.name for m in model.metrics)
+
+    first = paths(0)
+    assert first == paths(1)
+    assert "mlp/hidden_1/kernel" in first[0]
+    # The user's layers still get Keras' own names.
+    assert keras.layers.Dense(2).name.startswith("dense")
