@@ -287,9 +287,7 @@ class BestCheckpoint(keras.callbacks.Callback):
             names[key]: list(self.estimator.history_.get(names[key], [])) + values
             for key, values in self._epochs.items()
         }
-        snapshot.n_iter_ = self.estimator.n_iter_ + len(
-            next(iter(self._epochs.values()), [])
-        )
+        snapshot._count_epochs(len(next(iter(self._epochs.values()), [])))
         snapshot._derive_fitted()
         try:
             save(snapshot, self.path)

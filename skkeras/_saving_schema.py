@@ -110,6 +110,8 @@ _MLP = {
     "validation_scores_": _optional(_CURVE),
     "best_validation_score_": _optional(_FLOAT),
     "best_loss_": _optional(_FLOAT),
+    # Files written before it existed lack it.
+    "loss_": Spec("None or a float", lambda v: v is None or _is_float(v), False),
 }
 
 
