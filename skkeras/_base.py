@@ -260,8 +260,11 @@ class BaseKerasEstimator(InputValidationMixin, TrainingDataMixin, BaseEstimator)
             y=y_fit,
             sample_weight=w_fit,
             validation_data=validation_data,
+            # The engine draws epoch k's shuffle from (seed, k): with the
+            # fit's own seed, epochs trained over several calls (partial_fit,
+            # warm starts) are those of one call, as scikit-learn's MLP checks.
             initial_epoch=self._epochs_trained(),
-            seed=None if plan.seed is None else plan.seed + self._epochs_trained(),
+            seed=plan.seed,
         )
         previous = getattr(self.model_, "history", None)
         call = TrainingCall(train, options, previous)

@@ -56,4 +56,31 @@ NEEDS_LBFGS: list[str] = [
     "test_mlp_vs_poisson_glm_equivalent",
 ]
 
-DEVIATIONS: list[tuple[str, str]] = []
+DEVIATIONS: list[tuple[str, str]] = [
+    (
+        "test_nonfinite_params",
+        "X holds values up to 1.8e308, beyond float32, the type Keras trains "
+        "in: skkeras refuses X before training, naming the largest value and "
+        "the fix (scale the features); scikit-learn trains in float64 and "
+        "reports the non-finite weights afterwards. A diverging fit gives "
+        "scikit-learn's message (tests/test_hostile_input.py)",
+    ),
+    (
+        "test_early_stopping_stratified",
+        "the same ValueError and text, but skkeras names the too-small class "
+        "by its label ([1]) where scikit-learn names its label-binarized "
+        "value (['True']) (tests/test_mlp.py)",
+    ),
+    (
+        "test_mlp_param_dtypes[[]*-float32]",
+        "skkeras' networks hold float32 weights (Keras' floatx) whatever X's "
+        "dtype; coefs_, intercepts_ and predictions are float64 copies, "
+        "computed in float64 by the NumPy forward pass, for float32 X too",
+    ),
+    (
+        "test_preserve_feature_names[[]MLPClassifier]",
+        "its y has a single class: skkeras' classifiers refuse it with a "
+        "ValueError naming the fix (scikeras_deviations.py's _SINGLE_CLASS); "
+        "the feature-name check itself passes for MLPRegressor",
+    ),
+]
