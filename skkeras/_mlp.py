@@ -39,7 +39,8 @@ _MLP_DOC_PARAMS = """
     power_t : float, default=0.5
         Exponent of the "invscaling" schedule.
     max_iter : int, default=200
-        Maximum number of epochs.
+        Maximum number of epochs of a ``fit`` (a warm-started ``fit`` runs
+        up to ``max_iter`` more, as in scikit-learn).
     shuffle : bool, default=True
         Shuffle the samples in each epoch.
     random_state : int, RandomState instance or None, default=None
