@@ -65,8 +65,8 @@ def check_finite_weights(model):
                 # scikit-learn's MLP's words, then why and the fixes.
                 "Solver produced non-finite parameter weights. The input data "
                 "may contain large values and need to be preprocessed. Training "
-                "diverged (NaN or inf weights): scale X and y (e.g. with "
-                "StandardScaler), or lower the learning rate."
+                "diverged (NaN or inf weights): X and y need to be scaled (e.g. "
+                "with StandardScaler), or the learning rate lowered."
             )
 
 

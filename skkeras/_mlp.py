@@ -130,7 +130,9 @@ _MLP_DOC_ATTRS = """
     n_layers_ : int
         Number of layers, input and output included.
     n_outputs_ : int
-        Number of outputs.
+        Number of output units, as in scikit-learn: the number of classes
+        of a multiclass target, 1 for a binary one, one per label or target
+        column otherwise.
     out_activation_ : str
         Output activation.
     n_features_in_ : int

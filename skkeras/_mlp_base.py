@@ -359,11 +359,12 @@ class _BaseMLP(MLPWeightsMixin, BaseKerasEstimator):
             adaptive=self.learning_rate == "adaptive",
         )
         callbacks = make_callbacks(self.callbacks, {})
-        if (
+        stops = (
             np.isfinite(self.n_iter_no_change)
             or self.early_stopping
             or self.learning_rate == "adaptive"
-        ):
+        )
+        if stops:
             # With n_iter_no_change=inf and nothing else to do per epoch the
             # rule never acts and is left out.  On the training loss alone
             # the engine evaluates it inside its loop and still runs chunks
@@ -380,7 +381,9 @@ class _BaseMLP(MLPWeightsMixin, BaseKerasEstimator):
             )
         if self.verbose:
             # scikit-learn's lines ("Iteration 1, loss = ..."), not Keras' bar.
-            callbacks.append(IterationLog(validation=self.early_stopping))
+            callbacks.append(
+                IterationLog(self.early_stopping, convergence if stops else None)
+            )
         return {
             "epochs": self.max_iter,
             "batch_size": plan.batch_size,
@@ -450,6 +453,9 @@ class _BaseMLP(MLPWeightsMixin, BaseKerasEstimator):
     def _initialize(self, X, y, plan, classes=None):
         learning_rate = super()._initialize(X, y, plan, classes=classes)
         self.t_ = 0
+        # scikit-learn's n_outputs_: the output units (n_classes for a
+        # multiclass target, 1 for a binary one), not the target's columns.
+        self.n_outputs_ = int(self.target_encoder_.output_units())
         return learning_rate
 
     def _count_epochs(self, n_epochs):

@@ -24,11 +24,15 @@ class IterationLog(keras.callbacks.Callback):
     ----------
     validation : bool
         Also print the epoch's validation score (``val_score`` in the logs).
+    convergence : skkeras._callbacks.Convergence or None
+        The fit's stopping rule, run before this callback: when it stops
+        training, scikit-learn's "did not improve ... Stopping." line follows.
     """
 
-    def __init__(self, validation):
+    def __init__(self, validation, convergence=None):
         super().__init__()
         self.validation = validation
+        self.convergence = convergence
 
     def on_train_begin(self, logs=None):
         self._count = 0
@@ -41,6 +45,13 @@ class IterationLog(keras.callbacks.Callback):
         lines = [f"Iteration {self._count}, loss = {logs.get('loss', nan):.8f}"]
         if self.validation:
             lines.append(f"Validation score: {logs.get('val_score', nan):f}")
+        rule = self.convergence
+        if rule is not None and rule.converged:
+            watched = "Validation score" if self.validation else "Training loss"
+            lines.append(
+                f"{watched} did not improve more than tol={rule.tol:f} for "
+                f"{rule.n_iter_no_change} consecutive epochs. Stopping."
+            )
         sys.stdout.write("\n".join(lines) + "\n")
         sys.stdout.flush()
 

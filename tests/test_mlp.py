@@ -45,7 +45,8 @@ def test_fitted_attributes_follow_scikit_learn(iris):
     assert clf.validation_scores_ is None and clf.best_validation_score_ is None
     assert clf.n_layers_ == 4
     assert clf.out_activation_ == "softmax"
-    assert clf.n_outputs_ == 1 and list(clf.classes_) == [0, 1, 2]
+    # scikit-learn's n_outputs_: the softmax units.
+    assert clf.n_outputs_ == 3 and list(clf.classes_) == [0, 1, 2]
     assert clf.n_features_in_ == 4
     assert [
         layer.units

@@ -76,6 +76,13 @@ def test_verbose_prints_scikit_learns_lines(iris, capsys):
     assert_allclose([float(m[2]) for m in matches], clf.loss_curve_, atol=1e-8)
     _small(MLPClassifier, max_iter=2).fit(X, y)
     assert capsys.readouterr().out == ""
+    clf = _small(MLPClassifier, tol=0.5, max_iter=50, n_iter_no_change=2, verbose=1)
+    lines = capsys.readouterr().out.splitlines() if clf.fit(X, y) else []
+    assert len(lines) == clf.n_iter_ + 1 < 51
+    assert lines[-1] == (
+        "Training loss did not improve more than tol=0.500000 for 2 consecutive "
+        "epochs. Stopping."
+    )
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
