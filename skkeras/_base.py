@@ -260,8 +260,11 @@ class BaseKerasEstimator(InputValidationMixin, TrainingDataMixin, BaseEstimator)
             y=y_fit,
             sample_weight=w_fit,
             validation_data=validation_data,
-            initial_epoch=self.n_iter_,
-            seed=None if plan.seed is None else plan.seed + self.n_iter_,
+            # The engine draws epoch k's shuffle from (seed, k): with the
+            # fit's own seed, epochs trained over several calls (partial_fit,
+            # warm starts) are those of one call, as scikit-learn's MLP checks.
+            initial_epoch=self._epochs_trained(),
+            seed=plan.seed,
         )
         previous = getattr(self.model_, "history", None)
         call = TrainingCall(train, options, previous)
@@ -398,8 +401,18 @@ class BaseKerasEstimator(InputValidationMixin, TrainingDataMixin, BaseEstimator)
         names = history_names(history)
         for key, values in history.items():
             self.history_.setdefault(names[key], []).extend(values)
-        self.n_iter_ += len(next(iter(history.values()), []))
+        self._count_epochs(len(next(iter(history.values()), [])))
         self._derive_fitted()
+
+    def _count_epochs(self, n_epochs):
+        """Count one training call's ``n_epochs`` in ``n_iter_``: every
+        call's, so far (the MLPs count scikit-learn's way)."""
+        self.n_iter_ += n_epochs
+
+    def _epochs_trained(self):
+        """The epochs the network has been trained for over all calls: the
+        number of the next call's first epoch."""
+        return self.n_iter_
 
     def _derive_fitted(self):
         """Set fitted attributes derived from ``history_`` (subclasses)."""

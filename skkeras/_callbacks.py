@@ -42,8 +42,8 @@ class Convergence(keras.callbacks.Callback):
     restore_best : bool
         On stopping, restore the weights of the best epoch.
     adaptive : bool
-        Divide the learning rate by 5 instead of stopping, until it falls
-        below 1e-6 (scikit-learn's ``learning_rate="adaptive"``).
+        Divide the learning rate by 5 instead of stopping, while it is above
+        1e-6 (scikit-learn's ``learning_rate="adaptive"``).
     """
 
     def __init__(
@@ -110,7 +110,9 @@ class Convergence(keras.callbacks.Callback):
                 self.best_loss = loss
         if self.no_improvement_count > self.n_iter_no_change:
             lr = _get_learning_rate(self.model.optimizer)
-            if self.adaptive and lr / 5.0 >= 1e-6:
+            # scikit-learn's SGDOptimizer.trigger_stopping: divide while the
+            # rate is above 1e-6, stop once it is not.
+            if self.adaptive and lr > 1e-6:
                 _set_learning_rate(self.model.optimizer, lr / 5.0)
                 self.no_improvement_count = 0
             else:
@@ -287,9 +289,7 @@ class BestCheckpoint(keras.callbacks.Callback):
             names[key]: list(self.estimator.history_.get(names[key], [])) + values
             for key, values in self._epochs.items()
         }
-        snapshot.n_iter_ = self.estimator.n_iter_ + len(
-            next(iter(self._epochs.values()), [])
-        )
+        snapshot._count_epochs(len(next(iter(self._epochs.values()), [])))
         snapshot._derive_fitted()
         try:
             save(snapshot, self.path)

@@ -62,9 +62,11 @@ def check_finite_weights(model):
     for variable in model.trainable_weights:
         if not np.all(np.isfinite(keras.ops.convert_to_numpy(variable))):
             raise ValueError(
-                "Training produced non-finite weights (NaN or inf): it diverged. "
-                "The input data may contain large values and need to be "
-                "scaled, or the learning rate is too high."
+                # scikit-learn's MLP's words, then why and the fixes.
+                "Solver produced non-finite parameter weights. The input data "
+                "may contain large values and need to be preprocessed. Training "
+                "diverged (NaN or inf weights): X and y need to be scaled (e.g. "
+                "with StandardScaler), or the learning rate lowered."
             )
 
 

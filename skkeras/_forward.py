@@ -314,3 +314,22 @@ class ForwardCache:
     def __reduce__(self):
         # Closures do not pickle, and a copy rebuilds for its own model.
         return (type(self), ())
+
+
+def dense_layers(model):
+    """Return the ``Dense`` layers of a network :func:`numpy_forward`
+    evaluates, in the order the forward pass applies them, or None.
+
+    Parameters
+    ----------
+    model : keras.Model
+        The network.
+
+    Returns
+    -------
+    layers : list of keras.layers.Dense or None
+        None when :func:`numpy_forward` would return None for ``model``.
+    """
+    if _input_dtype(model) is None or _steps(model) is None:
+        return None
+    return [layer for layer in model.layers if type(layer) is keras.layers.Dense]

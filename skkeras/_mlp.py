@@ -9,7 +9,9 @@ losses and documentation.
 """
 
 import keras
+import numpy as np
 from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import unique_labels
 
 from ._mlp_base import _REGRESSION_LOSSES, _BaseMLP
 from ._mlp_lbfgs import stochastic_solver
@@ -52,7 +54,8 @@ _MLP_DOC_PARAMS = """
     power_t : float, default=0.5
         Exponent of the "invscaling" schedule.
     max_iter : int, default=200
-        Maximum number of epochs.
+        Maximum number of epochs of a ``fit`` (a warm-started ``fit`` runs
+        up to ``max_iter`` more, as in scikit-learn).
     shuffle : bool, default=True
         Shuffle the samples in each epoch.
     random_state : int, RandomState instance or None, default=None
@@ -60,7 +63,8 @@ _MLP_DOC_PARAMS = """
     tol : float, default=1e-4
         Improvement below which an epoch counts as "no change".
     verbose : bool or int, default=False
-        False/0 silent, 1 a progress bar per epoch, True/2 a line per epoch.
+        Print scikit-learn's ``"Iteration %d, loss = %.8f"`` after each
+        epoch (and ``"Validation score: %f"`` with early stopping).
     warm_start : bool, default=False
         Continue training the fitted network on the next ``fit``.
     momentum : float, default=0.9
@@ -118,26 +122,40 @@ _MLP_DOC_PARAMS += TABULAR_DOC_PARAMS
 _MLP_DOC_ATTRS = """
     Attributes
     ----------
+    coefs_ : list of ndarray of shape (n_in, n_out)
+        The kernel of each Dense layer, read from ``model_`` at each access
+        (float64 copies, read-only); assign ``coefs_[i] = array`` or
+        ``coefs_ = [arrays]`` to set the network's weights.  Assigned before
+        the first ``partial_fit`` (or a ``fit`` with ``warm_start=True``),
+        they are its starting weights, as in scikit-learn.
+    intercepts_ : list of ndarray of shape (n_out,)
+        The bias of each Dense layer, as ``coefs_``.
+    loss_ : float or None
+        Training loss of the last epoch (None before any); with
+        ``solver="lbfgs"``, the objective (data loss plus penalty) the last
+        fit reached.
     loss_curve_ : list of float
-        Training loss at the end of each epoch (not with ``solver="lbfgs"``).
-    loss_ : float
-        With ``solver="lbfgs"``: the objective (data loss plus penalty)
-        the last fit reached.
+        Training loss at the end of each epoch, over every call since the
+        network was made (not with ``solver="lbfgs"``).
     validation_scores_ : list of float or None
-        Validation score (accuracy or R²) per epoch with early stopping.
+        Validation score (accuracy or R²) per epoch with early stopping,
+        over every call since the network was made.
     best_loss_ : float or None
         Lowest training loss (None with early stopping).
     best_validation_score_ : float or None
         Best validation score (with early stopping).
     n_iter_ : int
-        Number of epochs run (``solver="lbfgs"``: L-BFGS iterations of the
-        last fit).
+        Number of epochs run by the last ``fit`` (up to ``max_iter``, also
+        when warm-started) or ``partial_fit`` (1), as in scikit-learn; with
+        ``solver="lbfgs"``, the L-BFGS iterations of the last fit.
     t_ : int
-        Number of training samples seen.
+        Number of training samples seen over every call.
     n_layers_ : int
         Number of layers, input and output included.
     n_outputs_ : int
-        Number of outputs.
+        Number of output units, as in scikit-learn: the number of classes
+        of a multiclass target, 1 for a binary one, one per label or target
+        column otherwise.
     out_activation_ : str
         Output activation.
     n_features_in_ : int
@@ -283,6 +301,83 @@ class MLPClassifier(TabularInputMixin, ClassifierBase, _BaseMLP):
         )
 
     partial_fit.__doc__ = ClassifierBase.partial_fit.__doc__
+
+    def predict_log_proba(self, X):
+        """Return the log of the class probabilities for ``X``.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            ``log(predict_proba(X))``, columns in ``classes_`` order.
+        """
+        proba = self.predict_proba(X)
+        with np.errstate(divide="ignore"):
+            return np.log(proba, out=proba)
+
+    def _fit(self, X, y, sample_weight, fit_params, *, warm, epochs=None, classes=None):
+        if epochs is not None:  # partial_fit
+            self._check_partial_fit_classes(classes)
+        elif warm:
+            self._check_warm_start_classes(y)
+        return super()._fit(
+            X, y, sample_weight, fit_params, warm=warm, epochs=epochs, classes=classes
+        )
+
+    def _check_partial_fit_classes(self, classes):
+        if not self.__sklearn_is_fitted__():
+            if classes is None:
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit: "
+                    "give every class the classifier will see, e.g. "
+                    "partial_fit(X, y, classes=np.unique(y_all))."
+                )
+            return
+        if classes is not None and not np.array_equal(
+            np.unique(np.asarray(classes)), self.classes_
+        ):
+            raise ValueError(
+                f"`classes={np.unique(np.asarray(classes))!r}` is not the same as "
+                f"on the first call to partial_fit, was: {self.classes_!r}. The "
+                "classes are fixed by the first call; fit again (without "
+                "warm_start) to change them."
+            )
+
+    def _check_warm_start_classes(self, y):
+        try:
+            labels = unique_labels(y)
+        except (ValueError, TypeError):
+            return  # the validation of fit explains what is wrong with y
+        if self.target_encoder_.target_type == "multilabel-indicator":
+            return
+        if set(labels.tolist()) != set(self.classes_.tolist()):
+            raise ValueError(
+                "warm_start can only be used where `y` has the same classes as in "
+                f"the previous call to fit. Previously got {self.classes_}, `y` has "
+                f"{labels}. Set warm_start=False to train a new network on these "
+                "classes."
+            )
+
+    def _stratify_labels(self, y):
+        # scikit-learn's MLP stratifies its early-stopping split, and refuses
+        # a class too small to be split (rather than not stratifying).
+        if self.target_encoder_.target_type == "multilabel-indicator":
+            return None
+        labels, counts = np.unique(y, return_counts=True)
+        if counts.min() < 2:
+            raise ValueError(
+                "The least populated classes in y have only 1 member, which is "
+                "too few: early_stopping=True holds out a validation set "
+                "stratified by class, which needs at least 2 members of each "
+                f"class. Classes with too few members are: "
+                f"{labels[counts < 2].tolist()}. Set early_stopping=False, or "
+                "give more samples of these classes."
+            )
+        return y
 
     def _output_activation(self, meta):
         if meta["target_type_"] == "multiclass":

@@ -21,6 +21,8 @@ from ._base import BaseKerasEstimator
 from ._callbacks import Convergence, InverseScaling
 from ._forward import ForwardCache, numpy_forward
 from ._keras_objects import make_callbacks, make_loss
+from ._mlp_attributes import MLPWeightsMixin, take_assigned
+from ._mlp_iterations import IterationLog, count_epochs
 from ._mlp_lbfgs import fit_lbfgs, uses_lbfgs
 from ._schedules import EpochSchedule, make_schedule
 from ._sklearn_compat import Interval, Options, StrOptions, validate_params
@@ -76,7 +78,7 @@ class _LayerSeeds:
         return type(init).from_config(config)
 
 
-class _BaseMLP(BaseKerasEstimator):
+class _BaseMLP(MLPWeightsMixin, BaseKerasEstimator):
     """Parameters and network of the MLP estimators."""
 
     _epochs_param = "max_iter"
@@ -337,17 +339,23 @@ class _BaseMLP(BaseKerasEstimator):
     def _optimizer(self):
         if isinstance(self.solver, keras.optimizers.Optimizer):
             return type(self.solver).from_config(self.solver.get_config())
-        kwargs = {"learning_rate": self.learning_rate_init}
+        # float(): Keras refuses an int learning rate or momentum (1, 0),
+        # which scikit-learn's range [0, 1] includes.
+        kwargs = {"learning_rate": float(self.learning_rate_init)}
         # An lbfgs network is compiled with Adam, so that model_ stays
         # trainable by Keras; the lbfgs fit itself never uses it.
         solver = "adam" if uses_lbfgs(self) else self.solver
         if solver == "sgd":
             kwargs.update(
-                momentum=self.momentum,
+                momentum=float(self.momentum),
                 nesterov=bool(self.nesterovs_momentum and self.momentum > 0),
             )
         elif solver in ("adam", "adamax", "nadam", "adamw"):
-            kwargs.update(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+            kwargs.update(
+                beta_1=float(self.beta_1),
+                beta_2=float(self.beta_2),
+                epsilon=float(self.epsilon),
+            )
         cls = type(keras.optimizers.get(solver))
         # A fixed name, as the network's layers have (see _build_model).
         return cls(name=solver, **kwargs)
@@ -415,11 +423,12 @@ class _BaseMLP(BaseKerasEstimator):
             adaptive=self.learning_rate == "adaptive",
         )
         callbacks = make_callbacks(self.callbacks, {})
-        if (
+        stops = (
             np.isfinite(self.n_iter_no_change)
             or self.early_stopping
             or self.learning_rate == "adaptive"
-        ):
+        )
+        if stops:
             # With n_iter_no_change=inf and nothing else to do per epoch the
             # rule never acts and is left out.  On the training loss alone
             # the engine evaluates it inside its loop and still runs chunks
@@ -434,13 +443,16 @@ class _BaseMLP(BaseKerasEstimator):
             callbacks.append(
                 InverseScaling(self.learning_rate_init, self.power_t, plan.n_train)
             )
+        if self.verbose:
+            # scikit-learn's lines ("Iteration 1, loss = ..."), not Keras' bar.
+            callbacks.append(
+                IterationLog(self.early_stopping, convergence if stops else None)
+            )
         return {
             "epochs": self.max_iter,
             "batch_size": plan.batch_size,
             "shuffle": self.shuffle,
-            "verbose": int(self.verbose)
-            if not isinstance(self.verbose, bool)
-            else 2 * self.verbose,
+            "verbose": 0,
             "callbacks": callbacks,
             "validation": RandomSplit(self.validation_fraction)
             if self.early_stopping
@@ -465,12 +477,63 @@ class _BaseMLP(BaseKerasEstimator):
                 stacklevel=2,
             )
 
+    def _prepare_fit(
+        self, X, y, sample_weight, fit_params, *, warm=False, epochs=None, classes=None
+    ):
+        partial = epochs is not None  # partial_fit trains one epoch
+        if partial and self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True: one epoch "
+                "has no validation score to stop on. Set early_stopping=False "
+                "for partial_fit, or use fit."
+            )
+        assigned = take_assigned(self)
+        plan = super()._prepare_fit(
+            X,
+            y,
+            sample_weight,
+            fit_params,
+            warm=warm,
+            epochs=epochs,
+            classes=classes,
+        )
+        if assigned and not warm and (partial or self.warm_start):
+            # As scikit-learn: coefs_/intercepts_ assigned before the first
+            # partial_fit (or warm-started fit) are its starting weights.
+            self._load_assigned_weights(assigned)
+        return plan
+
+    def _random_validation_indices(self, y, fraction, seed):
+        val_idx = super()._random_validation_indices(y, fraction, seed)
+        if val_idx.size < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' "
+                "or the size of your dataset: early_stopping=True holds out "
+                f"{val_idx.size} of the {len(y)} samples, and a validation "
+                "score needs at least 2."
+            )
+        return val_idx
+
+    def _initialize(self, X, y, plan, classes=None):
+        learning_rate = super()._initialize(X, y, plan, classes=classes)
+        self.t_ = 0
+        # scikit-learn's n_outputs_: the output units (n_classes for a
+        # multiclass target, 1 for a binary one), not the target's columns.
+        self.n_outputs_ = int(self.target_encoder_.output_units())
+        return learning_rate
+
+    def _count_epochs(self, n_epochs):
+        count_epochs(self, n_epochs)
+
+    def _epochs_trained(self):
+        return len(self.history_.get("loss", []))
+
     def _derive_fitted(self):
         """scikit-learn's fitted attributes, from ``history_`` and ``n_iter_``."""
         # Filled at the first prediction (predict must not add attributes).
         self._forward_cache = ForwardCache()
         self.loss_curve_ = list(self.history_.get("loss", []))
-        self.t_ = self.n_iter_ * self._fit_plan.n_train
+        self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else None
         self.n_layers_ = len(self._hidden_sizes()) + 2
         output = body_of(self.model_).layers[-1]
         self.out_activation_ = _KERAS_TO_SKLEARN_ACTIVATION.get(

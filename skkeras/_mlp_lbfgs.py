@@ -119,10 +119,11 @@ def fit_lbfgs(estimator, X, y, sample_weight, fit_params, *, warm):
             options=lbfgs_options("iprint", 1 if verbose else -1),
         )
         estimator.n_iter_ = check_optimize_result("lbfgs", result, estimator.max_iter)
-        estimator.loss_ = float(result.fun)
         estimator._fit_plan = plan
         estimator._derive_fitted()
         for name in _STOCHASTIC_ONLY:
             vars(estimator).pop(name, None)
+        # After _derive_fitted, which takes loss_ from the (stochastic) curve.
+        estimator.loss_ = float(result.fun)
         check_finite_weights(estimator.model_)
     return estimator

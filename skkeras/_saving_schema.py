@@ -107,13 +107,14 @@ _CLASSIFIER = {
 _MLP = {
     # solver="lbfgs" fits have loss_ and no loss_curve_, as scikit-learn's.
     "loss_curve_": Spec(_CURVE.what, _CURVE.check, required=False),
-    "loss_": Spec(_FLOAT.what, _FLOAT.check, required=False),
     "t_": _INT,
     "n_layers_": Spec("an int >= 2", lambda v: _is_int(v, 2)),
     "out_activation_": Spec("a str", lambda v: isinstance(v, str)),
     "validation_scores_": _optional(_CURVE),
     "best_validation_score_": _optional(_FLOAT),
     "best_loss_": _optional(_FLOAT),
+    # None before any epoch; files written before it existed lack it.
+    "loss_": Spec("None or a float", lambda v: v is None or _is_float(v), False),
 }
 
 

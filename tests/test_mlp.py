@@ -45,7 +45,8 @@ def test_fitted_attributes_follow_scikit_learn(iris):
     assert clf.validation_scores_ is None and clf.best_validation_score_ is None
     assert clf.n_layers_ == 4
     assert clf.out_activation_ == "softmax"
-    assert clf.n_outputs_ == 1 and list(clf.classes_) == [0, 1, 2]
+    # scikit-learn's n_outputs_: the softmax units.
+    assert clf.n_outputs_ == 3 and list(clf.classes_) == [0, 1, 2]
     assert clf.n_features_in_ == 4
     assert [
         layer.units
@@ -272,7 +273,8 @@ def test_warm_start_continues_the_same_network(iris):
     with pytest.warns(ConvergenceWarning):
         clf.fit(X, y)
     assert clf.model_ is model
-    assert clf.n_iter_ == 6 == len(clf.loss_curve_)
+    # As scikit-learn: n_iter_ counts the last fit's epochs, the curve all.
+    assert clf.n_iter_ == 3 and len(clf.loss_curve_) == 6
 
 
 @pytest.mark.parametrize("cls", [MLPClassifier, MLPRegressor])
@@ -319,3 +321,67 @@ def test_every_fit_names_its_variables_alike(iris, cls):
     assert "mlp/hidden_1/kernel" in first[0]
     # The user's layers still get Keras' own names.
     assert keras.layers.Dense(2).name.startswith("dense")
+
+
+def test_partial_fit_classes_follow_scikit_learn(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        MLPClassifier().partial_fit(X, y)
+    clf = MLPClassifier(hidden_layer_sizes=(3,), random_state=0)
+    with pytest.raises(ValueError, match=r"labels \[0\] that are not in `classes`"):
+        clf.partial_fit(X[:5], y[:5], classes=[5, 6])  # labels not in classes
+    clf.partial_fit(X, y, classes=[0, 1, 2])
+    clf.partial_fit(X[:5], y[:5])  # later calls need no classes
+    clf.partial_fit(X, y, classes=[2, 1, 0])  # the same classes
+    with pytest.raises(ValueError, match="is not the same as on the first call"):
+        clf.partial_fit(X, y, classes=[0, 1, 2, 3])
+    with pytest.raises(ValueError, match="classifier knows only the classes"):
+        clf.partial_fit(X[:2], [0, 7])
+
+
+@pytest.mark.parametrize("cls", [MLPClassifier, MLPRegressor])
+def test_partial_fit_refuses_early_stopping(iris, cls):
+    X, y = iris
+    est = cls(hidden_layer_sizes=(3,), max_iter=2, early_stopping=True)
+    kwargs = {"classes": [0, 1, 2]} if cls is MLPClassifier else {}
+    with pytest.raises(ValueError, match="partial_fit does not support early_stopp"):
+        est.partial_fit(X, y, **kwargs)
+    assert not hasattr(est, "model_")
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_warm_start_refuses_other_classes(iris):
+    X, y = iris
+    clf = MLPClassifier(hidden_layer_sizes=(3,), max_iter=2, warm_start=True)
+    clf.fit(X, y).fit(X, y[::-1])  # the same classes: continues
+    with pytest.raises(ValueError, match=r"Previously got \[0 1 2\], `y` has \[0 1\]"):
+        clf.fit(X, np.minimum(y, 1))
+    clf.set_params(warm_start=False).fit(X, np.minimum(y, 1))  # a new network
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_early_stopping_refuses_data_it_cannot_split():
+    X = [[1, 2], [2, 3], [3, 4], [4, 5]]
+    with pytest.raises(ValueError, match=r"only 1 member.*too few members are: \[1\]"):
+        MLPClassifier(early_stopping=True).fit(X, [0, 0, 0, 1])
+    X, y = make_regression(n_samples=2, n_features=5, random_state=0)
+    with pytest.raises(ValueError, match="The validation set is too small"):
+        MLPRegressor(early_stopping=True, random_state=0).fit(X, y)
+    # Enough of each class: accepted (validation_fraction=0.5: 2 per side).
+    MLPClassifier(
+        early_stopping=True, validation_fraction=0.5, max_iter=2, random_state=0
+    ).fit(np.arange(8.0).reshape(4, 2), [0, 1, 0, 1])
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_integer_momentum_and_learning_rate_are_accepted(iris):
+    # scikit-learn's range [0, 1] includes the ints 0 and 1, which Keras'
+    # SGD refuses as momentum (and as a learning rate).
+    X, y = iris
+    for momentum, rate in ((0, 1), (1, 0.01)):
+        clf = MLPClassifier(
+            solver="sgd", momentum=momentum, learning_rate_init=rate, max_iter=1
+        ).fit(X, y)
+        config = clf.model_.optimizer.get_config()
+        assert config["momentum"] == momentum
+        assert config["learning_rate"] == pytest.approx(rate)
