@@ -3,7 +3,7 @@
 import statistics
 
 from harness import fmt_num, fmt_ratio, fmt_score, md_table
-from settings import CONTENDERS, LABELS, grid_subset
+from settings import BEFORE, CONTENDERS, LABELS, grid_subset
 
 BASE = "skkeras"
 
@@ -170,7 +170,10 @@ def section_iris(res, cfg):
         f"{_speed(base_warm, g('keras-fit', 'warm_s'))} plain Keras `fit`. The cold "
         f"fit pays for tracing and XLA compilation: {fmt_num(base_cold)} s "
         f"({fmt_ratio(base_cold, base_warm)} the warm fit), against "
-        f"{fmt_num(g('keras-fit', 'cold_s'))} s for plain Keras' first fit. skkeras "
+        f"{fmt_num(g('keras-fit', 'cold_s'))} s for plain Keras' first fit "
+        f"(before: {BEFORE['iris-cold']['skkeras']} s against "
+        f"{BEFORE['iris-cold']['keras_fit']} s, {BEFORE['iris-cold']['recorded']}). "
+        "skkeras "
         "KerasClassifier (scikeras' build function, unchanged) fits warm in "
         f"{fmt_num(g('skkeras-kc', 'warm_s'))} s, "
         f"{_speed(g('skkeras-kc', 'warm_s'), g('scikeras', 'warm_s'))} scikeras on the "

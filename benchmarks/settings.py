@@ -80,6 +80,17 @@ LABELS = {
     "skkeras-lbfgs-jax": "skkeras MLP, solver='lbfgs', JAX",
 }
 
+# Figures of an earlier recorded run that a report compares with ("before"),
+# each with where it was recorded.  Issue 19 measured the first iris fit
+# there; the same case now, against it, says what changed (plain Keras' own
+# first fit, recorded beside it, tells the machine's part from skkeras').
+BEFORE = {
+    "iris-cold": dict(
+        skkeras=2.07,
+        keras_fit=4.08,
+        recorded="2026-11-24, git be2285c, benchmarks/RESULTS.md section 1",
+    ),
+}
 FULL = {
     "iris": dict(hidden=(8,), epochs=50, batch=16, warm_repeats=3, warm_budget_s=4.0),
     "pima": dict(hidden=(12, 8), epochs=150, batch=10, folds=10, peer_folds=1),
