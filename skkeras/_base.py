@@ -417,6 +417,10 @@ class BaseKerasEstimator(InputValidationMixin, TrainingDataMixin, BaseEstimator)
     def _derive_fitted(self):
         """Set fitted attributes derived from ``history_`` (subclasses)."""
 
+    def _restore_runtime_state(self):
+        """Make the private state that is never saved (``RUNTIME_ONLY`` of
+        :mod:`skkeras._saving_schema`) after :func:`skkeras.load` (subclasses)."""
+
     # ------------------------------------------------------------------
     # Prediction
     # ------------------------------------------------------------------

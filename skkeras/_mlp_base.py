@@ -383,8 +383,9 @@ class _BaseMLP(MLPWeightsMixin, BaseKerasEstimator):
         if predict_params:
             forward = None
         else:
-            # The cache is set by each fit; an estimator loaded by
-            # skkeras.load has none and builds the function per call.
+            # The cache is set by each fit and by skkeras.load; an estimator
+            # unpickled from an earlier version has none and builds the
+            # function per call.
             cache = vars(self).get("_forward_cache")
             model = self.model_
             forward = numpy_forward(model) if cache is None else cache.forward(model)
@@ -528,10 +529,13 @@ class _BaseMLP(MLPWeightsMixin, BaseKerasEstimator):
     def _epochs_trained(self):
         return len(self.history_.get("loss", []))
 
-    def _derive_fitted(self):
-        """scikit-learn's fitted attributes, from ``history_`` and ``n_iter_``."""
+    def _restore_runtime_state(self):
         # Filled at the first prediction (predict must not add attributes).
         self._forward_cache = ForwardCache()
+
+    def _derive_fitted(self):
+        """scikit-learn's fitted attributes, from ``history_`` and ``n_iter_``."""
+        self._restore_runtime_state()
         self.loss_curve_ = list(self.history_.get("loss", []))
         self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else None
         self.n_layers_ = len(self._hidden_sizes()) + 2

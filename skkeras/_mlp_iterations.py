@@ -29,6 +29,10 @@ class IterationLog(keras.callbacks.Callback):
         training, scikit-learn's "did not improve ... Stopping." line follows.
     """
 
+    # Read by the engine: a fit that prints its epochs trains on its own,
+    # not in a vectorized group (whose members' epochs run together).
+    prints_progress = True
+
     def __init__(self, validation, convergence=None):
         super().__init__()
         self.validation = validation

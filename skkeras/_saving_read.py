@@ -193,6 +193,7 @@ def _set_fitted_state(estimator, archive, decoder, trust):
     model = load_keras_model(data, trust, "model_")
     vars(estimator).update(attributes)
     estimator.model_ = model
+    estimator._restore_runtime_state()
 
 
 def _warn_dropped(path, dropped):

@@ -122,6 +122,12 @@ _MLP = {
 # The plan of the last fit
 # ----------------------------------------------------------------------
 PLAN = "_fit_plan"
+
+# Private attributes an estimator keeps only while it lives: never saved, and
+# made again by ``_restore_runtime_state`` after loading.
+RUNTIME_ONLY = {
+    "_forward_cache": "the MLPs' NumPy forward function, kept between predictions",
+}
 _PLAN_FIELDS = {
     "batch_size": _optional(_POSITIVE_INT),
     "n_train": _optional(_INT),

@@ -18,7 +18,7 @@ from skkeras import (
     load,
     save,
 )
-from skkeras._saving_schema import declared_attributes
+from skkeras._saving_schema import RUNTIME_ONLY, declared_attributes
 
 X = np.random.RandomState(0).normal(size=(40, 3)).astype(np.float32)
 Y = np.arange(40) % 2
@@ -49,7 +49,8 @@ def test_every_fitted_attribute_is_declared(est, y):
     state = {
         k
         for k in vars(est)
-        if (k.endswith("_") or k.startswith("_")) and k not in ("model_", "_extra")
+        if (k.endswith("_") or k.startswith("_"))
+        and k not in ("model_", "_extra", *RUNTIME_ONLY)
     }
     assert state <= set(declared), state - set(declared)
     assert not any(hasattr(type(est), name) for name in declared)

@@ -51,7 +51,11 @@ class Member:
         """The :class:`~skkeras._engine.types.Plan` of this call: its group
         key, or why it trains alone."""
         call = self.call
-        if call.verbose != 0:
+        # A callback that prints each epoch (``prints_progress``, such as
+        # the MLPs' scikit-learn "Iteration" lines) is verbose training too.
+        if call.verbose != 0 or any(
+            getattr(cb, "prints_progress", False) for cb in call.callbacks
+        ):
             return Plan(None, "verbose training reports each fit on its own")
         route = dispatch.compiled_route(call)
         if route.reason is not None:
