@@ -387,6 +387,14 @@ class MLPClassifier(TabularInputMixin, ClassifierBase, _BaseMLP):
     def _loss(self, default_loss):
         return default_loss
 
+    def _loss_weight(self):
+        # scikit-learn's multilabel log loss sums the labels' losses (Keras'
+        # binary cross-entropy averages them).
+        target = self.target_encoder_
+        if target.target_type == "multilabel-indicator":
+            return float(target.output_units())
+        return 1.0
+
     def _score_metric(self):
         if self.target_encoder_.target_type == "multiclass":
             return keras.metrics.SparseCategoricalAccuracy(name="score")
@@ -510,10 +518,21 @@ class MLPRegressor(TabularInputMixin, RegressorBase, _BaseMLP):
     partial_fit.__doc__ = RegressorBase.partial_fit.__doc__
 
     def _output_activation(self, meta):
-        return "linear"
+        # scikit-learn's MLP predicts the mean of a Poisson target through an
+        # exponential output (out_activation_ "exp"), always positive.
+        return "exponential" if self.loss == "poisson" else "linear"
 
     def _loss(self, default_loss):
         return _REGRESSION_LOSSES.get(self.loss, self.loss)
+
+    def _loss_weight(self):
+        # scikit-learn's "squared_error" is half the mean squared error, and
+        # its "poisson" sums the outputs' deviances (Keras averages them).
+        if self.loss == "squared_error":
+            return 0.5
+        if self.loss == "poisson":
+            return float(self.target_encoder_.output_units())
+        return 1.0
 
     def _score_metric(self):
         return keras.metrics.R2Score(name="score")

@@ -32,7 +32,11 @@ from ._training_data import RandomSplit
 
 # scikit-learn's activation names, mapped to Keras' (Keras names pass through).
 _ACTIVATIONS = {"identity": "linear", "logistic": "sigmoid"}
-_KERAS_TO_SKLEARN_ACTIVATION = {"linear": "identity", "sigmoid": "logistic"}
+_KERAS_TO_SKLEARN_ACTIVATION = {
+    "linear": "identity",
+    "sigmoid": "logistic",
+    "exponential": "exp",
+}
 SOLVERS = (
     "adam",
     "sgd",
@@ -364,9 +368,13 @@ class _BaseMLP(MLPWeightsMixin, BaseKerasEstimator):
         # The score (accuracy or R^2) is tracked only where it is used, for
         # early stopping on the validation data, as scikit-learn's MLP does:
         # computing it at every step costs ~20% of a small network's fit.
+        # Scaled to scikit-learn's loss (its values in loss_curve_, its step
+        # sizes for "sgd", its tol for stopping): see _loss_weight.
+        weight = self._loss_weight()
         model.compile(
             optimizer=self._optimizer(),
             loss=make_loss(self._loss(default_loss), {}),
+            loss_weights=None if weight == 1.0 else weight,
             metrics=[self._score_metric()] if self.early_stopping else None,
         )
 

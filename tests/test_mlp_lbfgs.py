@@ -254,3 +254,23 @@ def test_search_and_saving(iris, tmp_path):
     loaded = skkeras.load(tmp_path / "mlp.skk")
     np.testing.assert_allclose(loaded.predict_proba(X), best.predict_proba(X))
     assert loaded.get_params()["max_fun"] == 15000
+
+
+def test_poisson_loss_has_scikit_learns_exponential_output():
+    # Without hidden layers, the Poisson MLP is a Poisson GLM: its fit by
+    # L-BFGS reaches PoissonRegressor's predictions and scikit-learn's loss_.
+    from sklearn.linear_model import PoissonRegressor
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 3))
+    y = rng.poisson(np.exp(X @ [0.3, -0.2, 0.1]))
+    params = dict(hidden_layer_sizes=(), loss="poisson", solver="lbfgs", alpha=0.0)
+    ours = MLPRegressor(**params, random_state=0).fit(X, y)
+    theirs = SkMLPRegressor(**params, random_state=0).fit(X, y)
+    assert ours.out_activation_ == theirs.out_activation_ == "exp"
+    assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-5)
+    glm = PoissonRegressor(alpha=0.0).fit(X, y)
+    np.testing.assert_allclose(ours.predict(X), glm.predict(X), rtol=1e-3)
+    # The squared error keeps the identity output, which can go negative.
+    linear = MLPRegressor(hidden_layer_sizes=(), solver="lbfgs").fit(X, y - 5.0)
+    assert linear.out_activation_ == "identity" and linear.predict(X).min() < 0

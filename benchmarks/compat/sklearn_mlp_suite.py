@@ -19,8 +19,7 @@ backend, in a fresh process. Outcomes are recorded by the plugin of
 Each test is then classed with ``sklearn_mlp_scope.py`` (next to this file):
 *out of scope* (the test reads scikit-learn's private internals; each with
 its reason), *deviation* (skkeras differs on purpose; each with its
-reason), *lbfgs* (it needs ``solver="lbfgs"``, which another change adds),
-or *in scope*. The report counts pass/fail in each class and lists
+reason), or *in scope*. The report counts pass/fail in each class and lists
 every test that did not pass with the first line of its failure.
 ``skkeras`` is whatever the interpreter imports, or ``--skkeras PATH`` (a
 directory holding the ``skkeras`` package), put first on ``PYTHONPATH``.
@@ -93,7 +92,7 @@ def load_scope():
     return module
 
 
-CLASSES = ("in scope", "lbfgs", "deviation", "out of scope")
+CLASSES = ("in scope", "deviation", "out of scope")
 
 
 def classify(nodeid: str, scope) -> tuple[str, str]:
@@ -106,9 +105,6 @@ def classify(nodeid: str, scope) -> tuple[str, str]:
         for pattern, reason in entries:
             if fnmatch.fnmatchcase(name, pattern):
                 return kind, reason
-    for pattern in scope.NEEDS_LBFGS:
-        if fnmatch.fnmatchcase(name, pattern):
-            return "lbfgs", "needs solver='lbfgs'"
     return "in scope", ""
 
 

@@ -123,6 +123,12 @@ def row_losses(y, z, loss):
         # 3.15 and JAX 0.10; each op alone differentiates right.)
         error = y - z
         return 0.5 * ops.sum(error * error, axis=1) / z.shape[1]
+    if loss == "poisson":
+        # scikit-learn's half Poisson deviance of the exponential output
+        # exp(z): exp(z) - y z, plus its constant xlogy(y, y) - y.
+        positive = y > 0
+        ylogy = ops.where(positive, y * ops.log(ops.where(positive, y, 1.0)), 0.0)
+        return ops.sum(ops.exp(z) - y * z + ylogy - y, axis=1)
     return keras.losses.get(loss)(y, z)
 
 
