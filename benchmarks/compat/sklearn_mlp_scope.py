@@ -46,6 +46,24 @@ OUT_OF_SCOPE: list[tuple[str, str]] = [
 
 DEVIATIONS: list[tuple[str, str]] = [
     (
+        "test_alpha",
+        "alpha=1 must shrink both layers' absolute weight sums at "
+        "random_state=1; the first layer's falls by ~40% everywhere, the "
+        "second's by 3 to 13% (scikit-learn, seeds 1-6) and is met or missed "
+        "by the seed's initial weights: on JAX, seeds 1 to 6 pass 5 of 6 "
+        "(seed 1: 4.07 to 4.11, +1%), on TensorFlow seed 1 passes",
+    ),
+    (
+        "test_partial_fit_regression",
+        "its score threshold (R2 > 0.65 after 100 full-batch SGD steps without "
+        "momentum, random_state=1) is met or missed by the seed's initial "
+        "weights, whose random stream differs from scikit-learn's: measured "
+        "at random_state 1 to 5, skkeras scores 0.637, 0.72, 0.727, 0.585, "
+        "0.728 (mean 0.68) and scikit-learn 0.668, 0.644, 0.699, 0.687, 0.678 "
+        "(mean 0.68, below 0.65 at seed 2); fit == 100 partial_fit calls, "
+        "the test's other check, passes",
+    ),
+    (
         "test_lbfgs_regression_maxfun*",
         "for activation='identity' skkeras' L-BFGS reaches the optimum "
         "(loss 0.0926, scikit-learn's too) in 9 iterations, within "
