@@ -34,6 +34,7 @@ from . import _engine, _trained_ahead
 from ._callbacks import BestCheckpoint, check_checkpoint
 from ._encoders import TransformerTarget, n_rows
 from ._fit_checks import (
+    check_finite_loss,
     check_finite_weights,
     check_float_range,
     check_output_shape,
@@ -323,6 +324,7 @@ class BaseKerasEstimator(InputValidationMixin, TrainingDataMixin, BaseEstimator)
         """Record ``history`` (of training ``plan``) and check the weights."""
         self._record(history, plan.call.options)
         check_finite_weights(self.model_)
+        check_finite_loss(history)
         return self
 
     def _check_params(self):

@@ -70,6 +70,19 @@ def check_finite_weights(model):
             )
 
 
+def check_finite_loss(history):
+    """Refuse a fit whose training loss reached inf or NaN (``history``: the
+    fit's per-epoch logs), though its weights stayed finite (a network whose
+    units all died under huge inputs, for instance)."""
+    losses = np.asarray(history.get("loss", []), dtype=float)
+    if losses.size and not np.all(np.isfinite(losses)):
+        raise ValueError(
+            "Training diverged: the training loss reached "
+            f"{losses[~np.isfinite(losses)][0]}. X and y need to be scaled (e.g. "
+            "with StandardScaler), or the learning rate lowered."
+        )
+
+
 def output_shape(model, X):
     """Return the shape of a single-output model's output, batch axis first."""
     try:
