@@ -1,7 +1,7 @@
 """
-=====================================
+======================================
 Visualization of MLP weights on digits
-=====================================
+======================================
 
 scikit-learn's gallery example "Visualization of MLP weights on MNIST"
 (``examples/neural_networks/plot_mnist_filters.py``), with its one import

@@ -227,7 +227,7 @@ class DeepEnsembleClassifier(ClassifierMixin, _DeepEnsemble):
         The class labels.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
     grouping_ : dict
         How the members were trained, as
@@ -332,7 +332,7 @@ class DeepEnsembleRegressor(RegressorMixin, _DeepEnsemble):
         ``i``'s seed.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
     grouping_ : dict
         How the members were trained; see
