@@ -403,5 +403,27 @@ class DeepEnsembleRegressor(RegressorMixin, _DeepEnsemble):
             return mean, members.std(axis=0)
         return mean
 
+    def score(self, X, y, sample_weight=None):
+        """Return the coefficient of determination R² of the mean prediction.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            ``sklearn.metrics.r2_score(y, self.predict(X))``: 1 for a perfect
+            prediction, 0 for the mean of ``y``, negative for worse.
+        """
+        # Defined for its docstring: scikit-learn's has math, which would make
+        # the documentation load MathJax from the network.
+        return super().score(X, y, sample_weight=sample_weight)
+
 
 __all__ = ["DeepEnsembleClassifier", "DeepEnsembleRegressor"]
