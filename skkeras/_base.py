@@ -42,7 +42,7 @@ from ._fit_checks import (
     output_shape,
     shape_units,
 )
-from ._fit_plan import FitPlan, TrainingCall, with_plan_of_earlier_names
+from ._fit_plan import FitPlan, TrainingCall, with_plan_of_earlier_names, x_dtype
 from ._input_validation import InputValidationMixin
 from ._keras_objects import history_names
 from ._one_fit import one_fit_at_a_time
@@ -306,6 +306,7 @@ class BaseKerasEstimator(InputValidationMixin, TrainingDataMixin, BaseEstimator)
             weight_scale=weight_scale,
             initial_learning_rate=None,
             seed=seed,
+            x_dtype=x_dtype(X),
         )
         learning_rate = self._initialize(X, y, plan, classes=classes)
         return X, y, sample_weight, replace(plan, initial_learning_rate=learning_rate)

@@ -54,6 +54,10 @@ class FitPlan:
         ``_build_model`` sees, before the network is compiled.
     seed : int or None
         The fit's seed (None: not seeded).
+    x_dtype : {"float32", "float64"}
+        The float type of ``X`` at the fit that built the network: the MLPs'
+        ``coefs_``, ``intercepts_`` and regression predictions are in it, as
+        scikit-learn's MLP's are.  "float64" in files of earlier skkeras.
     call : TrainingCall or None
         The training call; None in the plan the estimator keeps, which
         holds no training data.
@@ -64,6 +68,7 @@ class FitPlan:
     weight_scale: float
     initial_learning_rate: float | None
     seed: int | None
+    x_dtype: str = "float64"
     call: TrainingCall | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -78,6 +83,17 @@ class FitPlan:
 
 # The fields a saved plan has (the call is not saved).
 SAVED_FIELDS = tuple(f.name for f in fields(FitPlan) if f.name != "call")
+# Saved fields that files of earlier skkeras versions lack (their default
+# holds for those files).
+LATER_FIELDS = ("x_dtype",)
+X_DTYPES = ("float32", "float64")
+
+
+def x_dtype(X):
+    """The name of ``X``'s float type as a plan records it: "float32" for
+    float32 ``X``, "float64" for anything else."""
+    return "float32" if getattr(X, "dtype", None) == "float32" else "float64"
+
 
 # The private attributes that held the plan's fields before it existed, in
 # pickles and files of earlier skkeras versions (the seed was not kept; the

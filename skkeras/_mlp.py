@@ -95,8 +95,14 @@ _MLP_DOC_PARAMS = """
         Dropout rate on the inputs.
     batch_normalization : bool, default=False
         Add batch normalisation after each hidden layer.
-    kernel_initializer : str or keras.initializers.Initializer, default="glorot_uniform"
-        Weight initialiser of every dense layer.
+    kernel_initializer : str or keras.initializers.Initializer, default="scikit-learn"
+        Initial weights of the dense layers.  ``"scikit-learn"``: scikit-learn's
+        own, weights and biases uniform in ``±sqrt(f / (fan_in + fan_out))``
+        (``f`` = 2 for ``activation="logistic"``, 6 otherwise), drawn in
+        scikit-learn's order from ``numpy.random.RandomState(random_state)``,
+        so that an int ``random_state`` starts from the very weights
+        scikit-learn's MLP starts from.  Any other value: a Keras initializer
+        (name or object) for the weights, with zero biases, as Keras' ``Dense``.
     kernel_constraint : float, str, keras.constraints.Constraint or None, default=None
         Weight constraint; a float is a max-norm bound (``MaxNorm(value)``).
     callbacks : list of keras.callbacks.Callback or None, default=None
@@ -210,6 +216,9 @@ class MLPClassifier(TabularInputMixin, ClassifierBase, _BaseMLP):
 """
     )
 
+    # scikit-learn's MLP trains on a single class (and predicts it).
+    _one_class = True
+
     _parameter_constraints = {
         **_BaseMLP._parameter_constraints,
         "class_weight": [None, dict, StrOptions({"balanced"})],
@@ -244,7 +253,7 @@ class MLPClassifier(TabularInputMixin, ClassifierBase, _BaseMLP):
         dropout=0.0,
         input_dropout=0.0,
         batch_normalization=False,
-        kernel_initializer="glorot_uniform",
+        kernel_initializer="scikit-learn",
         kernel_constraint=None,
         callbacks=None,
         lr_schedule=None,
@@ -461,7 +470,7 @@ class MLPRegressor(TabularInputMixin, RegressorBase, _BaseMLP):
         dropout=0.0,
         input_dropout=0.0,
         batch_normalization=False,
-        kernel_initializer="glorot_uniform",
+        kernel_initializer="scikit-learn",
         kernel_constraint=None,
         callbacks=None,
         lr_schedule=None,
@@ -516,6 +525,26 @@ class MLPRegressor(TabularInputMixin, RegressorBase, _BaseMLP):
         return super().partial_fit(X, y, sample_weight=sample_weight, **fit_params)
 
     partial_fit.__doc__ = RegressorBase.partial_fit.__doc__
+
+    def predict(self, X, **predict_params):
+        """Return the predicted targets for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+        **predict_params : dict
+            Keyword arguments of ``keras.Model.predict``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions, shaped like the training targets, in the float type
+            of ``X`` at fit (float32 or float64), as scikit-learn's MLP's;
+            computed in float64 either way.
+        """
+        y_pred = super().predict(X, **predict_params)
+        return y_pred.astype(self._fit_plan.x_dtype, copy=False)
 
     def _output_activation(self, meta):
         # scikit-learn's MLP predicts the mean of a Poisson target through an

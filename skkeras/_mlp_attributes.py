@@ -7,7 +7,8 @@ scikit-learn's layout, since a Keras ``Dense`` kernel is ``(n_in, n_out)``
 too.
 
 They are *derived on access*: each read copies the current weights of
-``model_`` into new float64 arrays, so they are always those of the network
+``model_`` into new arrays (of X's float type at fit, as scikit-learn's:
+float32 for float32 X, float64 otherwise), so they are always those of the network
 after ``fit``, ``partial_fit``, a warm start or :func:`skkeras.load`, and
 nothing extra is saved.  The arrays are read-only, so that an in-place
 change (``mlp.coefs_[0][:] = 0``), which could not reach the network, raises
@@ -50,8 +51,14 @@ def _variable(layer, kind):
     return variable
 
 
-def _frozen(variable):
-    array = np.array(variable.numpy(), dtype=np.float64)
+def _dtype(estimator):
+    """scikit-learn's dtype of the fitted parameters: X's float type at fit."""
+    plan = vars(estimator).get("_fit_plan")
+    return np.float32 if plan is not None and plan.x_dtype == "float32" else np.float64
+
+
+def _frozen(variable, dtype):
+    array = np.array(variable.numpy(), dtype=dtype)
     array.flags.writeable = False
     return array
 
@@ -79,7 +86,8 @@ class LayerArrays(list):
         self._estimator = estimator
         self._kind = kind
         layers = _layers(estimator, kind)
-        super().__init__(_frozen(_variable(layer, kind)) for layer in layers)
+        dtype = _dtype(estimator)
+        super().__init__(_frozen(_variable(layer, kind), dtype) for layer in layers)
 
     def __setitem__(self, index, value):
         if not isinstance(index, (int, np.integer)):
@@ -91,7 +99,7 @@ class LayerArrays(list):
         i = range(len(layers))[index]  # IndexError as a list raises
         variable = _variable(layers[i], self._kind)
         _write(variable, value, f"{self._kind}_[{i}]")
-        super().__setitem__(i, _frozen(variable))
+        super().__setitem__(i, _frozen(variable, _dtype(self._estimator)))
 
     def _refuse(self, *args, **kwargs):
         raise TypeError(

@@ -22,6 +22,7 @@ from ._callbacks import Convergence, InverseScaling
 from ._forward import ForwardCache, numpy_forward
 from ._keras_objects import make_callbacks, make_loss
 from ._mlp_attributes import MLPWeightsMixin, take_assigned
+from ._mlp_init import SCIKIT_LEARN, assign_initial_weights, layer_initializers
 from ._mlp_iterations import IterationLog, count_epochs
 from ._mlp_lbfgs import fit_lbfgs, uses_lbfgs
 from ._schedules import EpochSchedule, make_schedule
@@ -54,6 +55,10 @@ _REGRESSION_LOSSES = {
     "huber": "huber",
     "poisson": "poisson",
 }
+
+
+def _is_scikit_learn_init(spec):
+    return isinstance(spec, str) and spec == SCIKIT_LEARN
 
 
 class _LayerSeeds:
@@ -165,7 +170,7 @@ class _BaseMLP(MLPWeightsMixin, BaseKerasEstimator):
         dropout=0.0,
         input_dropout=0.0,
         batch_normalization=False,
-        kernel_initializer="glorot_uniform",
+        kernel_initializer=SCIKIT_LEARN,
         kernel_constraint=None,
         callbacks=None,
         lr_schedule=None,
@@ -311,11 +316,21 @@ class _BaseMLP(MLPWeightsMixin, BaseKerasEstimator):
         # eager kernel cache that is never freed (~35 KiB a variable, ~0.4
         # MiB a fit).  They are the network's own; Keras' name counters,
         # which the user's layers draw from, are left alone.
-        def dense(units, act, name):
+        sklearn_init = _is_scikit_learn_init(self.kernel_initializer)
+
+        def dense(fan_in, units, act, name):
+            if sklearn_init:
+                kernel_init, bias_init = layer_initializers(
+                    fan_in, units, self.activation, seeds.next()
+                )
+            else:
+                kernel_init = seeds.initializer(self.kernel_initializer)
+                bias_init = "zeros"
             return keras.layers.Dense(
                 units,
                 activation=act,
-                kernel_initializer=seeds.initializer(self.kernel_initializer),
+                kernel_initializer=kernel_init,
+                bias_initializer=bias_init,
                 kernel_regularizer=keras.regularizers.L2(l2) if l2 > 0 else None,
                 kernel_constraint=self._kernel_constraint(),
                 name=name,
@@ -328,8 +343,9 @@ class _BaseMLP(MLPWeightsMixin, BaseKerasEstimator):
         if self.input_dropout:
             layers.append(dropout(self.input_dropout, "input_dropout"))
         rates = self._dropout_rates(len(sizes))
+        fans_in = [meta["n_features_in_"], *sizes]
         for i, (width, rate) in enumerate(zip(sizes, rates), start=1):
-            layers.append(dense(width, activation, f"hidden_{i}"))
+            layers.append(dense(fans_in[i - 1], width, activation, f"hidden_{i}"))
             if self.batch_normalization:
                 layers.append(
                     keras.layers.BatchNormalization(name=f"batch_normalization_{i}")
@@ -337,8 +353,21 @@ class _BaseMLP(MLPWeightsMixin, BaseKerasEstimator):
             if rate:
                 layers.append(dropout(rate, f"dropout_{i}"))
         units = meta["n_outputs_expected_"]
-        layers.append(dense(units, self._output_activation(meta), "output"))
-        return keras.Sequential(layers, name="mlp")
+        layers.append(
+            dense(fans_in[-1], units, self._output_activation(meta), "output")
+        )
+        model = keras.Sequential(layers, name="mlp")
+        if sklearn_init:
+            assign_initial_weights(
+                [
+                    layer
+                    for layer in model.layers
+                    if isinstance(layer, keras.layers.Dense)
+                ],
+                self.activation,
+                meta.get("seed_"),
+            )
+        return model
 
     def _optimizer(self):
         if isinstance(self.solver, keras.optimizers.Optimizer):

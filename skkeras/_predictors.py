@@ -58,6 +58,9 @@ class ClassifierBase(ClassifierMixin, BaseKerasEstimator):
         tags.classifier_tags.multi_label = True
         return tags
 
+    # Whether a y of a single class trains (scikit-learn's MLP) or is refused.
+    _one_class = False
+
     def _check_y(self, y):
         # A column vector of labels is one target, as in scikit-learn: warn
         # and flatten it (a 0/1 matrix of several columns stays multilabel).
@@ -67,7 +70,7 @@ class ClassifierBase(ClassifierMixin, BaseKerasEstimator):
         return y
 
     def _make_target(self, y, classes):
-        target = ClassifierTarget(y, classes=classes)
+        target = ClassifierTarget(y, classes=classes, one_class=self._one_class)
         self.classes_ = target.classes
         self.n_classes_ = target.n_classes
         return target

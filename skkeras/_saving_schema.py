@@ -16,7 +16,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._fit_plan import SAVED_FIELDS, FitPlan, with_plan_of_earlier_names
+from ._fit_plan import (
+    LATER_FIELDS,
+    SAVED_FIELDS,
+    X_DTYPES,
+    FitPlan,
+    with_plan_of_earlier_names,
+)
 from ._tabular_encoding import TabularEncoding
 from ._tabular_input import TABULAR
 
@@ -134,6 +140,7 @@ _PLAN_FIELDS = {
     "weight_scale": _SCALE,
     "initial_learning_rate": _FLOAT,
     "seed": _optional(_INT),
+    "x_dtype": Spec("'float32' or 'float64'", lambda v: v in X_DTYPES),
 }
 # The MLPs' plans always hold these: their penalty and t_ are scaled by them.
 _MLP_PLAN_FIELDS = {"batch_size": _POSITIVE_INT, "n_train": _INT}
@@ -163,7 +170,11 @@ def with_plan(attributes):
         except ValueError:
             pass  # attribute_problem refuses it
     fields = attributes.get(PLAN)
-    if isinstance(fields, dict) and set(fields) == set(SAVED_FIELDS):
+    if (
+        isinstance(fields, dict)
+        and set(fields) <= set(SAVED_FIELDS)
+        and set(SAVED_FIELDS) - set(fields) <= set(LATER_FIELDS)
+    ):
         attributes = {**attributes, PLAN: FitPlan(**fields)}
     return attributes
 

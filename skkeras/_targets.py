@@ -80,9 +80,13 @@ class ClassifierTarget:
         label indicator matrix for multilabel problems.
     classes : array-like, default=None
         All classes, for ``partial_fit`` when the first batch lacks some.
+    one_class : bool, default=False
+        Accept a ``y`` of a single class, as scikit-learn's MLP does: the
+        network learns a constant, and every prediction is that class, with
+        probability 1.  Otherwise such a ``y`` is refused.
     """
 
-    def __init__(self, y, classes=None):
+    def __init__(self, y, classes=None, one_class=False):
         check_classification_targets(y)
         self.target_type = type_of_target(y)
         if self.target_type == "multiclass-multioutput":
@@ -112,7 +116,8 @@ class ClassifierTarget:
             else:
                 self.classes = found
             self.n_outputs = 1
-        if self.target_type != "multilabel-indicator" and self.classes.size < 2:
+        single = self.target_type != "multilabel-indicator" and self.classes.size < 2
+        if single and not one_class:
             raise ValueError(
                 "Classifier can't train when only one class is present: y has "
                 f"the single class {self.classes[0]!r}. Give at least two "
@@ -210,6 +215,8 @@ class ClassifierTarget:
         output = np.asarray(output, dtype=np.float64)
         if output.ndim == 1:
             output = output.reshape(-1, 1)
+        if self.classes.size == 1 and self.target_type != "multilabel-indicator":
+            return np.ones((output.shape[0], 1))
         if self.mode == BINARY or (
             self.target_type == "binary" and output.shape[1] == 1
         ):

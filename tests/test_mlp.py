@@ -385,3 +385,75 @@ def test_integer_momentum_and_learning_rate_are_accepted(iris):
         config = clf.model_.optimizer.get_config()
         assert config["momentum"] == momentum
         assert config["learning_rate"] == pytest.approx(rate)
+
+
+@pytest.mark.parametrize("activation", ["relu", "logistic", "tanh", "identity"])
+def test_seeded_fits_start_from_scikit_learns_weights(iris, activation):
+    from sklearn.neural_network import MLPClassifier as SkMLP
+
+    X, y = iris
+    X = StandardScaler().fit_transform(X)
+    # One L-BFGS iteration (no batches, no shuffling) from the same start
+    # reaches the same weights; from other starts it would not.
+    params = dict(
+        hidden_layer_sizes=(7, 4), activation=activation, solver="lbfgs", max_iter=1
+    )
+    with pytest.warns(ConvergenceWarning):
+        ours = MLPClassifier(random_state=3, **params).fit(X, y)
+        theirs = SkMLP(random_state=3, **params).fit(X, y)
+        other_seed = SkMLP(random_state=4, **params).fit(X, y)
+    for mine, sk, other in zip(
+        ours.coefs_ + ours.intercepts_,
+        theirs.coefs_ + theirs.intercepts_,
+        other_seed.coefs_ + other_seed.intercepts_,
+    ):
+        np.testing.assert_allclose(mine, sk, atol=1e-5)
+        assert np.abs(mine - other).max() > 1e-2
+
+
+def test_keras_initializers_keep_zero_biases(iris):
+    X, y = iris
+    clf = MLPClassifier((5,), kernel_initializer="glorot_uniform", random_state=0)
+    clf.initialize(X, y)
+    assert all(np.all(b == 0) for b in clf.intercepts_)
+    default = MLPClassifier((5,), random_state=0).initialize(X, y)
+    assert all(np.any(b != 0) for b in default.intercepts_)
+    unseeded = [MLPClassifier((5,)).initialize(X, y).coefs_[0] for _ in range(2)]
+    assert not np.allclose(*unseeded)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fitted_parameters_and_predictions_keep_xs_float_type(dtype, tmp_path):
+    import skkeras
+
+    X, y = make_regression(40, 3, random_state=0)
+    X = X.astype(dtype)
+    reg = MLPRegressor((4,), max_iter=2, random_state=0)
+    with pytest.warns(ConvergenceWarning):
+        reg.fit(X, y)
+    clf = MLPClassifier((4,), max_iter=2, random_state=0)
+    with pytest.warns(ConvergenceWarning):
+        clf.fit(X, y > 0)
+    for est in (reg, clf):
+        assert {a.dtype for a in est.coefs_ + est.intercepts_} == {np.dtype(dtype)}
+    assert reg.predict(X).dtype == dtype
+    # Computed in float64 either way: float32 predictions are rounded ones.
+    path = tmp_path / "reg.skkeras"
+    skkeras.save(reg, path)
+    loaded = skkeras.load(path)
+    assert loaded.coefs_[0].dtype == dtype
+    np.testing.assert_array_equal(loaded.predict(X), reg.predict(X))
+
+
+def test_a_single_class_trains_and_is_predicted(iris):
+    X, _ = iris
+    clf = MLPClassifier((3,), early_stopping=True, random_state=0)
+    clf.fit(X, np.full(len(X), "only"))
+    assert list(clf.classes_) == ["only"] and clf.n_classes_ == 1
+    assert set(clf.predict(X)) == {"only"}
+    np.testing.assert_array_equal(clf.predict_proba(X), np.ones((len(X), 1)))
+    assert clf.score(X, np.full(len(X), "only")) == 1.0
+    # A second class at a warm start is refused, as for any change of classes.
+    clf.set_params(warm_start=True)
+    with pytest.raises(ValueError, match="same classes"):
+        clf.fit(X, np.arange(len(X)) % 2)

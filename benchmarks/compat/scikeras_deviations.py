@@ -13,8 +13,9 @@ _HOOKS = (
     "subclassing hooks (docs/user_guide/migrating.rst, 'Things to check')"
 )
 _SINGLE_CLASS = (
-    "a classifier refuses a y with a single class (ValueError naming the fix), "
-    "as scikit-learn's classifiers do; scikeras trains on it"
+    "KerasClassifier refuses a y with a single class (ValueError naming the "
+    "fix), as most of scikit-learn's classifiers do; scikeras trains on it "
+    "(MLPClassifier trains on it too, as scikit-learn's MLP does)"
 )
 
 DEVIATIONS: list[tuple[str, str]] = [
