@@ -49,6 +49,17 @@ SOLVERS = (
     "adamw",
     "lbfgs",
 )
+# Keras' optimizer class of each solver name (lbfgs networks carry Adam).
+_OPTIMIZER_CLASSES = {
+    "adam": "Adam",
+    "sgd": "SGD",
+    "rmsprop": "RMSprop",
+    "adagrad": "Adagrad",
+    "adadelta": "Adadelta",
+    "adamax": "Adamax",
+    "nadam": "Nadam",
+    "adamw": "AdamW",
+}
 _REGRESSION_LOSSES = {
     "squared_error": "mean_squared_error",
     "absolute_error": "mean_absolute_error",
@@ -389,7 +400,7 @@ class _BaseMLP(MLPWeightsMixin, BaseKerasEstimator):
                 beta_2=float(self.beta_2),
                 epsilon=float(self.epsilon),
             )
-        cls = type(keras.optimizers.get(solver))
+        cls = getattr(keras.optimizers, _OPTIMIZER_CLASSES[solver])
         # A fixed name, as the network's layers have (see _build_model).
         return cls(name=solver, **kwargs)
 
