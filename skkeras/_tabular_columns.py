@@ -1,7 +1,7 @@
 """Which columns of a data frame are categorical.
 
-:func:`as_pandas` takes a pandas or polars data frame (polars converted,
-when it is installed) and :func:`categorical_mask` reads the MLPs'
+:func:`as_pandas` takes a pandas or polars data frame (polars converted
+without pyarrow) and :func:`categorical_mask` reads the MLPs'
 ``categorical_features`` parameter against its columns, as
 scikit-learn's ``HistGradientBoostingClassifier`` does: ``"from_dtype"``
 (pandas ``category``, ``str``/``string`` and ``object`` columns), a list
@@ -17,13 +17,31 @@ import numpy as np
 def as_pandas(X):
     """``X`` as a pandas DataFrame if it is a pandas or polars frame, else None."""
     module = type(X).__module__.split(".")[0]
-    if module == "polars" and hasattr(X, "to_pandas"):
-        # polars' own conversion (needs pyarrow); categorical and string
-        # columns become pandas category and str/object columns.
-        return X.to_pandas()
+    if module == "polars" and hasattr(X, "get_column"):
+        return _polars_to_pandas(X)
     if module == "pandas" and hasattr(X, "columns") and hasattr(X, "dtypes"):
         return X
     return None
+
+
+def _polars_to_pandas(X):
+    """A polars frame as pandas, column by column through NumPy.
+
+    Not polars' ``to_pandas``, which needs pyarrow.  ``Categorical`` and
+    ``Enum`` columns become pandas ``category`` columns, strings (and
+    booleans with nulls) ``object`` columns with None for null; numeric
+    nulls become NaN, which the MLPs refuse, naming the column.
+    """
+    import pandas as pd
+
+    columns = {}
+    for name in X.columns:
+        series = X.get_column(name)
+        values = series.to_numpy()
+        if str(series.dtype).startswith(("Categorical", "Enum")):
+            values = pd.Categorical(values)
+        columns[name] = values
+    return pd.DataFrame(columns)
 
 
 def is_categorical_dtype(dtype):

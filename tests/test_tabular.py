@@ -205,13 +205,27 @@ def test_regressor_and_search_take_frames():
 
 
 def test_polars_frames_are_converted():
-    pl = pytest.importorskip("polars")
-    pytest.importorskip("pyarrow")
+    import polars as pl
+
     X, y = _frame()
-    frame = pl.from_pandas(X.astype({"color": object, "size": object}))
+    columns = {name: X[name].tolist() for name in X.columns}
+    frame = pl.DataFrame(columns).with_columns(pl.col("size").cast(pl.Categorical))
     clf = _small().fit(frame, y)
     assert [c.name for c in clf._tabular_encoding.categorical] == ["color", "size"]
-    assert clf.predict(frame).shape == (len(X),)
+    # The same model as on the pandas frame with the same columns.
+    reference = _small().fit(X.astype({"color": object}), y)
+    np.testing.assert_allclose(
+        clf.predict_proba(frame), reference.predict_proba(X), rtol=1e-6
+    )
+    # A numeric null is refused, naming its column, as a pandas NaN is.
+    broken = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0)
+        .then(None)
+        .otherwise(pl.col("x"))
+        .alias("x")
+    )
+    with pytest.raises(ValueError, match=r"NaN in the numeric column\(s\) \['x'\]"):
+        _small().fit(broken, y)
 
 
 @pytest.mark.parametrize("max_onehot", [32, 1])
