@@ -19,7 +19,11 @@ It reports the mean of each of the task's metrics over the folds: of "one"
 (the recipe of seed 0: one draw of a single network), of the ensemble, and
 of its members, each scored alone on the same folds as it is inside the
 ensemble: the mean over the members of their own metric (the expected
-single network, the fair baseline) and its min and max over the members.
+single network, the fair baseline) and its min and max over the members;
+and the members' spread (the standard deviation over the members of their
+predictions, a classifier's probabilities, averaged over the test rows and
+the folds): an ensemble can improve on its members only as far as they
+differ.
 Then the training time (the pipeline's ``fit``, preprocessing included: the
 sum over the folds, the first fold's compiling and tracing included, and
 the median fold), and the ensemble's time over one member's.  The first
@@ -42,6 +46,19 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def _spread(ensemble, X):
+    """How far apart the members are on ``X``: the standard deviation over
+    the members of their predictions (a classifier's probabilities), averaged
+    over the rows (and classes)."""
+    import numpy as np
+
+    if hasattr(ensemble, "predict_proba"):
+        each = np.stack([m.predict_proba(X) for m in ensemble.estimators_])
+    else:
+        each = ensemble.predict_members(X)
+    return float(each.std(axis=0).mean())
 
 
 def _child(task_name, n_folds, n_members, bootstrap=False):
@@ -70,6 +87,7 @@ def _child(task_name, n_folds, n_members, bootstrap=False):
     rows = {
         label: {"fit_s": [], "scores": []} for label in ("one", "ensemble", "members")
     }
+    rows["members"]["spread"] = []
     take = (
         (lambda data, idx: data.iloc[idx])
         if hasattr(X, "iloc")
@@ -96,6 +114,7 @@ def _child(task_name, n_folds, n_members, bootstrap=False):
                         for member in fitted[-1].estimators_
                     ]
                 )
+                rows["members"]["spread"].append(_spread(fitted[-1], X_model))
                 report = fitted[-1].grouping_
                 grouping = {
                     "groups": [
@@ -142,6 +161,7 @@ def _summary(result):
                 "min": {k: float(v.min()) for k, v in per_member.items()},
                 "max": {k: float(v.max()) for k, v in per_member.items()},
                 "per_member": {k: v.tolist() for k, v in per_member.items()},
+                "spread": float(np.mean(row.get("spread") or [np.nan])),
             }
             continue
         metrics = {
@@ -159,11 +179,12 @@ def _render(results, header):
     lines = [header, ""]
     lines.append(
         "| task | backend | folds | bootstrap | metric: one (seed 0) "
-        "| metric: members, each alone: mean [min-max] | metric: ensemble | "
+        "| metric: members, each alone: mean [min, max] | members' spread "
+        "| metric: ensemble | "
         "fit total s: one / ens (ratio) | folds after the first, s: one / ens "
         "(ratio) | fit median fold s: one / ens (ratio) | grouping |"
     )
-    lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for result in results:
         if "error" in result:
             lines.append(
@@ -176,7 +197,7 @@ def _render(results, header):
         m1 = fmt(f"{k} {v:.4f}" for k, v in one["metrics"].items())
         m2 = fmt(f"{k} {v:.4f}" for k, v in ens["metrics"].items())
         m3 = fmt(
-            f"{k} {v:.4f} [{mem['min'][k]:.4f}-{mem['max'][k]:.4f}]"
+            f"{k} {v:.4f} [{mem['min'][k]:.4f}, {mem['max'][k]:.4f}]"
             for k, v in mem["metrics"].items()
         )
         groups = result["grouping_last_fold"]
@@ -187,7 +208,8 @@ def _render(results, header):
         )
         lines.append(
             f"| {result['task']} | {result['backend']} | {result['folds']} "
-            f"| {result.get('bootstrap', False)} | {m1} | {m3} | {m2} | "
+            f"| {result.get('bootstrap', False)} | {m1} | {m3} | {mem['spread']:.4f} "
+            f"| {m2} | "
             f"{one['total_s']:.1f} / {ens['total_s']:.1f} "
             f"({ens['total_s'] / one['total_s']:.2f}x) | "
             f"{one['rest_s']:.1f} / {ens['rest_s']:.1f} "
