@@ -150,11 +150,14 @@ def _summary(result):
         if not row["scores"]:
             continue
         if label == "members":
+            scores = row["scores"]
+            if isinstance(scores[0], dict):  # a run before 2026-11-30: flat
+                size = result["members"]
+                scores = [scores[i : i + size] for i in range(0, len(scores), size)]
             # scores[fold][member]: each member's mean over the folds.
-            names = list(row["scores"][0][0])
             per_member = {
-                k: np.mean([[m[k] for m in fold] for fold in row["scores"]], axis=0)
-                for k in names
+                k: np.mean([[m[k] for m in fold] for fold in scores], axis=0)
+                for k in scores[0][0]
             }
             out[label] = {
                 "metrics": {k: float(v.mean()) for k, v in per_member.items()},

@@ -12,10 +12,10 @@ layers, a sigmoid output, log loss with an L2 penalty, Adam), trained
 with the engine's XLA options (:func:`skkeras._engine.jax.jit`), alone and
 ``jax.vmap``-ed over each number of ``--members`` (each member its own
 weights and its own shuffle, the data shared).  It reports the time of a
-step (best of ``--repeat`` calls, the programs called in turn,
-compilation excluded) and its ratio to one
-network's step: the ensemble's training time over one member's cannot go
-below that ratio, whatever the code around the program does.
+step (best of ``--repeat`` calls, the programs called in turn, compiling
+excluded) and its ratio to one network's step: the ensemble's training time
+over one member's cannot go below that ratio, whatever the code around the
+program does.
 """
 
 import argparse

@@ -113,3 +113,13 @@ def test_spread_is_the_members_standard_deviation(ensemble):
 def test_bootstrap_option_is_checked():
     with pytest.raises(SystemExit):
         bench.main(["--bootstrap", "sometimes", "--tasks", "none"])
+
+
+def test_a_run_saved_before_members_were_kept_per_fold_still_renders():
+    result = _result([[0.8, 0.4], [0.4, 1.0]])
+    members = result["results"]["members"]
+    members["scores"] = [m for fold in members["scores"] for m in fold]
+    del members["spread"]
+    summary = bench._summary(result)["members"]
+    assert summary["per_member"]["accuracy"] == pytest.approx([0.6, 0.7])
+    assert np.isnan(summary["spread"])
