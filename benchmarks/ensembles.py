@@ -15,15 +15,16 @@ the recipe with its network wrapped in a 5-member
 ``bootstrap`` as ``--bootstrap`` says: off by default), so that the
 machine's load weighs on both alike.
 
-It reports the mean of each of the task's metrics over the folds: of "one"
-(the recipe of seed 0: one draw of a single network), of the ensemble, and
-of its members, each scored alone on the same folds as it is inside the
-ensemble: the mean over the members of their own metric (the expected
-single network, the fair baseline) and its min and max over the members;
-and the members' spread (the standard deviation over the members of their
-predictions, a classifier's probabilities, averaged over the test rows and
-the folds): an ensemble can improve on its members only as far as they
-differ.
+It reports the mean of each of the task's metrics over the folds (as
+scikit-learn's scorers give them: higher is better, so boston's RMSE is
+negated and its min is the worst member): of "one" (the recipe of seed 0:
+one draw of a single network), of the ensemble, and of its members, each
+scored alone on the same folds as it is inside the ensemble: the mean over
+the members of their own metric (the expected single network, the fair
+baseline) and its min and max over the members; and the members' spread
+(the standard deviation over the members of their predictions, a
+classifier's probabilities, averaged over the test rows and the folds): an
+ensemble can improve on its members only as far as they differ.
 Then the training time (the pipeline's ``fit``, preprocessing included: the
 sum over the folds, the first fold's compiling and tracing included, and
 the median fold), and the ensemble's time over one member's.  The first
