@@ -235,10 +235,56 @@ def test_max_fun_is_validated(iris):
         MLPClassifier(solver="lbfgs", max_fun=0).fit(X, y)
 
 
-def test_other_backends_are_refused(monkeypatch):
+def _layout_and_spec(activation, loss="softmax"):
+    est = MLPClassifier((3,), activation=activation, solver="lbfgs")
+    est.initialize(np.zeros((4, 2)), [0, 1, 2, 0])
+    return lbfgs.dense_layout(est.model_), lbfgs.LbfgsSpec(loss, 2, 3)
+
+
+def test_other_backends_use_numpy_for_scikit_learns_networks(monkeypatch):
     monkeypatch.setattr(keras.backend, "backend", lambda: "torch")
-    with pytest.raises(ValueError, match="jax and tensorflow backends"):
-        lbfgs.backend_module()
+    layout, spec = _layout_and_spec("tanh")
+    assert lbfgs.backend_module(layout, spec).__name__.endswith("numpy_lbfgs")
+    # Another activation, or a Keras loss, needs a compiled function.
+    for layout, spec in (_layout_and_spec("elu"), _layout_and_spec("relu", "huber")):
+        with pytest.raises(ValueError, match="jax and tensorflow backends"):
+            lbfgs.backend_module(layout, spec)
+
+
+@pytest.mark.parametrize(
+    "kind", ["multiclass", "binary", "multilabel", "regression", "poisson"]
+)
+@pytest.mark.parametrize("activation", ["relu", "tanh", "logistic", "identity"])
+def test_numpy_objective_is_the_compiled_one(kind, activation):
+    from skkeras._engine import numpy_lbfgs
+
+    if kind == "poisson":
+        X, y = _problem("regression")
+        y = np.abs(y)
+        est = MLPRegressor((5, 4), activation=activation, loss="poisson")
+    else:
+        X, y = _problem(kind)
+        cls = MLPRegressor if kind == "regression" else MLPClassifier
+        est = cls((5, 4), activation=activation)
+    est.set_params(solver="lbfgs", alpha=0.3, random_state=0).initialize(X, y)
+    x, y_enc, _, _ = est._training_data(X, y, None, None, None)
+    spec = lbfgs.LbfgsSpec(
+        _loss_kind(est), x.shape[1], y_enc.shape[1] if y_enc.ndim > 1 else 1
+    )
+    layout = lbfgs.dense_layout(est.model_)
+    assert numpy_lbfgs.supports(layout, spec)
+    sw = np.random.RandomState(2).randint(1, 4, size=len(x)).astype(float)
+    flat = lbfgs.pack(est.model_, layout)
+    compiled = lbfgs.compiled_module().build(layout, spec)
+    with compiled.context():
+        expected = compiled.call(flat, compiled.convert(x, y_enc, sw, 0.3))
+    ours = numpy_lbfgs.build(layout, spec)
+    value, grad = ours.call(flat, ours.convert(x, y_enc, sw, 0.3))
+    # XLA's float64 tanh on the CPU is an approximation: on JAX the tanh
+    # networks differ from NumPy's by ~1e-9 in the objective and ~5e-8 in
+    # the gradient (TensorFlow's agree with NumPy's to 1e-12).
+    np.testing.assert_allclose(value, expected[0], rtol=1e-8)
+    np.testing.assert_allclose(grad, expected[1], rtol=1e-7, atol=2e-7)
 
 
 def test_search_and_saving(iris, tmp_path):

@@ -46,6 +46,12 @@ class JaxValueAndGrad:
         return float(value), np.asarray(grad)
 
 
+def pays():
+    """Whether the compiled function is used where NumPy's could be: on
+    JAX always (on a CPU its call costs about NumPy's evaluation)."""
+    return True
+
+
 def build(layout, spec):
     """The compiled objective of ``layout`` for :class:`LbfgsSpec` ``spec``."""
     return JaxValueAndGrad(layout, spec)
