@@ -16,9 +16,11 @@ and callbacks that only read the logs
 (:meth:`skkeras._engine.members.Member.start`,
 :func:`skkeras._engine.batch.shared_runs`).  The first rung builds each fit
 afresh and records its start; a surviving candidate's fit on the same split
-has the same parameters but the number of epochs, so it is built under the
-same seed from the same data and starts where that fit started.  It
-therefore takes over the fit of the rung before itself: the estimator gets
+has the same parameters but the number of epochs, so it would be built
+under the same seed from the same data (a network follows from the
+estimator's parameters and the fit's seed, :mod:`skkeras._seeding`) and
+start where that fit started.  It therefore takes over the fit of the rung
+before itself: the estimator gets
 the attributes the earlier fit had before training (its network is the
 earlier fit's network, trained since), a training call is planned on it as
 a warm fit (:meth:`skkeras._base.BaseKerasEstimator._prepare_fit`), and it
