@@ -133,8 +133,8 @@ _ATTRIBUTES_DOC = """
     rungs_ : list of RungReport
         One per rung, in order, when the resource is the number of epochs:
         ``n_resources``, how many fits ``continued`` the run of the rung
-        before, were ``copied`` from it (their run had ended: a stopping
-        rule), or trained ``fresh`` from the first epoch, the
+        before on its network, took it over as it ended (``copied``: a
+        stopping rule ended it), or trained ``fresh`` from the first epoch, the
         ``epochs_trained`` by the rung's fits together, and ``alone``: the
         fits left to scikit-learn's search, and why.  Empty otherwise.
     continuation_reason_ : str or None
@@ -156,12 +156,13 @@ class HalvingGridSearchCV(_ContinuedHalving, SkHalvingGridSearchCV):
     ``"epochs"`` for :class:`~skkeras.KerasClassifier` and
     :class:`~skkeras.KerasRegressor`, ``"step__max_iter"`` for the last step
     of a pipeline), a candidate that survives a rung continues on each split
-    from the weights and optimizer state it reached, training only the
-    rung's extra epochs, where scikit-learn's search trains it again from
-    the first epoch.  The fits are the same: a seeded run trained 30 epochs
-    equals the run trained 10 and continued to 30 (the compiled engine
-    shuffles each epoch from the seed and the epoch number).  Fits whose
-    run may depend on its length train from the start, as in scikit-learn:
+    on the network it reached (weights and optimizer state), training only
+    the rung's extra epochs, where scikit-learn's search builds it again and
+    trains it from the first epoch.  The fits are the same: a seeded run
+    trained 30 epochs equals the run trained 10 and continued to 30 (the
+    compiled engine shuffles each epoch from the seed and the epoch
+    number).  Fits whose run may depend on its length train from the start,
+    as in scikit-learn:
     no ``random_state``, callbacks that read or change the model
     (``learning_rate="adaptive"``, an ``lr_schedule`` over ``max_iter``,
     ``early_stopping=True``, which restores the best weights), or a model

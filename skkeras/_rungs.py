@@ -14,15 +14,24 @@ fit seeded ``s`` from ``(s, e)``, and fits that differ only in their number
 of epochs share one run when they start from the same state, seed, data
 and callbacks that only read the logs
 (:meth:`skkeras._engine.members.Member.start`,
-:func:`skkeras._engine.batch.shared_runs`).  A fit whose start equals the
-one recorded at the rung before gets that fit's weights and optimizer state
-(:func:`skkeras._engine.runs.copy_state`) and trains the missing epochs,
-from the epoch it reached; its callbacks first see the logs of the epochs
-already trained (:class:`Resumed`), so that a stopping rule counts them.
-Anything else (no seed, a callback that reads or changes the model, such as
-an adaptive learning rate, a schedule over ``max_iter`` or restoring the
-best weights; a fit the engine does not compile) trains from the start, as
-scikit-learn's search trains it.
+:func:`skkeras._engine.batch.shared_runs`).  The first rung builds each fit
+afresh and records its start; a surviving candidate's fit on the same split
+has the same parameters but the number of epochs, so it would be built
+under the same seed from the same data (a network follows from the
+estimator's parameters and the fit's seed, :mod:`skkeras._seeding`) and
+start where that fit started.  It therefore takes over the fit of the rung
+before itself: the estimator gets
+the attributes the earlier fit had before training (its network is the
+earlier fit's network, trained since), a training call is planned on it as
+a warm fit (:meth:`skkeras._base.BaseKerasEstimator._prepare_fit`), and it
+trains the missing epochs, from the epoch it reached, without building,
+initializing or copying a network.  The call's seed, NaN checks and data
+must equal those recorded, or the fit trains afresh.  Its callbacks first
+see the logs of the epochs already trained (:class:`Resumed`), so that a
+stopping rule counts them.  Anything else (no seed, a callback that reads
+or changes the model, such as an adaptive learning rate, a schedule over
+``max_iter`` or restoring the best weights; a fit the engine does not
+compile) trains from the start, as scikit-learn's search trains it.
 """
 
 import copy
@@ -34,8 +43,8 @@ import keras
 
 from . import _replay
 from ._engine import batch as engine_batch
+from ._engine import loop
 from ._engine.members import Member, reads_model
-from ._engine.runs import copy_state
 
 
 class Resumed(keras.callbacks.Callback):
@@ -94,11 +103,21 @@ class Resumed(keras.callbacks.Callback):
 class Reached:
     """Where a (candidate, split) fit stood at the end of a rung."""
 
-    final: object  # the fitted skkeras estimator (last step of a pipeline)
+    prepared: dict  # the estimator's attributes before its first training
     start: tuple  # its run's RunStart, before training
     data_key: str  # its run's data, as the engine keys it
     planned: int  # the epochs it was asked for
     history: dict  # the engine's logs of every epoch trained, by log name
+
+
+def _attributes(estimator):
+    """A copy of ``estimator``'s attributes other than its parameters, that
+    later training leaves as they are (dicts and lists copied; the network
+    is shared)."""
+    params = estimator.get_params(deep=False)
+    return _attributes_from(
+        {k: v for k, v in vars(estimator).items() if k not in params}
+    )
 
 
 @dataclass
@@ -110,10 +129,10 @@ class RungReport:
     n_resources : int
         The rung's number of epochs.
     continued : int
-        Fits that continued the run of the rung before.
+        Fits that continued the run of the rung before, on its network.
     copied : int
         Fits whose run had already ended at the rung before (a stopping
-        rule, or no more epochs): they took its state without training.
+        rule, or no more epochs): they took it over without training.
     fresh : int
         Fits trained from the start (the first rung, or no run to continue).
     epochs_trained : int
@@ -151,8 +170,17 @@ class _Job:
     before: dict = field(default_factory=dict)  # logs of the epochs before
     start: tuple | None = None
     data_key: str | None = None
+    prepared: dict | None = None  # the attributes before the run's training
     new: dict | None = None  # logs of the epochs trained now
     seconds: float = 0.0
+
+
+def _attributes_from(attributes):
+    """``attributes`` (see :func:`_attributes`) to give an estimator."""
+    return {
+        k: copy.copy(v) if isinstance(v, (dict, list)) else v
+        for k, v in attributes.items()
+    }
 
 
 def _past_logs(history, first_epoch=0):
@@ -204,8 +232,6 @@ class Rungs:
     def train(self, candidates):
         """Train every (candidate, split) fit of a rung; return the
         :class:`skkeras._replay.Store` scikit-learn's search takes them from."""
-        from ._search import _prepare
-
         store = _replay.Store()
         report = RungReport(int(candidates[0][self.resource]) if candidates else 0)
         # The candidates scikit-learn dropped at the rung before go on no more.
@@ -220,13 +246,7 @@ class Rungs:
             for split, (train, _) in enumerate(self.splits):
                 start = time.perf_counter()
                 try:
-                    final, plan, key = _prepare(
-                        self.estimator, params, self.X, self.y, train, self.fit_params
-                    )
-                    job = _Job(
-                        cand, split, key, final, plan, self._identity(params, split)
-                    )
-                    self._plan_job(job)
+                    job = self._plan_job(cand, split, params, train)
                 except Exception as exc:  # noqa: BLE001 - scikit-learn fits it
                     report.alone[(cand, split)] = (
                         f"not prepared ({exc!r}); fitted by scikit-learn"
@@ -255,29 +275,64 @@ class Rungs:
         self.reports.append(report)
         return store
 
-    def _plan_job(self, job):
-        """Decide how ``job`` trains: continued, copied or fresh."""
-        call = job.call = job.plan.train_call
-        member = Member(0, call)
+    def _fit_inputs(self, params, train):
+        from ._search import fit_inputs
+
+        return fit_inputs(
+            self.estimator, params, self.X, self.y, train, self.fit_params
+        )
+
+    def _plan_job(self, cand, split, params, train):
+        """The :class:`_Job` of a fit: it continues the run its candidate
+        reached on this split at the rung before, or trains afresh."""
+        identity = self._identity(params, split)
+        # The job takes the run over: a job that fails leaves none behind.
+        prev = self._reached.pop(identity, None)
+        fit = self._fit_inputs(params, train)
+        if prev is not None:
+            job = self._continued_job(cand, split, identity, fit, prev)
+            if job is not None:
+                return job
+            fit = self._fit_inputs(params, train)  # a clone it did not touch
+        final = fit.final
+        plan = final._prepare_fit(fit.X, fit.y, fit.sample_weight, fit.fit_params)
+        job = _Job(cand, split, fit.key, final, plan, identity)
+        job.call = plan.train_call
+        member = Member(0, job.call)
         if member.plan().key is not None:
             job.start = member.start()
-            job.data_key = member.data_key() if job.start is not None else None
-        prev = self._reached.get(job.identity)
+            if job.start is not None:
+                job.data_key = member.data_key()
+                job.prepared = _attributes(final)
+        return job
+
+    def _continued_job(self, cand, split, identity, fit, prev):
+        """The job that continues ``prev`` on its network, or None when the
+        fit differs from the one recorded (its seed, NaN checks or data)."""
+        final = fit.final
+        vars(final).update(_attributes_from(prev.prepared))
+        plan = final._prepare_fit(
+            fit.X, fit.y, fit.sample_weight, fit.fit_params, warm=True
+        )
+        call = plan.train_call
+        member = Member(0, call)
         if (
-            prev is None
-            or job.start is None
-            or prev.start != job.start
-            or prev.data_key != job.data_key
+            member.plan().key is None
+            or call.seed != prev.start.seed
+            or call.initial_epoch != prev.start.initial_epoch
+            or bool(loop.nan_checks(call.callbacks)) != prev.start.check_nan
+            or any(reads_model(cb) for cb in call.callbacks)
+            or member.data_key() != prev.data_key
             or getattr(call.model.optimizer, "use_ema", False)
         ):
-            return
+            return None
+        job = _Job(cand, split, fit.key, final, plan, identity, before=prev.history)
+        job.start, job.data_key, job.prepared = prev.start, prev.data_key, prev.prepared
         done = len(next(iter(prev.history.values()), []))
-        copy_state(prev.final.model_, call.model)
-        job.before = prev.history
         if done < prev.planned or done >= call.epochs:
             # The run ended there (a stopping rule), or has no epochs to add.
             job.how, job.call = "copied", None
-            return
+            return job
         past = _past_logs(prev.history)
         callbacks = [
             cb if isinstance(cb, keras.callbacks.TerminateOnNaN) else Resumed(cb, past)
@@ -290,6 +345,7 @@ class Rungs:
             epochs=call.epochs - done,
             callbacks=callbacks,
         )
+        return job
 
     def _finish(self, job, store, report):
         new = job.new or {}
@@ -306,9 +362,9 @@ class Rungs:
         store.put(job.key, job.final, (job.cand, job.split, seconds))
         setattr(report, job.how, getattr(report, job.how) + 1)
         report.epochs_trained += len(next(iter(new.values()), []))
-        if job.start is not None:
+        if job.prepared is not None:
             self._reached[job.identity] = Reached(
-                job.final,
+                job.prepared,
                 job.start,
                 job.data_key,
                 int(job.plan.train_call.epochs),

@@ -17,6 +17,7 @@ attributes are therefore scikit-learn's own.
 
 import copy
 import time
+from typing import NamedTuple
 
 import joblib
 import numpy as np
@@ -83,12 +84,22 @@ def why_not_shared(estimator, candidates):
     return f"no two candidates differ only in {name}, and {reason}"
 
 
-def _prepare(estimator, parameters, X, y, train, params):
-    """Clone, set ``parameters``, fit a pipeline's transformers on the split
-    and prepare the training call of the skkeras step.
+class FitInputs(NamedTuple):
+    """One (candidate, split) fit of a search before its training is planned:
+    the skkeras estimator to fit (a pipeline's last step, whose earlier steps
+    are fitted on the split) and what its ``fit`` takes."""
 
-    Returns ``(final estimator, its fit plan, fingerprint)``.
-    """
+    final: object
+    X: object
+    y: object
+    sample_weight: object
+    fit_params: dict
+    key: str  # skkeras._replay.fingerprint of the fit
+
+
+def fit_inputs(estimator, parameters, X, y, train, params):
+    """Clone, set ``parameters`` and fit a pipeline's transformers on the
+    split: the :class:`FitInputs` of the skkeras step."""
     est = clone(estimator).set_params(**clone(parameters, safe=False))
     X_train = safe_indexing(X, train)
     y_train = None if y is None else safe_indexing(y, train)
@@ -108,8 +119,17 @@ def _prepare(estimator, parameters, X, y, train, params):
         # fit uses the callbacks given to it as they are; fits trained
         # together each get their own copy, so that they share no state.
         fit_params["callbacks"] = copy.deepcopy(fit_params["callbacks"])
-    plan = final._prepare_fit(X_train, y_train, sample_weight, fit_params)
-    return final, plan, key
+    return FitInputs(final, X_train, y_train, sample_weight, fit_params, key)
+
+
+def _prepare(estimator, parameters, X, y, train, params):
+    """:func:`fit_inputs`, then prepare the training call of the skkeras step.
+
+    Returns ``(final estimator, its fit plan, fingerprint)``.
+    """
+    fit = fit_inputs(estimator, parameters, X, y, train, params)
+    plan = fit.final._prepare_fit(fit.X, fit.y, fit.sample_weight, fit.fit_params)
+    return fit.final, plan, fit.key
 
 
 def _pretrain_block(estimator, candidates, splits, X, y, params, pairs):

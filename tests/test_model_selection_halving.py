@@ -197,3 +197,33 @@ def test_continued_rungs_are_vectorized_on_jax(iris):
     assert ours.rungs_[1].continued == ours.n_candidates_[1] * 3
     assert ours.rungs_[1].vectorized == ours.rungs_[1].continued
     _same_results(ours, SkHalvingGrid(_mlp(), grid, **RUNGS).fit(X, y))
+
+
+_BUILT = []  # one entry per network _counted_net builds
+
+
+def _counted_net(meta):
+    _BUILT.append(meta["n_features_in_"])
+    return _net(meta)
+
+
+def test_survivors_continue_on_their_network_without_building_one(iris):
+    """A survivor continues on the network its fit reached: only the first
+    rung builds networks, where scikit-learn's search builds one per fit."""
+    X, y = iris
+    est = KerasClassifier(
+        _counted_net,
+        loss="sparse_categorical_crossentropy",
+        batch_size=16,
+        random_state=0,
+    )
+    grid = {"optimizer__learning_rate": [0.003, 0.03, 0.1]}
+    kw = dict(resource="epochs", min_resources=2, max_resources=6, cv=3, refit=False)
+    _BUILT.clear()
+    ours = HalvingGridSearchCV(est, grid, **kw).fit(X, y)
+    assert ours.rungs_[1].continued == ours.n_candidates_[1] * 3
+    assert len(_BUILT) == ours.n_candidates_[0] * 3
+    _BUILT.clear()
+    theirs = SkHalvingGrid(est, grid, **kw).fit(X, y)
+    assert len(_BUILT) == sum(theirs.n_candidates_) * 3
+    _same_results(ours, theirs)
