@@ -12,6 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .jax import jit
+from .jax_batch import on_accelerator
 from .lbfgs import objective
 
 
@@ -47,9 +48,12 @@ class JaxValueAndGrad:
 
 
 def pays():
-    """Whether the compiled function is used where NumPy's could be: on
-    JAX always (on a CPU its call costs about NumPy's evaluation)."""
-    return True
+    """Whether the compiled function is used where NumPy's could be: on an
+    accelerator.  On a CPU, called from L-BFGS inside ``enable_x64``, a
+    call costs more than NumPy's whole evaluation (measured per L-BFGS
+    step, SciPy's own work included: 219 against 145 us on iris' network,
+    294 against 217 us on pima's, 273 against 176 us on boston's)."""
+    return on_accelerator()
 
 
 def build(layout, spec):

@@ -64,7 +64,9 @@ class TensorFlowValueAndGrad:
 def pays():
     """Whether the compiled function is used where NumPy's could be: with a
     GPU.  On a CPU its dispatch (~120 us a call on iris' network) costs more
-    than NumPy's whole evaluation (~70 us)."""
+    than NumPy's whole evaluation (~70 us): per L-BFGS step, SciPy's own work
+    included, 239 against 147 us on iris' network, 263 against 222 us on
+    pima's, 241 against 179 us on boston's."""
     return bool(tf.config.list_logical_devices("GPU"))
 
 
