@@ -684,8 +684,9 @@ def case_lbfgs(contender, cfg):
     """StandardScaler + MLP(solver="lbfgs"), 5-fold CV on iris, pima, boston.
 
     Each dataset's cross-validation runs twice in the process: the first
-    includes skkeras' tracing of its loss-and-gradient functions, the second
-    reuses them (as every later fit of the process does).
+    includes the process's first Keras networks (and, on an accelerator, the
+    tracing of skkeras' compiled loss-and-gradient), the second does not (as
+    every later fit of the process does not).
     """
     from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
     from sklearn.pipeline import make_pipeline
