@@ -99,6 +99,10 @@ def _regressor_target(state):
             "batch_size an int >= 1",
         ),
         (lambda s: s["private"]["_fit_plan"].pop("seed"), "'_fit_plan' must be"),
+        (
+            lambda s: s["private"]["_fit_plan"].update(x_dtype="float16"),
+            "x_dtype 'float32' or 'float64'",
+        ),
         (lambda s: s["private"].update(_weight_scale=1.0), "sets '_weight_scale'"),
         (lambda s: s["fitted"].pop("n_iter_"), "lacks the fitted attribute"),
         (
@@ -187,3 +191,22 @@ def test_files_of_earlier_versions_load_their_plan(est, y, tmp_path):
     assert loaded.n_iter_ == (1 if mlp else est.n_iter_ + 1)
     assert loaded._fit_plan.weight_scale == plan.weight_scale
     assert loaded._fit_plan.n_train == 40
+
+
+def test_files_without_the_float_type_read_as_float64(tmp_path):
+    # Files written before FitPlan.x_dtype existed: their MLPs' parameters
+    # and predictions were float64 whatever X's type, and still are.
+    est = MLPRegressor(hidden_layer_sizes=(2,), max_iter=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est.fit(X.astype(np.float32), X[:, 0])
+    assert est.predict(X).dtype == np.float32
+    save(est, tmp_path / "now.skkeras")
+
+    def without_x_dtype(state):
+        state["private"]["_fit_plan"].pop("x_dtype")
+
+    loaded = load(_edited(tmp_path / "now.skkeras", tmp_path, without_x_dtype))
+    assert loaded._fit_plan.x_dtype == "float64"
+    assert loaded.coefs_[0].dtype == np.float64
+    np.testing.assert_allclose(loaded.predict(X), est.predict(X), rtol=1e-6)
