@@ -173,11 +173,12 @@ def test_files_of_earlier_versions_load_their_plan(est, y, tmp_path):
     path = _edited(tmp_path / "now.skkeras", tmp_path, _in_earlier_format)
     loaded = load(path, custom_objects={"build": build})
     plan = est._fit_plan
+    # (Earlier files have no x_dtype either: they read as float64.)
     if isinstance(est, MLPClassifier):
-        assert loaded._fit_plan == replace(plan, seed=None)
+        assert loaded._fit_plan == replace(plan, seed=None, x_dtype="float64")
         assert loaded.t_ == est.t_
     else:
-        unknown = dict(batch_size=None, n_train=None, seed=None)
+        unknown = dict(batch_size=None, n_train=None, seed=None, x_dtype="float64")
         assert loaded._fit_plan == replace(plan, **unknown)
     for name in ("_weight_scale", "_fit_batch_size", "_initial_learning_rate"):
         assert not hasattr(loaded, name)
